@@ -1,0 +1,1 @@
+"""The async client: the only code in mobitui that speaks HTTP."""

@@ -1,0 +1,1 @@
+"""The pure domain layer: models, rules and the documented procedures. No I/O here."""

@@ -1,0 +1,1 @@
+"""The reference server: implements the management API contract and simulates a fleet."""

@@ -1,0 +1,1 @@
+"""The Textual user interface: shows and asks, never speaks HTTP itself."""
