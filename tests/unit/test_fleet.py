@@ -1,0 +1,155 @@
+"""The fleet cache: incremental orders equal a full re-sort, filters, check marks follow data."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mobitui.domain.fleet import Fleet, SortKey, ViewSpec, _sort_value
+from mobitui.domain.models import (
+    Changes,
+    Device,
+    DeviceState,
+    Enrollment,
+    Group,
+    Platform,
+)
+
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def dev(n: int, **kw: object) -> Device:
+    base = Device(
+        id=f"d{n:06d}",
+        name=f"iPhone-{n % 7}",
+        group_id="g02" if n % 2 else "g03",
+        platform=Platform.IOS,
+        os_version=f"{12 + n % 7}.{n % 3}",
+        model="iPhone 13",
+        serial=f"SER{n:08d}",
+        user_name=["山田 太郎", "Emily Clark", "佐藤 花子"][n % 3],
+        phone_number=f"090-0000-{n:04d}",
+        enrollment=[Enrollment.APPLE_MDM, Enrollment.HYBRID_MDM][n % 2],
+        dep=False,
+        android_device_owner=False,
+        dep_profile_removal_forbidden=False,
+        silent_wlan=False,
+        safari_restricted=False,
+        state=[DeviceState.ACTIVE, DeviceState.INACTIVE][n % 5 == 0],
+        pending_jobs=n % 4,
+        last_seen_at=T0 - timedelta(hours=n % 13) if n % 11 else None,
+    )
+    return replace(base, **kw)  # type: ignore[arg-type]
+
+
+GROUPS = [
+    Group("g01", None, "本社", 0),
+    Group("g02", "g01", "営業部", 0),
+    Group("g03", "g01", "大阪支店", 0),
+    Group("g04", "g03", "梅田営業所", 0),
+]
+
+
+def loaded(n: int = 40) -> Fleet:
+    fleet = Fleet()
+    fleet.set_groups(GROUPS)
+    fleet.load([dev(i) for i in range(n)], seq=10)
+    return fleet
+
+
+def brute(fleet: Fleet, spec: ViewSpec) -> list[str]:
+    devices = sorted(fleet.devices.values(), key=lambda d: _sort_value(d, spec.sort))
+    ids = [
+        d.id
+        for d in devices
+        if (spec.groups is None or d.group_id in spec.groups)
+        and (not spec.only_checked or d.id in fleet.checked)
+        and spec.query.casefold()
+        in "\x00".join((d.name, d.serial, d.user_name, d.phone_number)).casefold()
+    ]
+    return ids[::-1] if spec.descending else ids
+
+
+def test_every_sort_key_matches_brute_force() -> None:
+    fleet = loaded()
+    for key in SortKey:
+        for descending in (False, True):
+            spec = ViewSpec(sort=key, descending=descending)
+            assert fleet.view(spec) == brute(fleet, spec)
+
+
+def test_filter_matches_name_serial_user_and_phone() -> None:
+    fleet = loaded()
+    assert fleet.view(ViewSpec(query="SER00000007")) == ["d000007"]
+    assert set(fleet.view(ViewSpec(query="山田"))) == {f"d{i:06d}" for i in range(0, 40, 3)}
+    assert fleet.view(ViewSpec(query="0000-0012")) == ["d000012"]
+    assert fleet.view(ViewSpec(query="emily")) == brute(fleet, ViewSpec(query="emily"))
+    assert fleet.view(ViewSpec(query="nothing-matches")) == []
+
+
+def test_subtree_and_group_filter() -> None:
+    fleet = loaded()
+    assert fleet.subtree("g03") == {"g03", "g04"}
+    assert fleet.subtree("g01") == {"g01", "g02", "g03", "g04"}
+    spec = ViewSpec(groups=frozenset({"g02"}))
+    assert fleet.view(spec) == brute(fleet, spec)
+    assert all(fleet.devices[i].group_id == "g02" for i in fleet.view(spec))
+
+
+def test_deleted_checked_device_loses_its_mark_and_is_reported() -> None:
+    fleet = loaded()
+    fleet.check(["d000001", "d000002", "d000003"])
+    delta = fleet.apply(Changes(changes=[], deleted=["d000002", "d999999"], seq=11))
+    assert delta.removed == {"d000002"}
+    assert delta.unchecked == {"d000002"}
+    assert fleet.checked == {"d000001", "d000003"}
+    assert "d000002" not in fleet.view(ViewSpec())
+    assert fleet.seq == 11
+
+
+def test_only_checked_and_toggle() -> None:
+    fleet = loaded()
+    assert fleet.toggle("d000004") is True
+    assert fleet.toggle("nope") is False
+    fleet.check(["d000009", "unknown"])
+    assert fleet.view(ViewSpec(only_checked=True)) == brute(fleet, ViewSpec(only_checked=True))
+    assert fleet.checked == {"d000004", "d000009"}
+    assert fleet.toggle("d000004") is False
+    assert [d.id for d in fleet.checked_devices()] == ["d000009"]
+
+
+def test_full_reload_keeps_marks_of_survivors_only() -> None:
+    fleet = loaded()
+    fleet.check(["d000001", "d000030"])
+    fleet.load([dev(i) for i in range(20)], seq=20)
+    assert fleet.checked == {"d000001"}
+
+
+changes_strategy = st.lists(
+    st.one_of(
+        st.tuples(st.just("upd"), st.integers(0, 60), st.integers(0, 1000)),
+        st.tuples(st.just("del"), st.integers(0, 60), st.just(0)),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(batches=st.lists(changes_strategy, max_size=5), key=st.sampled_from(list(SortKey)))
+def test_incremental_orders_equal_a_full_resort(batches: list, key: SortKey) -> None:
+    fleet = loaded()
+    fleet.order(key)  # build the order first so the deltas must keep it correct
+    for seq, batch in enumerate(batches, start=11):
+        changed: dict[str, Device] = {}
+        deleted: list[str] = []
+        for op, n, salt in batch:
+            if op == "upd":
+                changed[f"d{n:06d}"] = dev(n, name=f"n{salt % 17}", pending_jobs=salt % 5)
+            else:
+                deleted.append(f"d{n:06d}")
+        fleet.apply(Changes(changes=list(changed.values()), deleted=deleted, seq=seq))
+        spec = ViewSpec(sort=key)
+        assert fleet.view(spec) == brute(fleet, spec)
