@@ -116,6 +116,8 @@ def _req(data: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> A
 
 
 def _opt(data: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
+    if not isinstance(data, Mapping):
+        raise WireError(f"expected an object, got {type(data).__name__}")
     if data.get(name) is None:
         return None
     return _req(data, name, kind)
@@ -332,7 +334,7 @@ class Account:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Account:
-        scope = None if data.get("group_scope") is None else _str_list(data, "group_scope")
+        scope = None if _opt(data, "group_scope", list) is None else _str_list(data, "group_scope")
         return cls(
             id=_req(data, "id", str),
             name=_req(data, "name", str),

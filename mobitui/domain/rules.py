@@ -116,11 +116,19 @@ class Preflight:
     @property
     def acted_on(self) -> tuple[DevicePlan, ...]:
         """Plans whose device will be changed (accepted, or deleted)."""
-        return tuple(p for p in self.plans if p.outcome in (Outcome.ACCEPTED, Outcome.DELETED))
+        return tuple(
+            p
+            for p in self.plans
+            if p.outcome in (Outcome.ACCEPTED, Outcome.DELETED) or p.will_delete
+        )
 
     @property
     def not_acted_on(self) -> tuple[DevicePlan, ...]:
-        return tuple(p for p in self.plans if p.outcome in (Outcome.SKIPPED, Outcome.REFUSED))
+        return tuple(
+            p
+            for p in self.plans
+            if p.outcome in (Outcome.SKIPPED, Outcome.REFUSED) and not p.will_delete
+        )
 
     @property
     def jobs_cancelled(self) -> int:
@@ -147,7 +155,7 @@ def major_version(os_version: str) -> tuple[int, ...]:
     for piece in os_version.strip().split("."):
         digits = ""
         for ch in piece:
-            if not ch.isdigit():
+            if not "0" <= ch <= "9":  # ASCII only: str.isdigit() accepts "²", which int() rejects
                 break
             digits += ch
         if not digits:
@@ -157,12 +165,15 @@ def major_version(os_version: str) -> tuple[int, ...]:
 
 
 def is_android_factory_reset(device: Device) -> bool:
-    """Android 11 and later enrolled as Device Owner: inactivation wipes the device."""
-    return (
-        device.platform is Platform.ANDROID
-        and device.android_device_owner
-        and major_version(device.os_version) >= (11,)
-    )
+    """Android 11 and later enrolled as Device Owner: inactivation wipes the device.
+
+    An unparsable version counts as a wipe: warning about one that does not happen costs an
+    acknowledgement; missing one costs a phone's data.
+    """
+    if device.platform is not Platform.ANDROID or not device.android_device_owner:
+        return False
+    version = major_version(device.os_version)
+    return version == (0,) or version >= (11,)
 
 
 def has_open_scheduled_request(device: Device) -> bool:

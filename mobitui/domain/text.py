@@ -6,10 +6,10 @@ admin's terminal, and an OSC 52 sequence would write their clipboard. So the API
 every server string through :func:`visible` once, where it enters, and nothing downstream
 has to remember to.
 
-- C0 controls and DEL become their Unicode Control Pictures (``ESC`` → ``␛``, ``\\n`` → ``␤``).
-- C1 controls, bidi embeddings/overrides/isolates, invisible separators and zero-width
-  non-joining characters become a visible ``⟪U+XXXX⟫`` tag, so a name cannot reorder or hide
-  what is shown beside it.
+- C0 controls and DEL become their Unicode Control Pictures (``ESC`` → ``␛``, ``\\n`` → ``␊``).
+- C1 controls and every other invisible format character (bidi embeddings, overrides and
+  isolates, zero-width space, soft hyphen, tag characters …) become a visible ``⟪U+XXXX⟫``
+  tag, so a name cannot reorder or hide what is shown beside it.
 - Everything else (Japanese, emoji, combining marks, the zero-width joiner inside emoji) is left
   as it is.
 """
@@ -18,28 +18,54 @@ from __future__ import annotations
 
 import re
 
-_TABLE: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
-_TABLE[0x7F] = "\u2421"  # ␡
-for _code in range(0x80, 0xA0):
-    _TABLE[_code] = f"⟪U+{_code:04X}⟫"
-for _code in (
-    0x061C,  # arabic letter mark
-    0x200B,  # zero width space
-    0x200E,  # left-to-right mark
-    0x200F,  # right-to-left mark
-    *range(0x202A, 0x202F),  # embeddings and overrides
-    0x2028,  # line separator
-    0x2029,  # paragraph separator
-    0x2060,  # word joiner
-    *range(0x2066, 0x206A),  # isolates
-    0xFEFF,  # zero width no-break space / BOM
-    0xFFF9,
-    0xFFFA,
-    0xFFFB,  # interlinear annotation
-):
-    _TABLE[_code] = f"⟪U+{_code:04X}⟫"
+#: Every code point of Unicode 14 in categories Cc, Cf, Zl and Zp, except the zero-width
+#: (non-)joiner that emoji and some scripts need. tests/unit/test_text.py checks this list
+#: against ``unicodedata`` so it cannot drift silently.
+HIDDEN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0000, 0x001F),  # C0 controls
+    (0x007F, 0x009F),  # DEL and C1 controls
+    (0x00AD, 0x00AD),  # soft hyphen
+    (0x0600, 0x0605),
+    (0x061C, 0x061C),  # arabic letter mark
+    (0x06DD, 0x06DD),
+    (0x070F, 0x070F),
+    (0x0890, 0x0891),
+    (0x08E2, 0x08E2),
+    (0x180E, 0x180E),  # mongolian vowel separator
+    (0x200B, 0x200B),  # zero width space
+    (0x200E, 0x200F),  # LRM, RLM
+    (0x2028, 0x202E),  # line/paragraph separators, bidi embeddings and overrides
+    (0x2060, 0x2064),  # word joiner, invisible operators
+    (0x2066, 0x206F),  # bidi isolates, deprecated format characters
+    (0xFEFF, 0xFEFF),  # zero width no-break space / BOM
+    (0xFFF9, 0xFFFB),  # interlinear annotation
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x13438),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0001, 0xE0001),  # language tag
+    (0xE0020, 0xE007F),  # tag characters (invisible: can smuggle hidden text)
+)
 
-_NEEDS = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_TABLE)) + "]")
+
+def _placeholder(code: int) -> str:
+    if code < 0x20:
+        return chr(0x2400 + code)  # Control Pictures: ESC → ␛, LF → ␊
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"⟪U+{code:04X}⟫"
+
+
+_TABLE: dict[int, str] = {
+    code: _placeholder(code) for low, high in HIDDEN_RANGES for code in range(low, high + 1)
+}
+
+_NEEDS = re.compile(
+    "["
+    + "".join(f"{re.escape(chr(low))}-{re.escape(chr(high))}" for low, high in HIDDEN_RANGES)
+    + "]"
+)
 
 
 def visible(text: str) -> str:
