@@ -1,4 +1,4 @@
-"""The one entry point: ``mobitui serve`` today; the TUI, ``demo`` and headless commands join here.
+"""The one entry point: the TUI (default), ``demo``, ``serve``; headless commands join here.
 
 Argument parsing lives here and nowhere else, so the README, ``--help`` and the tests all see
 the same options. Errors a user can fix (a port in use, a non-loopback bind with the demo
@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import logging
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,7 +51,36 @@ def build_parser() -> argparse.ArgumentParser:
         description="Keyboard-driven terminal UI for retiring devices in mobiconnect.",
     )
     parser.add_argument("--version", action="version", version=f"mobitui {__version__}")
+    parser.add_argument("--profile", help="profile to connect with (default: the default one)")
+    _tui_options(parser)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="start the reference server in this process and open the TUI as the demo admin",
+        description=(
+            "Start the reference server on a free loopback port (fresh database in a temporary "
+            "directory unless --db), log in as the demo admin and open the TUI."
+        ),
+    )
+    demo.add_argument(
+        "--fleet", type=_positive_int, default=5000, help="devices (default: %(default)s)"
+    )
+    demo.add_argument("--seed", type=int, default=1, help="fleet seed (default: %(default)s)")
+    demo.add_argument("--db", type=Path, default=None, help="keep the demo database in this file")
+    demo.add_argument(
+        "--speed",
+        type=_positive_float,
+        default=1.0,
+        help="simulated clock speed, times real time (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--account",
+        choices=sorted(DEMO_ACCOUNTS),
+        default="admin",
+        help="demo account to log in as (default: %(default)s)",
+    )
+    _tui_options(demo)
 
     serve = commands.add_parser(
         "serve",
@@ -85,6 +117,96 @@ def build_parser() -> argparse.ArgumentParser:
         help="read a password from the terminal or stdin and print its hash for --accounts",
     )
     return parser
+
+
+#: The reference server's demo accounts; their passwords are public (README).
+DEMO_ACCOUNTS = {
+    "admin": "demo-admin-pass",
+    "operator": "demo-operator-pass",
+    "branch-admin": "demo-branch-pass",
+}
+
+
+def _tui_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("ja", "en"), default=None, help="ja or en")
+    parser.add_argument("--read-only", action="store_true", help="disable every destructive action")
+
+
+def _lang(args: argparse.Namespace, profile_lang: str | None = None) -> str:
+    from mobitui.i18n import choose_lang
+
+    return choose_lang(args.lang, profile_lang, os.environ)
+
+
+def _quiet_server_logs(path: Path) -> None:
+    """Send the in-process server's logs to a file: on stderr they would tear the screen."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "mobitui.sim"):
+        logger = logging.getLogger(name)
+        logger.handlers = [handler]
+        logger.propagate = False
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from mobitui.config import state_dir
+    from mobitui.sim.config import ServerConfig
+    from mobitui.sim.server import BackgroundServer
+    from mobitui.tui.app import Launch, MobiApp
+
+    with tempfile.TemporaryDirectory(prefix="mobitui-demo-") as tmp:
+        db = args.db or Path(tmp) / "demo.sqlite3"
+        db.parent.mkdir(parents=True, exist_ok=True)
+        config = ServerConfig(db_path=db, fleet=args.fleet, seed=args.seed, speed=args.speed)
+        logs = state_dir()
+        logs.mkdir(parents=True, exist_ok=True)
+        _quiet_server_logs(logs / "demo-server.log")
+        with BackgroundServer(config) as server:
+            _quiet_server_logs(logs / "demo-server.log")
+            launch = Launch(
+                base_url=server.base_url,
+                account=args.account,
+                lang=_lang(args),  # type: ignore[arg-type]
+                profile="demo",
+                read_only=args.read_only,
+                demo_password=DEMO_ACCOUNTS[args.account],
+                cache_token=False,
+            )
+            MobiApp(launch).run()
+    return EXIT_OK
+
+
+def _tui(args: argparse.Namespace) -> int:
+    from mobitui.config import ConfigError, load_profiles
+    from mobitui.tui.app import Launch, MobiApp
+
+    try:
+        profiles = load_profiles()
+    except ConfigError as exc:
+        print(f"mobitui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    profile = profiles.get(args.profile)
+    if profile is None:
+        if args.profile is not None or profiles.profiles:
+            known = ", ".join(sorted(profiles.profiles)) or "none"
+            print(f"mobitui: no profile {args.profile!r} (known: {known})", file=sys.stderr)
+            return EXIT_USAGE
+        print(
+            "mobitui: no profile yet. Create one with `mobitui profile add NAME --url URL "
+            "--account ACCOUNT`, or try `mobitui demo`.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    launch = Launch(
+        base_url=profile.base_url,
+        account=profile.account,
+        lang=_lang(args, profile.lang),  # type: ignore[arg-type]
+        profile=profile.name,
+        read_only=args.read_only,
+        ca_bundle=profile.ca_bundle,
+        proxy=profile.proxy,
+    )
+    MobiApp(launch).run()
+    return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -130,6 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(args)
         case "hash-password":
             return _hash_password()
+        case "demo":
+            return _demo(args)
         case _:
-            parser.print_help()
-            return EXIT_USAGE
+            return _tui(args)

@@ -1,0 +1,322 @@
+"""The App: owns the client, the fleet cache and the workers; screens only show and ask.
+
+- Every server call runs in a worker (``exit_on_error=False``); workers post messages and the
+  handlers here update the screens. One ``Worker.StateChanged`` handler turns any worker error
+  into a clear message on screen, never a traceback.
+- An expired token mid-session (``Unauthenticated`` from any call) brings the login modal back
+  over the current screen, then retries the call: filter, cursor and check marks are untouched.
+- Live refresh never overlaps: the next poll of the change feed is scheduled when the current
+  one finishes. A poll that finds nothing changed repaints nothing, so an idle screen over SSH
+  sends nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from mobitui import config
+from mobitui.api.client import MobiClient
+from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
+from mobitui.domain.fleet import Delta, Fleet
+from mobitui.domain.models import Account, Role
+from mobitui.domain.rules import ActionKind
+from mobitui.i18n import Catalogue, Lang
+from mobitui.tui.bindings import localise
+from mobitui.tui.screens.action_menu import ActionMenu, menu_entries
+from mobitui.tui.screens.detail import DetailScreen
+from mobitui.tui.screens.help import HelpScreen
+from mobitui.tui.screens.login import LoginScreen
+from mobitui.tui.screens.main import MainScreen
+from mobitui.tui.screens.message import MessageScreen
+from mobitui.tui.sync import FleetSync
+
+T = TypeVar("T")
+
+
+def _styles_dir() -> Path:
+    """styles/ at the repository root (editable install) or inside the wheel."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[2] / "styles", here.parents[1] / "styles"):
+        if candidate.is_dir():
+            return candidate
+    return here.parents[2] / "styles"
+
+
+@dataclass(frozen=True, slots=True)
+class Launch:
+    """How this run was started: which server, which account, which language."""
+
+    base_url: str
+    account: str
+    lang: Lang = "en"
+    profile: str = "demo"
+    read_only: bool = False
+    ca_bundle: str | None = None
+    proxy: str | None = None
+    #: Demo only: the public demo password, used to log in without asking.
+    demo_password: str | None = None
+    #: Keep the token in the state dir (0600) for the next launch; off for the demo.
+    cache_token: bool = True
+    poll_seconds: float = 5.0
+
+
+class FleetLoaded(Message):
+    pass
+
+
+class FleetChanged(Message):
+    def __init__(self, delta: Delta) -> None:
+        super().__init__()
+        self.delta = delta
+
+
+class ConnectionState(Message):
+    def __init__(self, state: str, detail: str = "") -> None:
+        super().__init__()
+        self.state = state
+        self.detail = detail
+
+
+class MobiApp(App[None]):
+    CSS_PATH = [str(_styles_dir() / "app.tcss")]
+    TITLE = "mobitui"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit_app", "quit", id="app.quit"),
+        Binding("question_mark", "help", "help", key_display="?", id="app.help"),
+    ]
+
+    def __init__(self, launch: Launch, *, client: MobiClient | None = None) -> None:
+        super().__init__()
+        self.launch = launch
+        self.t = Catalogue(launch.lang)
+        self.client = client or MobiClient(
+            launch.base_url, ca_bundle=launch.ca_bundle, proxy=launch.proxy
+        )
+        self.fleet = Fleet()
+        self.sync = FleetSync(self.client, self.fleet)
+        self.account: Account | None = None
+        self.connection = "connecting"
+        self.connection_detail = ""
+        self.bulk_running = False
+        self._auth_lock = asyncio.Lock()
+        self._poll_timer: Timer | None = None
+        self.main_screen = MainScreen(self.fleet, self.t)
+        localise(self, self.t)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def read_only(self) -> bool:
+        operator = self.account is not None and self.account.role is Role.OPERATOR
+        return self.launch.read_only or operator
+
+    def on_mount(self) -> None:
+        self.push_screen(self.main_screen)
+        self._update_header()
+        self.connect()
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    @work(exclusive=True, group="connect", exit_on_error=False)
+    async def connect(self) -> None:
+        if not await self._authenticate(None):
+            self.exit()
+            return
+        self.post_message(ConnectionState("syncing"))
+        await self.call(lambda: self.sync.full(self._sync_progress))
+        self.post_message(FleetLoaded())
+        self.post_message(ConnectionState("connected"))
+        self._schedule_poll()
+
+    def _sync_progress(self, done: int, total: int) -> None:
+        self.post_message(ConnectionState("syncing", f"{done}/{total}"))
+
+    # ------------------------------------------------------------------ auth
+
+    async def _authenticate(self, message: str | None) -> bool:
+        """Get a working token: cached, demo, or asked for. False when the admin gives up."""
+        launch = self.launch
+        if message is None and launch.cache_token and launch.demo_password is None:
+            cached = config.load_token(launch.profile, launch.account)
+            if cached is not None:
+                self.client.token = cached.token
+                try:
+                    self.account = await self.client.me()
+                    return True
+                except Unauthenticated:
+                    config.forget_token(launch.profile, launch.account)
+        if launch.demo_password is not None and message is None:
+            session = await self.client.login(launch.account, launch.demo_password)
+            self.account = session.account
+            self._update_header()
+            return True
+        while True:
+            password = await self.push_screen_wait(
+                LoginScreen(self.t, launch.base_url, launch.account, message)
+            )
+            if password is None:
+                return False
+            try:
+                session = await self.client.login(launch.account, password)
+            except ApiError as exc:
+                message = exc.message
+                continue
+            self.account = session.account
+            if launch.cache_token:
+                config.save_token(launch.profile, launch.account, session.token, session.expires_at)
+            self._update_header()
+            return True
+
+    async def call(self, factory: Callable[[], Awaitable[T]]) -> T:
+        """Run one client call; on an expired token, log in again and retry it."""
+        while True:
+            token = self.client.token
+            try:
+                return await factory()
+            except Unauthenticated:
+                async with self._auth_lock:
+                    if self.client.token != token:
+                        continue  # another worker already logged in again
+                    if self.launch.cache_token:
+                        config.forget_token(self.launch.profile, self.launch.account)
+                    if not await self._authenticate(self.t("login.expired")):
+                        self.exit()
+                        raise
+
+    # ------------------------------------------------------------------ live refresh
+
+    def _schedule_poll(self) -> None:
+        if self._poll_timer is not None:
+            self._poll_timer.stop()
+        self._poll_timer = self.set_timer(self.launch.poll_seconds, self.poll_now)
+
+    @work(exclusive=True, group="poll", exit_on_error=False)
+    async def poll_now(self) -> None:
+        try:
+            delta = await self.call(self.sync.poll)
+        except Unreachable as exc:
+            self.post_message(ConnectionState("disconnected", exc.message))
+        else:
+            if self.connection != "connected":
+                self.post_message(ConnectionState("connected"))
+            if delta.changed or delta.added or delta.removed:
+                self.post_message(FleetChanged(delta))
+        finally:
+            self._schedule_poll()
+
+    def action_refresh_now(self) -> None:
+        self.poll_now()
+
+    @on(FleetLoaded)
+    def _fleet_loaded(self) -> None:
+        self.main_screen.fleet_loaded()
+
+    @on(FleetChanged)
+    def _fleet_changed(self, message: FleetChanged) -> None:
+        self.main_screen.fleet_changed(message.delta)
+
+    @on(ConnectionState)
+    def _connection(self, message: ConnectionState) -> None:
+        if (message.state, message.detail) == (self.connection, self.connection_detail):
+            return
+        self.connection, self.connection_detail = message.state, message.detail
+        self._update_header()
+
+    def _update_header(self) -> None:
+        t = self.t
+        header = Text.assemble(("mobitui", "bold"), " │ ", self.launch.profile)
+        if self.account is not None:
+            header.append(" │ ")
+            header.append(self.account.name)
+            header.append(f" ({t(f'role.{self.account.role.value}')})")
+        glyph = {"connected": "●", "disconnected": "✕"}.get(self.connection, "…")
+        header.append(f" │ {glyph} {t(f'conn.{self.connection}')}")
+        if self.connection_detail:
+            header.append(f" {self.connection_detail}")
+        if self.read_only:
+            header.append(" │ ")
+            header.append(f" {t('read_only')} ", style="reverse bold")
+        self.main_screen.set_header(header)
+
+    # ------------------------------------------------------------------ errors
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, ApiError):
+            body = error.message
+        else:
+            body = self.t("error.unexpected", kind=type(error).__name__)
+        self.push_screen(MessageScreen(self.t, self.t("error.title"), body))
+
+    # ------------------------------------------------------------------ screens
+
+    def open_detail(self, device_id: str) -> None:
+        device = self.fleet.devices.get(device_id)
+        if device is None:
+            return
+        group = self.fleet.groups.get(device.group_id)
+        self.push_screen(DetailScreen(device, self.t, group.name if group else device.group_id))
+
+    def open_action_menu(self) -> None:
+        operator = self.account is not None and self.account.role is Role.OPERATOR
+        entries = menu_entries(
+            self.t,
+            checked=len(self.fleet.checked),
+            read_only=self.launch.read_only,
+            operator=operator,
+        )
+        self.push_screen(ActionMenu(self.t, entries, len(self.fleet.checked)), self._action_chosen)
+
+    def _action_chosen(self, kind: ActionKind | None) -> None:
+        if kind is None:
+            return
+        # The step-by-step modals (procedures A, B, E) are the next capability to land.
+        self.push_screen(
+            MessageScreen(self.t, self.t(f"menu.{kind.value}"), self.t("menu.not_yet"))
+        )
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.t))
+
+    async def action_quit_app(self) -> None:
+        if self.bulk_running:
+            self.push_screen(
+                MessageScreen(self.t, self.t("quit.title"), self.t("quit.bulk_running"), ask=True),
+                lambda yes: self.exit() if yes else None,
+            )
+            return
+        self.exit()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        t = self.t
+        main = self.main_screen
+        yield SystemCommand(t("device_management"), t("help.menu"), self.open_action_menu)
+        yield SystemCommand(t("key.main.filter"), t("help.filter"), main.action_filter)
+        yield SystemCommand(t("key.main.check_all"), t("help.check_all"), main.action_check_all)
+        yield SystemCommand(
+            t("key.main.only_checked"), t("help.only_checked"), main.action_only_checked
+        )
+        yield SystemCommand(t("key.main.subgroups"), t("help.subgroups"), main.action_subgroups)
+        yield SystemCommand(t("key.main.sort"), t("help.sort"), main.action_next_sort)
+        yield SystemCommand(t("key.main.refresh"), t("help.refresh"), self.action_refresh_now)
+        yield SystemCommand(t("key.app.help"), t("help.help"), self.action_help)

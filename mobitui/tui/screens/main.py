@@ -1,0 +1,241 @@
+"""The screen an admin lives in: 「端末管理」 sidebar, device grid, filter, status line.
+
+It shows and asks; it never calls the server. The app owns the client and the workers and tells
+this screen when the fleet cache changed (:meth:`MainScreen.fleet_changed`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, Static, Tree
+
+from mobitui.domain.fleet import Delta, Fleet, SortKey, ViewSpec
+from mobitui.i18n import Catalogue
+from mobitui.tui.bindings import localise
+from mobitui.tui.widgets.device_grid import DeviceGrid, SortRequested
+from mobitui.tui.widgets.group_tree import GroupTree, NodeData
+
+SORT_CYCLE = list(SortKey)
+
+
+class TopBar(Static):
+    """Profile, account and role, connection state, and the read-only badge."""
+
+
+class StatusLine(Static):
+    """Checked / shown / total, the active filter and sort, and the latest notice."""
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("ctrl+a", "check_all", "check all", id="main.check_all"),
+        Binding("escape", "clear", "clear", id="main.clear"),
+        Binding("v", "only_checked", "checked only", id="main.only_checked"),
+        Binding("slash", "filter", "filter", key_display="/", id="main.filter"),
+        Binding("m", "menu", "端末管理", id="main.menu"),
+        Binding("s", "subgroups", "subgroups", show=False, id="main.subgroups"),
+        Binding("o", "next_sort", "sort", show=False, id="main.sort"),
+        Binding("O", "reverse_sort", "reverse", show=False, id="main.reverse"),
+        Binding("r", "app.refresh_now", "refresh", id="main.refresh"),
+    ]
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+
+    def __init__(self, fleet: Fleet, catalogue: Catalogue) -> None:
+        super().__init__()
+        self.fleet = fleet
+        self.t = catalogue
+        self.spec = ViewSpec()
+        self.group: NodeData = None
+        self.include_subgroups = False
+        self.notice: Text | None = None
+        self.header = Text("mobitui")
+        localise(self, catalogue)
+
+    def compose(self) -> ComposeResult:
+        yield TopBar(id="topbar")
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield Label(self.t("device_management"), id="sidebar-title")
+                yield GroupTree(self.t, id="groups")
+            with Vertical(id="main"):
+                yield DeviceGrid(self.fleet, self.t, id="grid")
+                yield Input(placeholder=self.t("filter.placeholder"), id="filter")
+        yield StatusLine(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        self.query_one(TopBar).update(self.header)
+        self.query_one(DeviceGrid).focus()
+        self.fleet_loaded()
+
+    # ------------------------------------------------------------------ data in
+
+    def fleet_loaded(self) -> None:
+        if not self.is_mounted:
+            return  # on_mount will draw what the cache holds
+        self.query_one(GroupTree).populate(self.fleet, self.include_subgroups)
+        self.refresh_view()
+
+    def fleet_changed(self, delta: Delta) -> None:
+        if not self.is_mounted:
+            return
+        if delta.unchecked:
+            self.notice = Text(self.t("notice.unchecked_deleted", count=len(delta.unchecked)))
+        if delta.added or delta.removed or delta.changed:
+            self.query_one(GroupTree).populate(self.fleet, self.include_subgroups)
+        self.refresh_view()
+
+    def set_header(self, text: Text) -> None:
+        self.header = text
+        if self.is_mounted:
+            self.query_one(TopBar).update(text)
+
+    # ------------------------------------------------------------------ view
+
+    def _groups(self) -> frozenset[str] | None:
+        if self.group is None:
+            return None
+        if self.include_subgroups:
+            return self.fleet.subtree(self.group)
+        return frozenset({self.group})
+
+    def refresh_view(self) -> None:
+        grid = self.query_one(DeviceGrid)
+        self.spec = replace(self.spec, groups=self._groups())
+        if self.spec.only_checked and not self.fleet.checked:
+            self.spec = replace(self.spec, only_checked=False)
+        grid.sort, grid.descending = self.spec.sort, self.spec.descending
+        grid.set_rows(self.fleet.view(self.spec))
+        self.update_status()
+
+    def update_status(self) -> None:
+        grid = self.query_one(DeviceGrid)
+        t = self.t
+        parts = [
+            t(
+                "status.counts",
+                checked=len(self.fleet.checked),
+                shown=len(grid.rows),
+                total=len(self.fleet.devices),
+            ),
+        ]
+        if self.spec.query:
+            parts.append(t("status.filter", query=self.spec.query))
+        if self.spec.only_checked:
+            parts.append(t("status.only_checked"))
+        if self.include_subgroups:
+            parts.append(t("status.subgroups"))
+        arrow = "▼" if self.spec.descending else "▲"
+        parts.append(t("status.sort", column=t(f"col.{_SORT_COLUMN[self.spec.sort]}"), arrow=arrow))
+        line = Text(" · ".join(parts))
+        if self.notice is not None:
+            line.append("  ")
+            line.append_text(self.notice)
+        self.query_one(StatusLine).update(line)
+
+    # ------------------------------------------------------------------ events
+
+    @on(Tree.NodeSelected, "#groups")
+    def _group_chosen(self, event: Tree.NodeSelected[NodeData]) -> None:
+        self.group = event.node.data
+        self.notice = None
+        self.refresh_view()
+        self.query_one(DeviceGrid).focus()
+
+    @on(DeviceGrid.ChecksChanged)
+    def _checks_changed(self) -> None:
+        self.notice = None
+        if self.spec.only_checked:
+            self.refresh_view()
+        else:
+            self.update_status()
+
+    @on(DeviceGrid.Opened)
+    def _open_detail(self, event: DeviceGrid.Opened) -> None:
+        self.app.open_detail(event.device_id)  # type: ignore[attr-defined]
+
+    @on(SortRequested)
+    def _sort_clicked(self, event: SortRequested) -> None:
+        if event.key is self.spec.sort:
+            self.spec = replace(self.spec, descending=not self.spec.descending)
+        else:
+            self.spec = replace(self.spec, sort=event.key, descending=False)
+        self.refresh_view()
+
+    @on(Input.Changed, "#filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        self.spec = replace(self.spec, query=event.value)
+        self.refresh_view()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(DeviceGrid).focus()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def action_clear(self) -> None:
+        """Esc: the filter first, then the check marks."""
+        box = self.query_one("#filter", Input)
+        if self.spec.query or box.has_focus:
+            box.value = ""
+            box.display = False
+            self.spec = replace(self.spec, query="")
+            self.query_one(DeviceGrid).focus()
+        elif self.spec.only_checked:
+            self.spec = replace(self.spec, only_checked=False)
+        elif self.fleet.checked:
+            self.fleet.checked.clear()
+        self.notice = None
+        self.refresh_view()
+
+    def action_check_all(self) -> None:
+        self.fleet.check(self.query_one(DeviceGrid).rows)
+        self.query_one(DeviceGrid).refresh()
+        self.update_status()
+
+    def action_only_checked(self) -> None:
+        self.spec = replace(self.spec, only_checked=not self.spec.only_checked)
+        self.refresh_view()
+
+    def action_subgroups(self) -> None:
+        self.include_subgroups = not self.include_subgroups
+        self.query_one(GroupTree).populate(self.fleet, self.include_subgroups)
+        self.refresh_view()
+
+    def action_next_sort(self) -> None:
+        index = (SORT_CYCLE.index(self.spec.sort) + 1) % len(SORT_CYCLE)
+        self.spec = replace(self.spec, sort=SORT_CYCLE[index], descending=False)
+        self.refresh_view()
+
+    def action_reverse_sort(self) -> None:
+        self.spec = replace(self.spec, descending=not self.spec.descending)
+        self.refresh_view()
+
+    def action_menu(self) -> None:
+        self.app.open_action_menu()  # type: ignore[attr-defined]
+
+
+_SORT_COLUMN = {
+    SortKey.NAME: "name",
+    SortKey.PLATFORM: "os",
+    SortKey.ENROLLMENT: "enrollment",
+    SortKey.STATE: "state",
+    SortKey.USER: "user",
+    SortKey.SERIAL: "serial",
+    SortKey.LAST_SEEN: "last_seen",
+    SortKey.JOBS: "jobs",
+}

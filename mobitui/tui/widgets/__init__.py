@@ -1,0 +1,1 @@
+"""Widgets of the main screen: the device grid, the group tree, the status line."""

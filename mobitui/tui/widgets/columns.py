@@ -1,0 +1,100 @@
+"""The device grid's columns: what each shows, how wide, and which to drop on a narrow terminal.
+
+Kept apart from the widget so the layout rule (a column fits or is dropped, by priority; the
+name column takes what is left) is plain code that tests can call without a screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from mobitui.domain.fleet import SortKey
+from mobitui.domain.models import Device, DeviceState, Platform
+from mobitui.i18n import Catalogue
+
+#: The OS as a short name: the console shows an icon, greyed when the device is inactive.
+OS_GLYPH = {
+    Platform.IOS: "iOS",
+    Platform.IPADOS: "iPad",
+    Platform.ANDROID: "And",
+    Platform.WINDOWS: "Win",
+    Platform.MACOS: "mac",
+}
+
+#: State as a glyph too, so it stays distinguishable without colour (NO_COLOR, TERM=linux).
+STATE_GLYPH = {
+    DeviceState.ACTIVE: "●",
+    DeviceState.INACTIVATION_PENDING: "◐",
+    DeviceState.INACTIVE: "○",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    title_key: str  # catalogue key of the header
+    width: int  # fixed width in cells; 0 = flexible (takes what is left)
+    priority: int  # lower stays longer when the terminal is narrow
+    sort: SortKey | None
+    cell: Callable[[Device, Catalogue], str]
+
+
+def _last_seen(device: Device, _t: Catalogue) -> str:
+    seen = device.last_seen_at
+    if seen is None:
+        return "-"
+    return seen.astimezone().strftime("%m-%d %H:%M")
+
+
+def _os(device: Device, _t: Catalogue) -> str:
+    return f"{OS_GLYPH[device.platform]} {device.os_version}"
+
+
+def _state(device: Device, t: Catalogue) -> str:
+    return f"{STATE_GLYPH[device.state]} {t.state(device.state)}"
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("check", "col.check", 2, 0, None, lambda d, t: ""),
+    Column("name", "col.name", 0, 0, SortKey.NAME, lambda d, t: d.name),
+    Column("os", "col.os", 9, 1, SortKey.PLATFORM, _os),
+    Column("state", "col.state", 14, 1, SortKey.STATE, _state),
+    Column(
+        "enrollment",
+        "col.enrollment",
+        13,
+        3,
+        SortKey.ENROLLMENT,
+        lambda d, t: t.enrollment(d.enrollment),
+    ),
+    Column("user", "col.user", 14, 2, SortKey.USER, lambda d, t: d.user_name),
+    Column("serial", "col.serial", 13, 4, SortKey.SERIAL, lambda d, t: d.serial),
+    Column("last_seen", "col.last_seen", 11, 5, SortKey.LAST_SEEN, _last_seen),
+    Column("jobs", "col.jobs", 4, 6, SortKey.JOBS, lambda d, t: str(d.pending_jobs)),
+)
+
+#: The name column never gets narrower than this while other columns are shown.
+MIN_NAME = 12
+GAP = 1
+
+
+@lru_cache(maxsize=32)
+def layout(width: int) -> tuple[tuple[Column, int], ...]:
+    """Columns that fit in ``width`` cells, with their widths, in display order."""
+    shown = list(COLUMNS)
+    while True:
+        fixed = sum(c.width for c in shown if c.width) + GAP * (len(shown) - 1)
+        name_width = width - fixed
+        droppable = [c for c in shown if c.priority > 0]
+        if name_width >= MIN_NAME or not droppable:
+            break
+        shown.remove(max(droppable, key=lambda c: c.priority))
+    name_width = max(1, width - sum(c.width for c in shown if c.width) - GAP * (len(shown) - 1))
+    return tuple((c, c.width or name_width) for c in shown)
+
+
+def format_time(value: datetime | None) -> str:
+    return "-" if value is None else value.astimezone().strftime("%Y-%m-%d %H:%M:%S %Z")

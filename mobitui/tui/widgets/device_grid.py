@@ -1,0 +1,316 @@
+"""The device grid: a virtual list on Textual's Line API that renders only the rows on screen.
+
+``DataTable`` needs seconds to first paint 100k rows; this grid's cost per frame grows with the
+terminal, not the fleet. Rows are device ids from the fleet cache's view; a line is built from
+plain ``Segment`` text, so a device named ``[@click=app.quit]x`` is shown literally and never
+parsed as markup (control characters were already made visible by the API client).
+
+The cursor follows a device, not a row number: when the view changes (a filter, a live update,
+a new sort) the cursor stays on the same device if it is still shown.
+"""
+
+from __future__ import annotations
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from mobitui.domain.fleet import Fleet, SortKey
+from mobitui.domain.models import Device, DeviceState
+from mobitui.i18n import Catalogue
+from mobitui.tui.bindings import localise
+from mobitui.tui.widgets.columns import GAP, OS_GLYPH, Column, layout
+
+CHECK = "✓"
+
+
+class DeviceGrid(ScrollView, can_focus=True):
+    """One row per device; Space checks, Shift+↑/↓ extends, Enter opens the detail."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "↑", show=False, id="grid.up"),
+        Binding("down,j", "cursor_down", "↓", show=False, id="grid.down"),
+        Binding("pageup", "page_up", "PgUp", show=False, id="grid.page_up"),
+        Binding("pagedown", "page_down", "PgDn", show=False, id="grid.page_down"),
+        Binding("home", "first", "Home", show=False, id="grid.home"),
+        Binding("end", "last", "End", show=False, id="grid.end"),
+        Binding("space", "toggle_check", "check", id="grid.check"),
+        Binding("shift+up", "extend_up", "extend ↑", show=False, id="grid.extend_up"),
+        Binding("shift+down", "extend_down", "extend ↓", show=False, id="grid.extend_down"),
+        Binding("enter", "open", "detail", show=False, id="grid.open"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "device-grid--header",
+        "device-grid--cursor",
+        "device-grid--checked",
+        "device-grid--inactive",
+        "device-grid--pending",
+    }
+
+    DEFAULT_CSS = """
+    DeviceGrid {
+        background: $surface;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    DeviceGrid > .device-grid--header {
+        text-style: bold;
+        background: $panel;
+    }
+    DeviceGrid > .device-grid--cursor {
+        background: $accent 30%;
+    }
+    DeviceGrid:focus > .device-grid--cursor {
+        background: $accent;
+        color: $text;
+    }
+    DeviceGrid > .device-grid--checked {
+        color: $success;
+        text-style: bold;
+    }
+    DeviceGrid > .device-grid--inactive {
+        color: $text-disabled;
+    }
+    DeviceGrid > .device-grid--pending {
+        color: $warning;
+    }
+    """
+
+    class CursorMoved(Message):
+        def __init__(self, device_id: str | None) -> None:
+            super().__init__()
+            self.device_id = device_id
+
+    class Opened(Message):
+        def __init__(self, device_id: str) -> None:
+            super().__init__()
+            self.device_id = device_id
+
+    class ChecksChanged(Message):
+        """The set of check marks changed through the grid."""
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    def __init__(self, fleet: Fleet, catalogue: Catalogue, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.fleet = fleet
+        self.t = catalogue
+        self.rows: list[str] = []
+        self.sort: SortKey = SortKey.NAME
+        self.descending = False
+        localise(self, catalogue)
+
+    # ------------------------------------------------------------------ data
+
+    @property
+    def cursor_id(self) -> str | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def set_rows(self, rows: list[str]) -> None:
+        """Show ``rows`` (device ids, in order), keeping the cursor on the same device."""
+        keep = self.cursor_id
+        self.rows = rows
+        index = 0
+        if keep is not None:
+            try:
+                index = rows.index(keep)
+            except ValueError:
+                index = min(self.cursor, max(0, len(rows) - 1))
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self._move(index, refresh_all=True)
+
+    # ------------------------------------------------------------------ rendering
+
+    @property
+    def _width(self) -> int:
+        """Cells available to a line: the widget less its vertical scrollbar."""
+        return self.scrollable_content_region.width
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width
+        if y == 0:
+            return self._header(width)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        device = self.fleet.devices.get(self.rows[index])
+        if device is None:
+            return Strip.blank(width, self.rich_style)
+        return self._row(device, index == self.cursor, width)
+
+    def _header(self, width: int) -> Strip:
+        style = self.get_component_rich_style("device-grid--header")
+        segments: list[Segment] = []
+        for column, cells in layout(width):
+            title = self.t(column.title_key)
+            if column.sort is not None and column.sort is self.sort:
+                title += " ▼" if self.descending else " ▲"
+            segments.append(Segment(set_cell_size(title, cells), style))
+            segments.append(Segment(" " * GAP, style))
+        return Strip(segments).adjust_cell_length(width, style)
+
+    def _row(self, device: Device, at_cursor: bool, width: int) -> Strip:
+        base = self.rich_style
+        if at_cursor:
+            base = base + self.get_component_rich_style("device-grid--cursor")
+        checked = device.id in self.fleet.checked
+        segments: list[Segment] = []
+        for column, cells in layout(width):
+            segments.append(self._cell(column, device, cells, base, checked))
+            segments.append(Segment(" " * GAP, base))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _cell(
+        self, column: Column, device: Device, cells: int, base: Style, checked: bool
+    ) -> Segment:
+        if column.key == "check":
+            mark = CHECK if checked else "·"
+            style = (
+                base + self.get_component_rich_style("device-grid--checked") if checked else base
+            )
+            return Segment(set_cell_size(mark, cells), style)
+        text = column.cell(device, self.t)
+        style = base
+        if column.key == "os" and device.state is DeviceState.INACTIVE:
+            # As the console greys the OS icon of an inactive device.
+            style = base + self.get_component_rich_style("device-grid--inactive")
+        elif column.key == "state" and device.state is DeviceState.INACTIVATION_PENDING:
+            style = base + self.get_component_rich_style("device-grid--pending")
+        elif column.key == "state" and device.state is DeviceState.INACTIVE:
+            style = base + self.get_component_rich_style("device-grid--inactive")
+        if cell_len(text) > cells:
+            text = set_cell_size(text, max(0, cells - 1)) + "…"
+        return Segment(set_cell_size(text, cells), style)
+
+    # ------------------------------------------------------------------ cursor
+
+    def _page(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def _move(self, index: int, refresh_all: bool = False) -> None:
+        old = self.cursor
+        index = max(0, min(index, len(self.rows) - 1)) if self.rows else 0
+        self.cursor = index
+        top = self.scroll_offset.y
+        page = self._page()
+        if index < top:
+            self.scroll_to(y=index, animate=False, immediate=True)
+            refresh_all = True
+        elif index >= top + page:
+            self.scroll_to(y=index - page + 1, animate=False, immediate=True)
+            refresh_all = True
+        if refresh_all:
+            self.refresh()
+        elif old != index:
+            self.refresh_line(old + 1)
+            self.refresh_line(index + 1)
+        if old != index or refresh_all:
+            self.post_message(self.CursorMoved(self.cursor_id))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        # Mouse-wheel scrolling moves the viewport; keep the cursor inside it.
+        super().watch_scroll_y(old, new)
+        top = round(new)
+        page = self._page()
+        if self.rows and not top <= self.cursor < top + page:
+            self.cursor = max(top, min(self.cursor, top + page - 1, len(self.rows) - 1))
+            self.post_message(self.CursorMoved(self.cursor_id))
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1)
+
+    def action_page_up(self) -> None:
+        self._move(self.cursor - self._page())
+
+    def action_page_down(self) -> None:
+        self._move(self.cursor + self._page())
+
+    def action_first(self) -> None:
+        self._move(0)
+
+    def action_last(self) -> None:
+        self._move(len(self.rows) - 1)
+
+    # ------------------------------------------------------------------ check marks
+
+    def _refresh_row(self, index: int) -> None:
+        self.refresh_line(index + 1)
+
+    def action_toggle_check(self) -> None:
+        device_id = self.cursor_id
+        if device_id is None:
+            return
+        self.fleet.toggle(device_id)
+        self._refresh_row(self.cursor)
+        self.post_message(self.ChecksChanged())
+
+    def _extend(self, step: int) -> None:
+        device_id = self.cursor_id
+        if device_id is None:
+            return
+        self.fleet.check([device_id])
+        self._refresh_row(self.cursor)
+        self._move(self.cursor + step)
+        if (moved := self.cursor_id) is not None:
+            self.fleet.check([moved])
+            self._refresh_row(self.cursor)
+        self.post_message(self.ChecksChanged())
+
+    def action_extend_up(self) -> None:
+        self._extend(-1)
+
+    def action_extend_down(self) -> None:
+        self._extend(+1)
+
+    def action_open(self) -> None:
+        if (device_id := self.cursor_id) is not None:
+            self.post_message(self.Opened(device_id))
+
+    # ------------------------------------------------------------------ mouse
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            self._sort_by_header(event.x)
+            return
+        index = self.scroll_offset.y + event.y - 1
+        if 0 <= index < len(self.rows):
+            self._move(index)
+            if event.chain == 2:
+                self.action_open()
+
+    def _sort_by_header(self, x: int) -> None:
+        left = 0
+        for column, cells in layout(self._width):
+            if left <= x < left + cells + GAP and column.sort is not None:
+                self.post_message(SortRequested(column.sort))
+                return
+            left += cells + GAP
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.refresh()
+
+    def row_region(self, index: int) -> Region:
+        return Region(0, index + 1 - self.scroll_offset.y, self.size.width, 1)
+
+
+class SortRequested(Message):
+    """A column header was clicked."""
+
+    def __init__(self, key: SortKey) -> None:
+        super().__init__()
+        self.key = key
+
+
+__all__ = ["OS_GLYPH", "DeviceGrid", "SortRequested"]
