@@ -184,28 +184,17 @@ def _tui(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"mobitui: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if not profiles.profiles:
+        # First run: the app opens with the form that creates the profile.
+        MobiApp(None, lang=_lang(args), read_only=args.read_only).run()  # type: ignore[arg-type]
+        return EXIT_OK
     profile = profiles.get(args.profile)
     if profile is None:
-        if args.profile is not None or profiles.profiles:
-            known = ", ".join(sorted(profiles.profiles)) or "none"
-            print(f"mobitui: no profile {args.profile!r} (known: {known})", file=sys.stderr)
-            return EXIT_USAGE
-        print(
-            "mobitui: no profile yet. Create one with `mobitui profile add NAME --url URL "
-            "--account ACCOUNT`, or try `mobitui demo`.",
-            file=sys.stderr,
-        )
+        known = ", ".join(sorted(profiles.profiles))
+        print(f"mobitui: no profile {args.profile!r} (known: {known})", file=sys.stderr)
         return EXIT_USAGE
-    launch = Launch(
-        base_url=profile.base_url,
-        account=profile.account,
-        lang=_lang(args, profile.lang),  # type: ignore[arg-type]
-        profile=profile.name,
-        read_only=args.read_only,
-        ca_bundle=profile.ca_bundle,
-        proxy=profile.proxy,
-    )
-    MobiApp(launch).run()
+    lang = _lang(args, profile.lang)
+    MobiApp(Launch.from_profile(profile, lang, args.read_only)).run()  # type: ignore[arg-type]
     return EXIT_OK
 
 

@@ -41,6 +41,7 @@ from mobitui.tui.screens.help import HelpScreen
 from mobitui.tui.screens.login import LoginScreen
 from mobitui.tui.screens.main import MainScreen
 from mobitui.tui.screens.message import MessageScreen
+from mobitui.tui.screens.profile_form import ProfileForm
 from mobitui.tui.sync import FleetSync
 
 T = TypeVar("T")
@@ -72,6 +73,18 @@ class Launch:
     cache_token: bool = True
     poll_seconds: float = 5.0
 
+    @classmethod
+    def from_profile(cls, profile: config.Profile, lang: Lang, read_only: bool) -> Launch:
+        return cls(
+            base_url=profile.base_url,
+            account=profile.account,
+            lang=lang,
+            profile=profile.name,
+            read_only=read_only,
+            ca_bundle=profile.ca_bundle,
+            proxy=profile.proxy,
+        )
+
 
 class FleetLoaded(Message):
     pass
@@ -100,15 +113,21 @@ class MobiApp(App[None]):
         Binding("question_mark", "help", "help", key_display="?", id="app.help"),
     ]
 
-    def __init__(self, launch: Launch, *, client: MobiClient | None = None) -> None:
+    def __init__(
+        self,
+        launch: Launch | None,
+        *,
+        client: MobiClient | None = None,
+        lang: Lang = "en",
+        read_only: bool = False,
+    ) -> None:
+        """``launch`` None: first run, the profile form comes first (in ``lang``)."""
         super().__init__()
-        self.launch = launch
-        self.t = Catalogue(launch.lang)
-        self.client = client or MobiClient(
-            launch.base_url, ca_bundle=launch.ca_bundle, proxy=launch.proxy
-        )
+        self.launch = launch or Launch(base_url="", account="", lang=lang, read_only=read_only)
+        self.needs_profile = launch is None
+        self.t = Catalogue(self.launch.lang)
+        self._client = client
         self.fleet = Fleet()
-        self.sync = FleetSync(self.client, self.fleet)
         self.account: Account | None = None
         self.connection = "connecting"
         self.connection_detail = ""
@@ -121,6 +140,19 @@ class MobiApp(App[None]):
     # ------------------------------------------------------------------ lifecycle
 
     @property
+    def client(self) -> MobiClient:
+        if self._client is None:
+            launch = self.launch
+            self._client = MobiClient(
+                launch.base_url, ca_bundle=launch.ca_bundle, proxy=launch.proxy
+            )
+        return self._client
+
+    @property
+    def sync(self) -> FleetSync:
+        return FleetSync(self.client, self.fleet)
+
+    @property
     def read_only(self) -> bool:
         operator = self.account is not None and self.account.role is Role.OPERATOR
         return self.launch.read_only or operator
@@ -131,10 +163,14 @@ class MobiApp(App[None]):
         self.connect()
 
     async def on_unmount(self) -> None:
-        await self.client.aclose()
+        if self._client is not None:
+            await self._client.aclose()
 
     @work(exclusive=True, group="connect", exit_on_error=False)
     async def connect(self) -> None:
+        if self.needs_profile and not await self._first_profile():
+            self.exit()
+            return
         if not await self._authenticate(None):
             self.exit()
             return
@@ -148,6 +184,19 @@ class MobiApp(App[None]):
         self.post_message(ConnectionState("syncing", f"{done}/{total}"))
 
     # ------------------------------------------------------------------ auth
+
+    async def _first_profile(self) -> bool:
+        profile = await self.push_screen_wait(ProfileForm(self.t))
+        if profile is None:
+            return False
+        profiles = config.load_profiles()
+        profiles.profiles[profile.name] = profile
+        profiles.default = profiles.default or profile.name
+        config.save_profiles(profiles)
+        self.launch = Launch.from_profile(profile, self.launch.lang, self.launch.read_only)
+        self.needs_profile = False
+        self._update_header()
+        return True
 
     async def _authenticate(self, message: str | None) -> bool:
         """Get a working token: cached, demo, or asked for. False when the admin gives up."""
