@@ -1,0 +1,142 @@
+"""Split a bulk action into batches, each with its own idempotency key, and run them.
+
+Planning is separate from sending so a local journal can write every batch and its key to disk
+BEFORE the first request leaves; after a crash or a lost answer it resends the same batch with
+the SAME key, and the server answers the first outcome instead of acting twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from mobitui.api.errors import ApiError, BulkIncomplete
+
+R = TypeVar("R")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Up to the server's ``max_bulk_devices`` device ids, sent under one idempotency key."""
+
+    key: str
+    device_ids: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.device_ids)
+
+    def to_json(self) -> dict[str, Any]:
+        """For a journal: everything needed to resend this batch (never a password)."""
+        return {"key": self.key, "device_ids": list(self.device_ids)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Batch:
+        key, ids = data.get("key"), data.get("device_ids")
+        if not isinstance(key, str) or not isinstance(ids, list):
+            raise ValueError("a batch needs a key and a list of device ids")
+        if not all(isinstance(i, str) for i in ids):
+            raise ValueError("device ids must be strings")
+        return cls(key, tuple(ids))
+
+
+def new_key() -> str:
+    return str(uuid.uuid4())
+
+
+def plan_batches(
+    device_ids: Iterable[str], size: int, *, make_key: Callable[[], str] = new_key
+) -> list[Batch]:
+    """Split ``device_ids`` into batches of at most ``size``, first occurrence order kept.
+
+    Duplicates are dropped (a device must be acted on once); keys come from ``make_key`` so a
+    test can make the plan fully deterministic.
+    """
+    if size < 1:
+        raise ValueError("batch size must be at least 1")
+    unique = list(dict.fromkeys(device_ids))
+    return [
+        Batch(make_key(), tuple(unique[start : start + size]))
+        for start in range(0, len(unique), size)
+    ]
+
+
+def _answered_refusal(error: ApiError) -> bool:
+    """The server answered with a 4xx problem: it refused the batch and changed nothing."""
+    return error.status is not None and 400 <= error.status < 500
+
+
+async def run_batches(
+    batches: Sequence[Batch],
+    send: Callable[[Batch], Awaitable[R]],
+    *,
+    concurrency: int = 4,
+    on_progress: Progress | None = None,
+    on_batch: Callable[[Batch, R], None] | None = None,
+) -> list[R]:
+    """Send every batch, at most ``concurrency`` at a time; results in batch order.
+
+    The first batch goes alone: a wrong password, a missing agreement or a forbidden action is
+    refused there and then raised as it is, and no further batch is sent. After that, the
+    first failure stops new batches from starting; batches already in flight are allowed to
+    finish (cancelling them would make their outcome unknown), and :class:`BulkIncomplete`
+    says what was done, what failed and what was never sent.
+    """
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    total = sum(len(b) for b in batches)
+    results: dict[int, R] = {}
+    failed: dict[int, ApiError] = {}
+    done_devices = 0
+
+    def record(index: int, result: R) -> None:
+        nonlocal done_devices
+        results[index] = result
+        done_devices += len(batches[index])
+        if on_batch is not None:
+            on_batch(batches[index], result)
+        if on_progress is not None:
+            on_progress(done_devices, total)
+
+    if not batches:
+        return []
+    try:
+        record(0, await send(batches[0]))
+    except ApiError as error:
+        if _answered_refusal(error):
+            raise
+        failed[0] = error
+
+    if not failed:
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(index: int) -> None:
+            async with gate:
+                if failed:
+                    return
+                try:
+                    result = await send(batches[index])
+                except ApiError as error:
+                    failed[index] = error
+                    return
+                record(index, result)
+
+        async with asyncio.TaskGroup() as group:
+            for index in range(1, len(batches)):
+                group.create_task(one(index))
+
+    if failed:
+        raise _incomplete(batches, results, failed)
+    return [results[i] for i in range(len(batches))]
+
+
+def _incomplete(
+    batches: Sequence[Batch], results: Mapping[int, Any], failed: Mapping[int, ApiError]
+) -> BulkIncomplete:
+    done = [(batches[i], results[i]) for i in sorted(results)]
+    bad = [(batches[i], failed[i]) for i in sorted(failed)]
+    unsent = [b for i, b in enumerate(batches) if i not in results and i not in failed]
+    return BulkIncomplete(done, bad, unsent)

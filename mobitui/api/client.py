@@ -1,0 +1,569 @@
+"""The async client of the management API: the only code in mobitui that speaks HTTP.
+
+One :class:`MobiClient` per server. It turns every answer into domain models, every failure
+into an :class:`~mobitui.api.errors.ApiError` (no httpx exception escapes), and runs every
+string from the server through :func:`mobitui.domain.text.visible` once, where it enters.
+
+Retries follow one rule: resend only what is safe to resend. A GET, a DELETE and a POST that
+carries an ``Idempotency-Key`` are resent (with the same key and body) after a lost connection,
+a timeout or a 502/503/504; anything that was certainly not sent (connection refused) is
+resent whatever it is; a 429 is waited out (``Retry-After``) for every call. Login, which has
+no key, is never resent once it may have reached the server.
+
+The confirmation password of destructive calls travels in the request body only: it is never
+stored on the client, logged, or put into an error.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import ssl
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from mobitui import __version__
+from mobitui.api.batches import Batch, Progress, plan_batches, run_batches
+from mobitui.api.errors import (
+    ApiError,
+    Conflict,
+    MalformedResponse,
+    Unauthenticated,
+    Unreachable,
+    from_problem,
+)
+from mobitui.api.retry import RETRY_STATUSES, RetryPolicy, classify
+from mobitui.domain.models import (
+    Account,
+    BulkResult,
+    Changes,
+    Device,
+    DevicePage,
+    DeviceState,
+    Group,
+    InactivationRequest,
+    RequestStatus,
+    Session,
+    format_time,
+)
+from mobitui.domain.text import visible
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+DEFAULT_USER_AGENT = f"mobitui/{__version__}"
+
+M = TypeVar("M")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What the server accepts: device ids per bulk call and items per page."""
+
+    max_bulk_devices: int
+    max_page_size: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Limits:
+        values = {}
+        for name in ("max_bulk_devices", "max_page_size"):
+            value = data.get(name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"field {name!r}: expected a positive integer")
+            values[name] = value
+        return cls(**values)
+
+
+def sanitize(value: Any) -> Any:
+    """Apply :func:`visible` to every string value of a decoded JSON document."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [sanitize(item) for item in value]
+    if isinstance(value, dict):
+        return {key: sanitize(item) for key, item in value.items()}
+    return value
+
+
+class MobiClient:
+    """Async client of the management API v1; use it as ``async with MobiClient(...) as c``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        ca_bundle: str | Path | None = None,
+        verify: bool = True,
+        proxy: str | None = None,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - a frozen value, safe to share
+        user_agent: str = DEFAULT_USER_AGENT,
+        trust_env: bool = True,
+    ) -> None:
+        try:
+            url = httpx.URL(base_url.rstrip("/"))
+        except httpx.InvalidURL:
+            url = httpx.URL()
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError(f"not an http(s) server address: {base_url!r}")
+        self._host = url.host if url.port is None else f"{url.host}:{url.port}"
+        self._proxy = proxy
+        self._timeout = timeout
+        self._retry = retry
+        self._token = token
+        self._account: Account | None = None
+        self._limits: Limits | None = None
+        self._http = httpx.AsyncClient(
+            base_url=str(url) + API_PREFIX,
+            verify=self._tls(ca_bundle, verify),
+            proxy=proxy,
+            timeout=timeout,
+            transport=transport,
+            trust_env=trust_env,
+            follow_redirects=False,
+            headers={"User-Agent": user_agent, "Accept": "application/json"},
+        )
+
+    def _tls(self, ca_bundle: str | Path | None, verify: bool) -> ssl.SSLContext | bool:
+        """An explicit context for a CA bundle (``verify="path"`` is deprecated in httpx)."""
+        if ca_bundle is None:
+            return verify
+        try:
+            return ssl.create_default_context(cafile=str(ca_bundle))
+        except (OSError, ssl.SSLError) as exc:
+            reason = getattr(exc, "strerror", None) or type(exc).__name__
+        raise Unreachable(self._host, visible(f"cannot load the CA bundle {ca_bundle}: {reason}"))
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    def __repr__(self) -> str:
+        state = "logged in" if self._token else "logged out"
+        return f"<MobiClient {self._host} {state}>"
+
+    @property
+    def host(self) -> str:
+        return self._host
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token of the current session (never logged, never in a repr)."""
+        return self._token
+
+    @property
+    def account(self) -> Account | None:
+        """The account of the last login or :meth:`me` call."""
+        return self._account
+
+    # ------------------------------------------------------------------ auth
+
+    async def login(self, account: str, password: str) -> Session:
+        """Log in and keep the token for every later call."""
+        body = {"account": account, "password": password}
+        data = await self._call("POST", "/auth/login", body=body, auth=False)
+        session = self._model(Session.from_json, data, "POST /auth/login")
+        self._token = session.token
+        self._account = session.account
+        return session
+
+    async def logout(self) -> None:
+        """Revoke the token. A token the server already considers gone counts as logged out."""
+        if self._token is None:
+            return
+        try:
+            await self._call("POST", "/auth/logout", resendable=True)
+        except Unauthenticated:
+            pass  # revoked already (perhaps by our own first try whose answer was lost)
+        finally:
+            self._token = None
+            self._account = None
+
+    async def me(self) -> Account:
+        account = self._model(Account.from_json, await self._call("GET", "/me"), "GET /me")
+        self._account = account
+        return account
+
+    async def limits(self) -> Limits:
+        """The server's limits, fetched once per client."""
+        if self._limits is None:
+            # Readable before login (the server needs them to size batches for anyone).
+            data = await self._call("GET", "/limits", auth=self._token is not None)
+            self._limits = self._model(Limits.from_json, data, "GET /limits")
+        return self._limits
+
+    # ------------------------------------------------------------------ reading
+
+    async def groups(self) -> list[Group]:
+        data = await self._call("GET", "/groups")
+        return self._list(Group.from_json, data, "groups", "GET /groups")
+
+    async def device_pages(
+        self,
+        group_id: str | None = None,
+        include_subgroups: bool = False,
+        state: DeviceState | str | None = None,
+        q: str | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[DevicePage]:
+        """Every page of ``GET /devices``, following ``next_cursor`` to the end."""
+        params: dict[str, str] = {}
+        if group_id is not None:
+            params["group_id"] = group_id
+        if include_subgroups:
+            params["include_subgroups"] = "true"
+        if state is not None:
+            params["state"] = str(state)
+        if q:
+            params["q"] = q
+        if limit is not None:
+            params["limit"] = str(max(1, min(limit, (await self.limits()).max_page_size)))
+        seen: set[str] = set()
+        cursor: str | None = None
+        while True:
+            query = params if cursor is None else {**params, "cursor": cursor}
+            data = await self._call("GET", "/devices", params=query)
+            page = self._model(DevicePage.from_json, data, "GET /devices")
+            yield page
+            if page.next_cursor is None:
+                return
+            if page.next_cursor in seen:
+                raise MalformedResponse(
+                    "field 'next_cursor': the server repeated a cursor",
+                    endpoint=_where("GET /devices"),
+                )
+            seen.add(page.next_cursor)
+            cursor = page.next_cursor
+
+    async def iter_devices(
+        self,
+        group_id: str | None = None,
+        include_subgroups: bool = False,
+        state: DeviceState | str | None = None,
+        q: str | None = None,
+        limit: int | None = None,
+    ) -> AsyncIterator[Device]:
+        async for page in self.device_pages(group_id, include_subgroups, state, q, limit):
+            for device in page.items:
+                yield device
+
+    async def device(self, device_id: str) -> Device:
+        path = f"/devices/{_seg(device_id)}"
+        return self._model(Device.from_json, await self._call("GET", path), f"GET {path}")
+
+    async def changes(self, since: int) -> Changes:
+        data = await self._call("GET", "/devices/changes", params={"since": str(since)})
+        return self._model(Changes.from_json, data, "GET /devices/changes")
+
+    # ------------------------------------------------------------------ bulk, one batch
+
+    async def plan(self, device_ids: Iterable[str]) -> list[Batch]:
+        """Batches sized to the server's ``max_bulk_devices``, each with a fresh key."""
+        return plan_batches(device_ids, (await self.limits()).max_bulk_devices)
+
+    async def send_inactivation(
+        self,
+        batch: Batch,
+        *,
+        remove_apple_mdm_profile: bool = False,
+        scheduled_at: datetime | None = None,
+        password: str,
+        agree: bool,
+    ) -> InactivationRequest:
+        """One ``POST /inactivations``; resending the same batch is safe (same key)."""
+        body = {
+            "device_ids": list(batch.device_ids),
+            "remove_apple_mdm_profile": remove_apple_mdm_profile,
+            "scheduled_at": format_time(scheduled_at),
+            "password": password,
+            "agree": agree,
+        }
+        data = await self._call("POST", "/inactivations", body=body, key=batch.key)
+        return self._model(InactivationRequest.from_json, data, "POST /inactivations")
+
+    async def send_forced(
+        self, batch: Batch, *, delete_after: bool = False, password: str, agree: bool
+    ) -> BulkResult:
+        body = {
+            "device_ids": list(batch.device_ids),
+            "delete_after": delete_after,
+            "password": password,
+            "agree": agree,
+        }
+        data = await self._call("POST", "/forced-inactivations", body=body, key=batch.key)
+        return self._model(BulkResult.from_json, data, "POST /forced-inactivations")
+
+    async def send_deletion(self, batch: Batch, *, password: str, agree: bool) -> BulkResult:
+        body = {"device_ids": list(batch.device_ids), "password": password, "agree": agree}
+        data = await self._call("POST", "/device-deletions", body=body, key=batch.key)
+        return self._model(BulkResult.from_json, data, "POST /device-deletions")
+
+    # ------------------------------------------------------------------ bulk, whole runs
+
+    async def inactivate(
+        self,
+        device_ids: Iterable[str],
+        *,
+        remove_apple_mdm_profile: bool = False,
+        scheduled_at: datetime | None = None,
+        password: str,
+        agree: bool,
+        concurrency: int = 4,
+        on_progress: Progress | None = None,
+    ) -> list[InactivationRequest]:
+        """一括インアクティベーション of any number of devices, batched to the server's limit."""
+
+        def send(batch: Batch) -> Awaitable[InactivationRequest]:
+            return self.send_inactivation(
+                batch,
+                remove_apple_mdm_profile=remove_apple_mdm_profile,
+                scheduled_at=scheduled_at,
+                password=password,
+                agree=agree,
+            )
+
+        return await self._run(device_ids, send, concurrency, on_progress)
+
+    async def force_inactivate(
+        self,
+        device_ids: Iterable[str],
+        *,
+        delete_after: bool = False,
+        password: str,
+        agree: bool,
+        concurrency: int = 4,
+        on_progress: Progress | None = None,
+    ) -> list[BulkResult]:
+        """強制インアクティベーション (and, with ``delete_after``, deletion of the records)."""
+
+        def send(batch: Batch) -> Awaitable[BulkResult]:
+            return self.send_forced(
+                batch, delete_after=delete_after, password=password, agree=agree
+            )
+
+        return await self._run(device_ids, send, concurrency, on_progress)
+
+    async def delete_devices(
+        self,
+        device_ids: Iterable[str],
+        *,
+        password: str,
+        agree: bool,
+        concurrency: int = 4,
+        on_progress: Progress | None = None,
+    ) -> list[BulkResult]:
+        """端末一括削除: only inactive devices are deleted, the rest come back ``refused``."""
+
+        def send(batch: Batch) -> Awaitable[BulkResult]:
+            return self.send_deletion(batch, password=password, agree=agree)
+
+        return await self._run(device_ids, send, concurrency, on_progress)
+
+    async def _run(
+        self,
+        device_ids: Iterable[str],
+        send: Callable[[Batch], Awaitable[R]],
+        concurrency: int,
+        on_progress: Progress | None,
+    ) -> list[R]:
+        batches = await self.plan(device_ids)
+        return await run_batches(batches, send, concurrency=concurrency, on_progress=on_progress)
+
+    # ------------------------------------------------------------------ requests
+
+    async def inactivations(
+        self, status: RequestStatus | str | None = None
+    ) -> list[InactivationRequest]:
+        """Every inactivation request the account can see (all pages), newest first."""
+        params: dict[str, str] = {} if status is None else {"status": str(status)}
+        found: list[InactivationRequest] = []
+        seen: set[str] = set()
+        while True:
+            data = await self._call("GET", "/inactivations", params=params)
+            found += self._list(InactivationRequest.from_json, data, "items", "GET /inactivations")
+            cursor = data.get("next_cursor") if isinstance(data, Mapping) else None
+            if cursor is None:
+                return found
+            if not isinstance(cursor, str) or cursor in seen:
+                raise MalformedResponse(
+                    "field 'next_cursor': not a new cursor", endpoint=_where("GET /inactivations")
+                )
+            seen.add(cursor)
+            params = {**params, "cursor": cursor}
+
+    async def inactivation(self, request_id: str) -> InactivationRequest:
+        path = f"/inactivations/{_seg(request_id)}"
+        return self._model(
+            InactivationRequest.from_json, await self._call("GET", path), f"GET {path}"
+        )
+
+    async def cancel_inactivation(self, request_id: str) -> InactivationRequest:
+        """Cancel a scheduled request; :class:`Conflict` once it has executed.
+
+        Cancelling is idempotent here: if the request is already cancelled (say our first try
+        succeeded but its answer was lost) the cancelled request is returned.
+        """
+        path = f"/inactivations/{_seg(request_id)}"
+        try:
+            data = await self._call("DELETE", path)
+        except Conflict:
+            current = await self.inactivation(request_id)
+            if current.status is RequestStatus.CANCELLED:
+                return current
+            raise
+        if isinstance(data, Mapping) and data:
+            return self._model(InactivationRequest.from_json, data, f"DELETE {path}")
+        return await self.inactivation(request_id)
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        body: Mapping[str, Any] | None = None,
+        key: str | None = None,
+        auth: bool = True,
+        resendable: bool = False,
+    ) -> Any:
+        """One logical call: send, retry what is safe to retry, decode and sanitize the JSON."""
+        endpoint = f"{method} {API_PREFIX}{path}"
+        headers: dict[str, str] = {}
+        token = self._token
+        if auth:
+            if token is None:
+                raise Unauthenticated("Not logged in.", endpoint=endpoint)
+            headers["Authorization"] = f"Bearer {token}"
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        resendable = resendable or method in ("GET", "DELETE") or key is not None
+        request = self._http.build_request(method, path, params=params, json=body, headers=headers)
+        policy = self._retry
+        attempt = 0
+        while True:
+            attempt += 1
+            last = attempt >= policy.max_attempts
+            try:
+                response: httpx.Response | None = await self._http.send(request)
+                fault = None
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                response, fault = None, classify(exc, self._timeout, self._proxy)
+            if response is None:
+                assert fault is not None
+                log.debug("%s failed (attempt %d): %s", endpoint, attempt, fault.cause)
+                if not last and not fault.permanent and (fault.not_sent or resendable):
+                    await policy.sleep(policy.backoff(attempt))
+                    continue
+                raise Unreachable(
+                    self._host,
+                    fault.cause,
+                    maybe_processed=not fault.not_sent and method != "GET",
+                    endpoint=endpoint,
+                )
+            status = response.status_code
+            log.debug("%s -> %d (attempt %d)", endpoint, status, attempt)
+            wait = policy.retry_after(response.headers.get("Retry-After"))
+            if not last and (status == 429 or (status in RETRY_STATUSES and resendable)):
+                await policy.sleep(wait if wait is not None else policy.backoff(attempt))
+                continue
+            if 200 <= status < 300:
+                if status == 204 or not response.content:
+                    return None
+                data, problem = _decode(response, endpoint)
+                if problem is None:
+                    return data
+                if problem.code == "truncated" and resendable and not last:
+                    await policy.sleep(policy.backoff(attempt))
+                    continue
+                raise problem
+            error = _error(response, endpoint, wait)
+            if auth and isinstance(error, Unauthenticated) and self._token == token:
+                self._token = None  # the TUI brings the login back (unless it already has)
+            raise error
+
+    def _model(self, decode: Callable[[Mapping[str, Any]], M], data: Any, endpoint: str) -> M:
+        """Build a model, turning a shape error into :class:`MalformedResponse`."""
+        if not isinstance(data, Mapping):
+            problem = f"expected an object, got {type(data).__name__}"
+        else:
+            try:
+                return decode(data)
+            except (ValueError, TypeError, AttributeError, KeyError) as exc:
+                problem = str(exc) or type(exc).__name__
+        raise MalformedResponse(visible(problem), endpoint=_where(endpoint))
+
+    def _list(
+        self, decode: Callable[[Mapping[str, Any]], M], data: Any, name: str, endpoint: str
+    ) -> list[M]:
+        """A list answer: a bare array, or an object holding it under ``name`` or ``items``."""
+        if isinstance(data, Mapping):
+            data = data.get(name, data.get("items"))
+        if not isinstance(data, list):
+            raise MalformedResponse(f"field {name!r}: expected a list", endpoint=_where(endpoint))
+        return [self._model(decode, item, endpoint) for item in data]
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _where(endpoint: str) -> str:
+    """``"GET /me"`` → ``"GET /api/v1/me"``: errors name the full endpoint."""
+    method, _, path = endpoint.partition(" ")
+    return f"{method} {API_PREFIX}{path}"
+
+
+def _seg(value: str) -> str:
+    """An id as one path segment: never lets ``../`` or ``?`` change the URL."""
+    return quote(value, safe="")
+
+
+def _error(response: httpx.Response, endpoint: str, wait: float | None) -> ApiError:
+    """The typed error for a non-2xx answer (a problem document, or whatever a proxy sent)."""
+    status = response.status_code
+    if 300 <= status < 400:
+        return MalformedResponse(
+            f"unexpected redirect ({status})", status=status, endpoint=endpoint
+        )
+    data, _ = _decode(response, endpoint)
+    doc = data if isinstance(data, Mapping) else None
+    return from_problem(status, doc, endpoint=endpoint, retry_after=wait)
+
+
+def _decode(response: httpx.Response, endpoint: str) -> tuple[Any, MalformedResponse | None]:
+    """The sanitized JSON of an answer, or the problem with it (never raised from an except)."""
+    status = response.status_code
+    ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not (ctype == "application/json" or ctype.endswith("+json")):
+        shown = visible(ctype) or "none"
+        why = f"expected JSON, got content type {shown!r}"
+        return None, MalformedResponse(why, status=status, endpoint=endpoint)
+    try:
+        return sanitize(json.loads(response.content)), None
+    except (ValueError, RecursionError):
+        pass
+    why = "the body is not valid JSON (truncated?)"
+    return None, MalformedResponse(why, status=status, code="truncated", endpoint=endpoint)

@@ -1,0 +1,241 @@
+"""Typed errors of the API client: one class per problem-code family.
+
+The TUI catches :class:`ApiError` in one place and shows ``message``; the few screens that act
+on a specific failure (the login screen on :class:`Unauthenticated`, the password field on
+:class:`InvalidPassword`) catch the class. ``code`` keeps the server's stable machine-readable
+code for the i18n catalogue. Every text here has already passed through
+``mobitui.domain.text.visible`` where it entered the client, and no error ever carries the
+request (whose body may hold a password) or a raw httpx exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+class ApiError(Exception):
+    """A call to the management API did not succeed.
+
+    ``detail`` is the server's own explanation (sanitized); ``message`` is what a screen shows.
+    """
+
+    #: What a screen shows when the server said nothing more specific.
+    summary = "The management API reported an error."
+
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        status: int | None = None,
+        code: str | None = None,
+        title: str | None = None,
+        endpoint: str | None = None,
+    ) -> None:
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.endpoint = endpoint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        extra = self.detail or self.title or ""
+        if extra and extra != self.summary:
+            return f"{self.summary} ({extra})"
+        return self.summary
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(status={self.status!r}, code={self.code!r})"
+
+
+class InvalidCredentials(ApiError):
+    summary = "The account name or password is wrong."
+
+
+class Unauthenticated(ApiError):
+    """Missing, expired or revoked token: the TUI brings the login back."""
+
+    summary = "The session has ended; please log in again."
+
+
+class InvalidPassword(ApiError):
+    """The confirmation password of a destructive call was wrong; nothing changed."""
+
+    summary = "The password is wrong; nothing was changed."
+
+
+class Forbidden(ApiError):
+    summary = "This account may not do that; nothing was changed."
+
+
+class NotFound(ApiError):
+    summary = "Not found (or outside this account's groups)."
+
+
+class Conflict(ApiError):
+    summary = "The request has already been executed and can no longer be cancelled."
+
+
+class ValidationFailed(ApiError):
+    """422 (and 400): ``code`` says which rule, e.g. ``agreement_required``."""
+
+    summary = "The server refused the request as invalid; nothing was changed."
+
+
+class TooManyDevices(ApiError):
+    summary = "Too many devices in one call."
+
+
+class RateLimited(ApiError):
+    summary = "The server is limiting requests; try again later."
+
+    def __init__(self, detail: str = "", *, retry_after: float | None = None, **kw: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(detail, **kw)
+
+    @property
+    def message(self) -> str:
+        base = super().message
+        if self.retry_after is not None:
+            return f"{base} (retry in {self.retry_after:g} s)"
+        return base
+
+
+class ServerError(ApiError):
+    summary = "The server failed to answer the request."
+
+
+class Unreachable(ApiError):
+    """No usable answer arrived: refused, DNS, TLS, proxy, timeouts, connection lost.
+
+    ``host`` and ``cause`` are separate so a screen can name both; ``maybe_processed`` is True
+    when the request may have reached the server before the failure (its outcome is unknown).
+    """
+
+    summary = "Cannot reach the server."
+
+    def __init__(self, host: str, cause: str, *, maybe_processed: bool = False, **kw: Any):
+        self.host = host
+        self.cause = cause
+        self.maybe_processed = maybe_processed
+        super().__init__(cause, **kw)
+
+    @property
+    def message(self) -> str:
+        text = f"Cannot reach {self.host}: {self.cause}."
+        if self.maybe_processed:
+            text += " The request may or may not have been processed."
+        return text
+
+
+class MalformedResponse(ApiError):
+    """The answer was not the JSON the contract promises (names the endpoint and the field)."""
+
+    summary = "The server's answer could not be understood."
+
+    @property
+    def message(self) -> str:
+        where = f" ({self.endpoint})" if self.endpoint else ""
+        return f"{self.summary}{where} {self.detail}".strip()
+
+
+class BulkIncomplete(ApiError):
+    """A bulk run stopped before every batch had a known outcome.
+
+    ``done`` holds the (batch, result) pairs that succeeded, ``failed`` the (batch, error)
+    pairs whose outcome is unknown or refused, ``unsent`` the batches never sent. A batch in
+    ``failed`` may be resent with the SAME idempotency key: the server then answers the first
+    outcome if it had been processed.
+    """
+
+    summary = "The bulk run stopped before it finished."
+
+    def __init__(self, done: list[Any], failed: list[Any], unsent: list[Any]):
+        self.done = done
+        self.failed = failed
+        self.unsent = unsent
+        first = failed[0][1] if failed else None
+        self.cause = first
+        super().__init__(
+            "" if first is None else first.message,
+            status=None if first is None else first.status,
+            code="bulk_incomplete",
+        )
+
+    @property
+    def message(self) -> str:
+        total = len(self.done) + len(self.failed) + len(self.unsent)
+        text = f"{self.summary} {len(self.done)} of {total} batches done."
+        return f"{text} {self.detail}" if self.detail else text
+
+
+_BY_CODE: dict[str, type[ApiError]] = {
+    "invalid_credentials": InvalidCredentials,
+    "unauthenticated": Unauthenticated,
+    "token_expired": Unauthenticated,
+    "token_revoked": Unauthenticated,
+    "invalid_password": InvalidPassword,
+    "forbidden": Forbidden,
+    "not_found": NotFound,
+    "already_executed": Conflict,
+    "too_many_devices": TooManyDevices,
+    "rate_limited": RateLimited,
+}
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: ValidationFailed,
+    401: Unauthenticated,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    413: TooManyDevices,
+    422: ValidationFailed,
+    429: RateLimited,
+}
+
+
+def error_class(status: int, code: str | None) -> type[ApiError]:
+    """The class for a problem: status decides the family, the code refines it within it."""
+    by_code = _BY_CODE.get(code or "")
+    family = _BY_STATUS.get(status)
+    if status >= 500:
+        return ServerError
+    if by_code is not None and (family is None or _family_ok(status, by_code)):
+        return by_code
+    return family or ApiError
+
+
+def _family_ok(status: int, cls: type[ApiError]) -> bool:
+    """A code is trusted only with the status it belongs to (a 403 never becomes a 401)."""
+    expected = {
+        InvalidCredentials: 401,
+        Unauthenticated: 401,
+        InvalidPassword: 403,
+        Forbidden: 403,
+        NotFound: 404,
+        Conflict: 409,
+        TooManyDevices: 413,
+        RateLimited: 429,
+    }.get(cls)
+    return expected is None or expected == status
+
+
+def from_problem(
+    status: int,
+    problem: Mapping[str, Any] | None,
+    *,
+    endpoint: str,
+    retry_after: float | None = None,
+) -> ApiError:
+    """Build the error for an HTTP error answer; ``problem`` is the sanitized document, if any."""
+    doc = problem or {}
+    code = doc.get("code") if isinstance(doc.get("code"), str) else None
+    title = doc.get("title") if isinstance(doc.get("title"), str) else None
+    detail = doc.get("detail") if isinstance(doc.get("detail"), str) else ""
+    cls = error_class(status, code)
+    kw: dict[str, Any] = {"status": status, "code": code, "title": title, "endpoint": endpoint}
+    if cls is RateLimited:
+        return RateLimited(detail, retry_after=retry_after, **kw)
+    return cls(detail, **kw)
