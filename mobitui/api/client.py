@@ -173,6 +173,10 @@ class MobiClient:
         """The bearer token of the current session (never logged, never in a repr)."""
         return self._token
 
+    def use_token(self, token: str | None) -> None:
+        """Adopt a token obtained earlier (the 0600 token cache); ``None`` forgets it."""
+        self._token = token
+
     @property
     def account(self) -> Account | None:
         """The account of the last login or :meth:`me` call."""

@@ -204,7 +204,7 @@ class MobiApp(App[None]):
         if message is None and launch.cache_token and launch.demo_password is None:
             cached = config.load_token(launch.profile, launch.account)
             if cached is not None:
-                self.client.token = cached.token
+                self.client.use_token(cached.token)
                 try:
                     self.account = await self.client.me()
                     return True
