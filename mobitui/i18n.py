@@ -51,7 +51,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "platform.windows": ("Windows", "Windows"),
     "platform.macos": ("macOS", "macOS"),
     # grid columns
-    "col.check": ("", ""),
+    "col.check": ("✓", "✓"),
     "col.name": ("端末名", "Name"),
     "col.os": ("OS", "OS"),
     "col.state": ("状態", "State"),
