@@ -31,6 +31,9 @@ class ServerConfig:
     #: Requests per second per token (token bucket, burst = twice the rate); ``None``: off.
     rate_limit: float | None = 100.0
     token_ttl_seconds: int = 8 * 3600
+    #: Simulated epoch seconds at which a new database is seeded (``None``: now). With
+    #: ``speed=0`` it makes every time the server shows reproducible (snapshot tests).
+    start_at: float | None = None
     login_failures_before_slowdown: int = 5
 
     def __post_init__(self) -> None:

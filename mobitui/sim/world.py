@@ -73,7 +73,7 @@ class World:
         self.store = Store(connect(config.db_path))
         with self.store.transaction() as txn:
             if get_meta(txn.conn, "schema") is None:
-                now = float(int(time.time()))
+                now = float(int(config.start_at if config.start_at is not None else time.time()))
                 fleet.seed(txn.conn, config.fleet, config.seed, now)
                 set_meta(txn.conn, "schema", "1")
                 set_meta(txn.conn, "fleet", str(config.fleet))
