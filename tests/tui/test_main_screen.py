@@ -174,3 +174,19 @@ async def test_enter_opens_the_device_detail(tui_server) -> None:
         assert app.screen.device == device
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, DetailScreen))
+
+
+async def test_server_down_mid_session_is_shown_and_recovers(tui_server) -> None:
+    app = make_app(tui_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        grid = await loaded(pilot)
+        await pilot.press("space")
+        tui_server.stop()
+        await pilot.press("r")
+        await until(pilot, lambda: app.connection == "disconnected", tries=1500)
+        assert "disconnected" in str(app.main_screen.query_one("#topbar").render())
+        assert app.fleet.checked == {grid.rows[0]}  # nothing lost
+        assert app.is_running
+        tui_server.start()
+        await pilot.press("r")
+        await until(pilot, lambda: app.connection == "connected", tries=1500)

@@ -60,7 +60,7 @@ def _state(device: Device, t: Catalogue) -> str:
 COLUMNS: tuple[Column, ...] = (
     Column("check", "col.check", 2, 0, None, lambda d, t: ""),
     Column("name", "col.name", 0, 0, SortKey.NAME, lambda d, t: d.name),
-    Column("os", "col.os", 9, 1, SortKey.PLATFORM, _os),
+    Column("os", "col.os", 10, 1, SortKey.PLATFORM, _os),
     Column("state", "col.state", 14, 1, SortKey.STATE, _state),
     Column(
         "enrollment",
