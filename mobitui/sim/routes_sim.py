@@ -6,6 +6,8 @@ only on a loopback test server.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from starlette.responses import JSONResponse, Response
 
 from mobitui.domain.models import format_time
@@ -19,14 +21,23 @@ from mobitui.sim.store import Scope, set_meta
 from mobitui.sim.validation import Field, integer, number, one_of, parse_json, parse_object
 from mobitui.sim.world import Ctx
 
-#: At most ten years per call, so the clock can never overflow a datetime.
+#: At most ten years per call.
 MAX_ADVANCE = 10 * 366 * 86400.0
+#: The clock never moves past this instant (9000-01-01T00:00:00Z), however many calls: every
+#: time the server shows or stores must stay a valid datetime (years up to 9999), with room for
+#: token expiries and check-ins after it. A jump past it is refused, nothing moves.
+MAX_CLOCK = datetime(9000, 1, 1, tzinfo=UTC).timestamp()
 
 BEHAVIOURS = tuple(b.value for b in Behaviour)
 
 
 def advance(ctx: Ctx) -> Response:
     data = parse_object(parse_json(ctx.body), {"seconds": Field(number(0, MAX_ADVANCE))})
+    if ctx.now + data["seconds"] > MAX_CLOCK:
+        raise Problem(
+            "invalid_body",
+            f"field 'seconds': the clock cannot move past {format_time(to_datetime(MAX_CLOCK))}",
+        )
     ctx.world.clock.advance(data["seconds"])
     now = ctx.world.clock.now_ts()
     set_meta(ctx.txn.conn, "clock_now", repr(now))
