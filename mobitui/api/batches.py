@@ -10,37 +10,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from mobitui.api.errors import ApiError, BulkIncomplete
+from mobitui.domain.operation import Batch
 
 R = TypeVar("R")
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """Up to the server's ``max_bulk_devices`` device ids, sent under one idempotency key."""
-
-    key: str
-    device_ids: tuple[str, ...]
-
-    def __len__(self) -> int:
-        return len(self.device_ids)
-
-    def to_json(self) -> dict[str, Any]:
-        """For a journal: everything needed to resend this batch (never a password)."""
-        return {"key": self.key, "device_ids": list(self.device_ids)}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Batch:
-        key, ids = data.get("key"), data.get("device_ids")
-        if not isinstance(key, str) or not isinstance(ids, list):
-            raise ValueError("a batch needs a key and a list of device ids")
-        if not all(isinstance(i, str) for i in ids):
-            raise ValueError("device ids must be strings")
-        return cls(key, tuple(ids))
 
 
 def new_key() -> str:
@@ -76,6 +52,7 @@ async def run_batches(
     concurrency: int = 4,
     on_progress: Progress | None = None,
     on_batch: Callable[[Batch, R], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[R]:
     """Send every batch, at most ``concurrency`` at a time; results in batch order.
 
@@ -84,6 +61,10 @@ async def run_batches(
     first failure stops new batches from starting; batches already in flight are allowed to
     finish (cancelling them would make their outcome unknown), and :class:`BulkIncomplete`
     says what was done, what failed and what was never sent.
+
+    ``should_stop`` (the admin pressed Stop) is asked before each batch after the first; once
+    it says yes no new batch starts, in-flight ones finish, and :class:`BulkIncomplete` lists
+    the rest as unsent.
     """
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
@@ -115,7 +96,7 @@ async def run_batches(
 
         async def one(index: int) -> None:
             async with gate:
-                if failed:
+                if failed or (should_stop is not None and should_stop()):
                     return
                 try:
                     result = await send(batches[index])
@@ -128,7 +109,7 @@ async def run_batches(
             for index in range(1, len(batches)):
                 group.create_task(one(index))
 
-    if failed:
+    if failed or len(results) < len(batches):
         raise _incomplete(batches, results, failed)
     return [results[i] for i in range(len(batches))]
 

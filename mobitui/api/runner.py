@@ -1,0 +1,174 @@
+"""Run a bulk operation through its journal: plan, write, send, record, resume.
+
+The TUI and the headless commands both act through :func:`new_operation` and
+:func:`run_operation`, so the same guarantees hold everywhere:
+
+- the plan (every batch and its idempotency key) is on disk before the first call leaves;
+- each answer is recorded (journal, then the local audit log) as it arrives;
+- a run that stops for any reason (dropped connection, the admin's Stop, a crash, a kill)
+  leaves the unsettled batches open; :func:`run_operation` on the same journal later sends
+  exactly those, with their original keys, so nothing is sent twice and nothing is lost;
+- a refusal of the very first call of a new operation (wrong password, not allowed, schedule
+  in the past …) changed nothing anywhere: the operation ends there as ``refused`` and the
+  error goes to the caller, who may fix the input and start a new operation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import UTC, datetime
+
+from mobitui.api.audit_log import AuditLog
+from mobitui.api.batches import Progress, run_batches
+from mobitui.api.client import MobiClient
+from mobitui.api.errors import (
+    ApiError,
+    BulkIncomplete,
+    InvalidPassword,
+    RateLimited,
+    Unauthenticated,
+    Unreachable,
+)
+from mobitui.api.journal import Journal, JournalFile
+from mobitui.domain.models import BulkResult, InactivationRequest
+from mobitui.domain.operation import Batch, Ending, OperationSpec, OperationState
+from mobitui.domain.rules import Action, Delete, ForceInactivate, Inactivate
+
+Result = InactivationRequest | BulkResult
+
+
+async def new_operation(
+    client: MobiClient,
+    journal: Journal,
+    action: Action,
+    device_ids: Iterable[str],
+    *,
+    names: Mapping[str, str],
+    server: str,
+    profile: str,
+    account: str,
+) -> JournalFile:
+    """Plan the batches of ``action`` on ``device_ids`` and write the plan, before any call."""
+    batches = await client.plan(device_ids)
+    if not batches:
+        raise ValueError("an operation needs at least one device")
+    ids = {i for b in batches for i in b.device_ids}
+    spec = OperationSpec(
+        id=uuid.uuid4().hex[:12],
+        action=action,
+        created_at=datetime.now(UTC),
+        server=server,
+        profile=profile,
+        account=account,
+        batches=tuple(batches),
+        names={i: n for i, n in names.items() if i in ids},
+    )
+    return journal.start(spec)
+
+
+def final_refusal(error: ApiError) -> bool:
+    """The server answered, refused, changed nothing, and would refuse the same call again.
+
+    A wrong password, an expired session and rate limiting are not final: the same batch may
+    be sent again (same key) once the admin has typed the password again or waited.
+    """
+    if error.status is None or not 400 <= error.status < 500:
+        return False
+    return not isinstance(error, InvalidPassword | Unauthenticated | RateLimited)
+
+
+def _sender(
+    client: MobiClient, action: Action, password: str, agree: bool
+) -> Callable[[Batch], Awaitable[Result]]:
+    match action:
+        case Inactivate():
+            return lambda batch: client.send_inactivation(
+                batch,
+                remove_apple_mdm_profile=action.remove_apple_mdm_profile,
+                scheduled_at=action.scheduled_at,
+                password=password,
+                agree=agree,
+            )
+        case ForceInactivate():
+            return lambda batch: client.send_forced(
+                batch, delete_after=action.delete_after, password=password, agree=agree
+            )
+        case Delete():
+            return lambda batch: client.send_deletion(batch, password=password, agree=agree)
+    raise TypeError(f"unknown action {action!r}")  # pragma: no cover
+
+
+async def run_operation(
+    client: MobiClient,
+    journal: JournalFile,
+    audit: AuditLog,
+    *,
+    password: str,
+    agree: bool,
+    concurrency: int = 4,
+    on_progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> OperationState:
+    """Send every open batch of ``journal``; returns the state, ended when nothing is open.
+
+    Raises the server's error when the first call is refused outright (a new operation then
+    ends as ``refused``), and :class:`Unauthenticated` when the session expired mid-run (the
+    caller logs in again and calls this again: settled batches are not resent). Any other
+    stop (lost connection, Stop, a refused later batch) returns the state with open batches:
+    the caller shows what is done and what is not, and may resume or abandon.
+    """
+    state = journal.state
+    spec = state.spec
+    fresh = not state.done and not state.refused
+    batches = state.open_batches
+    settled_before = state.settled
+
+    def on_batch(batch: Batch, result: Result) -> None:
+        answer = result.to_json()
+        journal.record_done(batch.key, answer)
+        done = state.done[batch.key]
+        audit.record(
+            spec,
+            batch.key,
+            batch.device_ids,
+            result="done",
+            request_id=done.request_id,
+            items=done.items,
+        )
+
+    def progress(done: int, _total: int) -> None:
+        if on_progress is not None:
+            on_progress(settled_before + done, state.total)
+
+    def failed(batch: Batch, error: ApiError, *, settle: bool = True) -> None:
+        code = "no_answer" if isinstance(error, Unreachable) else (error.code or "error")
+        audit.record(spec, batch.key, batch.device_ids, result=code, detail=error.message)
+        if settle and final_refusal(error):
+            journal.record_refused(batch.key, error.status, error.code, error.message)
+
+    if batches:
+        try:
+            await run_batches(
+                batches,
+                _sender(client, spec.action, password, agree),
+                concurrency=concurrency,
+                on_progress=progress,
+                on_batch=on_batch,
+                should_stop=should_stop,
+            )
+        except BulkIncomplete as incomplete:
+            for batch, error in incomplete.failed:
+                failed(batch, error)
+            expired = [e for _, e in incomplete.failed if isinstance(e, Unauthenticated)]
+            if expired:
+                raise expired[0] from None
+        except ApiError as error:  # the first call, refused outright
+            if not isinstance(error, Unauthenticated):
+                failed(batches[0], error, settle=not fresh)
+                if fresh:
+                    journal.end(Ending.REFUSED)
+            raise
+    if not state.open_batches and state.ending is None:
+        journal.end(Ending.FINISHED)
+    return state

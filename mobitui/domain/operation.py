@@ -1,0 +1,321 @@
+"""A bulk operation as its journal knows it: what was asked, and what each batch did.
+
+A bulk action on thousands of devices is many calls (one per batch of the server's
+``max_bulk_devices``), each under its own idempotency key. The journal writes the whole plan
+(every batch and its key) to disk BEFORE the first call leaves, then one record per batch
+whose outcome became known. Folding those records (:meth:`OperationState.apply`) says, after
+any interruption, exactly which batches are settled and which must be sent again with the SAME
+key, so the server answers the first outcome instead of acting twice.
+
+A batch is in one of three states:
+
+- **done**: the server answered 2xx; its per-device outcomes are recorded;
+- **refused**: the server answered with a problem and changed nothing; never resent;
+- **open**: never sent, or sent without a known answer (dropped connection, crash). Resending
+  it with its key is always safe, and is the only way to learn what happened.
+
+Pure Python: no I/O (the file lives in ``mobitui.api.journal``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from mobitui.domain.models import ItemResult, Outcome, WireError, format_time, parse_time
+from mobitui.domain.rules import Action, ActionKind, Delete, ForceInactivate, Inactivate
+
+#: Journal format version, written in every operation header.
+FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Up to the server's ``max_bulk_devices`` device ids, sent under one idempotency key."""
+
+    key: str
+    device_ids: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.device_ids)
+
+    def to_json(self) -> dict[str, Any]:
+        """For a journal: everything needed to resend this batch (never a password)."""
+        return {"key": self.key, "device_ids": list(self.device_ids)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Batch:
+        key, ids = data.get("key"), data.get("device_ids")
+        if not isinstance(key, str) or not isinstance(ids, list):
+            raise ValueError("a batch needs a key and a list of device ids")
+        if not all(isinstance(i, str) for i in ids):
+            raise ValueError("device ids must be strings")
+        return cls(key, tuple(ids))
+
+
+class Ending(StrEnum):
+    """How an operation ended (an operation without an ending may be resumed)."""
+
+    #: Every batch is done or refused.
+    FINISHED = "finished"
+    #: The very first call was refused (wrong password, forbidden …): nothing changed.
+    REFUSED = "refused"
+    #: The admin gave up on the open batches; their devices show their real state in the grid.
+    ABANDONED = "abandoned"
+
+
+@dataclass(frozen=True, slots=True)
+class OperationSpec:
+    """What the admin confirmed: the action, its options, every batch and its key."""
+
+    id: str
+    action: Action
+    created_at: datetime
+    server: str
+    profile: str
+    account: str
+    batches: tuple[Batch, ...]
+    #: Device names when the operation was confirmed: a result names devices that may since
+    #: have been deleted.
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> ActionKind:
+        return self.action.kind
+
+    @property
+    def device_ids(self) -> tuple[str, ...]:
+        return tuple(i for b in self.batches for i in b.device_ids)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "type": "operation",
+            "format": FORMAT,
+            "id": self.id,
+            "kind": self.kind.value,
+            "options": action_options(self.action),
+            "created_at": format_time(self.created_at),
+            "server": self.server,
+            "profile": self.profile,
+            "account": self.account,
+            "batches": [b.to_json() for b in self.batches],
+            "names": dict(self.names),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> OperationSpec:
+        if data.get("type") != "operation":
+            raise WireError("the first record is not an operation header")
+        if data.get("format") != FORMAT:
+            raise WireError(f"unknown journal format {data.get('format')!r}")
+        for name in ("id", "kind", "created_at", "server", "profile", "account"):
+            if not isinstance(data.get(name), str):
+                raise WireError(f"field {name!r}: expected a string")
+        batches = data.get("batches")
+        names = data.get("names", {})
+        if not isinstance(batches, list) or not batches:
+            raise WireError("field 'batches': expected a non-empty list")
+        if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
+            raise WireError("field 'names': expected an object of strings")
+        try:
+            kind = ActionKind(data["kind"])
+            plan = tuple(Batch.from_json(b) for b in batches)
+        except (ValueError, AttributeError) as exc:
+            raise WireError(str(exc)) from None
+        return cls(
+            id=data["id"],
+            action=action_from_options(kind, data.get("options")),
+            created_at=parse_time(data["created_at"], "created_at"),
+            server=data["server"],
+            profile=data["profile"],
+            account=data["account"],
+            batches=plan,
+            names=dict(names),
+        )
+
+
+def action_options(action: Action) -> dict[str, Any]:
+    """The options of an action as the API body spells them."""
+    match action:
+        case Inactivate():
+            return {
+                "remove_apple_mdm_profile": action.remove_apple_mdm_profile,
+                "scheduled_at": format_time(action.scheduled_at),
+            }
+        case ForceInactivate():
+            return {"delete_after": action.delete_after}
+        case Delete():
+            return {}
+    raise TypeError(f"unknown action {action!r}")  # pragma: no cover
+
+
+def action_from_options(kind: ActionKind, options: Any) -> Action:
+    if not isinstance(options, Mapping):
+        raise WireError("field 'options': expected an object")
+
+    def flag(name: str) -> bool:
+        value = options.get(name, False)
+        if not isinstance(value, bool):
+            raise WireError(f"field {name!r}: expected a boolean")
+        return value
+
+    match kind:
+        case ActionKind.INACTIVATE:
+            raw = options.get("scheduled_at")
+            if raw is not None and not isinstance(raw, str):
+                raise WireError("field 'scheduled_at': expected a time")
+            return Inactivate(
+                remove_apple_mdm_profile=flag("remove_apple_mdm_profile"),
+                scheduled_at=None if raw is None else parse_time(raw, "scheduled_at"),
+            )
+        case ActionKind.FORCE_INACTIVATE:
+            return ForceInactivate(delete_after=flag("delete_after"))
+        case ActionKind.DELETE:
+            return Delete()
+    raise WireError(f"unknown action {kind!r}")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------- outcomes
+
+
+@dataclass(frozen=True, slots=True)
+class BatchDone:
+    key: str
+    #: The server's id of the request (inactivation) or of the bulk call (forced, deletion).
+    request_id: str
+    cancelled_jobs: int
+    items: tuple[ItemResult, ...]
+
+    @classmethod
+    def from_result(cls, key: str, result: Mapping[str, Any]) -> BatchDone:
+        """From the JSON the server answered (an inactivation request or a bulk result)."""
+        request_id, jobs, items = (
+            result.get("id"),
+            result.get("cancelled_jobs"),
+            result.get("items"),
+        )
+        if not isinstance(request_id, str):
+            raise WireError("field 'id': expected a string")
+        if isinstance(jobs, bool) or not isinstance(jobs, int):
+            raise WireError("field 'cancelled_jobs': expected an integer")
+        if not isinstance(items, list):
+            raise WireError("field 'items': expected a list")
+        return cls(key, request_id, jobs, tuple(ItemResult.from_json(i) for i in items))
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRefused:
+    key: str
+    status: int | None
+    code: str | None
+    message: str
+
+
+@dataclass(slots=True)
+class OperationState:
+    """The fold of one journal: the plan, what each batch did, and how it ended."""
+
+    spec: OperationSpec
+    done: dict[str, BatchDone] = field(default_factory=dict)
+    refused: dict[str, BatchRefused] = field(default_factory=dict)
+    ending: Ending | None = None
+
+    def apply(self, record: Mapping[str, Any]) -> None:
+        """Fold one journal record in (a record about an unknown batch is an error)."""
+        kind = record.get("type")
+        if kind == "end":
+            try:
+                self.ending = Ending(record.get("status"))
+            except ValueError:
+                raise WireError(f"unknown ending {record.get('status')!r}") from None
+            return
+        key = record.get("key")
+        if not isinstance(key, str) or key not in self._keys:
+            raise WireError(f"a record names an unknown batch {key!r}")
+        if kind == "batch_done":
+            result = record.get("result")
+            if not isinstance(result, Mapping):
+                raise WireError("field 'result': expected an object")
+            self.done[key] = BatchDone.from_result(key, result)
+            self.refused.pop(key, None)
+        elif kind == "batch_refused":
+            status, code, message = record.get("status"), record.get("code"), record.get("message")
+            if status is not None and (isinstance(status, bool) or not isinstance(status, int)):
+                raise WireError("field 'status': expected an integer")
+            if code is not None and not isinstance(code, str):
+                raise WireError("field 'code': expected a string")
+            if not isinstance(message, str):
+                raise WireError("field 'message': expected a string")
+            if key not in self.done:
+                self.refused[key] = BatchRefused(key, status, code, message)
+        else:
+            raise WireError(f"unknown record type {kind!r}")
+
+    @property
+    def _keys(self) -> frozenset[str]:
+        return frozenset(b.key for b in self.spec.batches)
+
+    # ------------------------------------------------------------------ questions
+
+    @property
+    def open_batches(self) -> tuple[Batch, ...]:
+        """Batches never sent or sent without a known answer: resend these, same keys."""
+        return tuple(
+            b for b in self.spec.batches if b.key not in self.done and b.key not in self.refused
+        )
+
+    @property
+    def resumable(self) -> bool:
+        """Not ended, and something is still open: the next launch offers to resume it."""
+        return self.ending is None and bool(self.open_batches)
+
+    @property
+    def total(self) -> int:
+        return sum(len(b) for b in self.spec.batches)
+
+    @property
+    def settled(self) -> int:
+        """Devices in batches with a known outcome (done or refused)."""
+        return self.total - sum(len(b) for b in self.open_batches)
+
+    @property
+    def items(self) -> tuple[ItemResult, ...]:
+        """Per-device outcomes of the done batches, in plan order."""
+        return tuple(
+            item for b in self.spec.batches if b.key in self.done for item in self.done[b.key].items
+        )
+
+    @property
+    def request_ids(self) -> tuple[str, ...]:
+        return tuple(self.done[b.key].request_id for b in self.spec.batches if b.key in self.done)
+
+    @property
+    def cancelled_jobs(self) -> int:
+        return sum(d.cancelled_jobs for d in self.done.values())
+
+    def counts(self) -> dict[Outcome, int]:
+        found = dict.fromkeys(Outcome, 0)
+        for item in self.items:
+            found[item.outcome] += 1
+        return found
+
+    def not_done(self) -> tuple[tuple[str, str | None], ...]:
+        """``(device_id, refusal code or None for open)`` of every device without an outcome."""
+        rows: list[tuple[str, str | None]] = []
+        for batch in self.spec.batches:
+            if batch.key in self.done:
+                continue
+            refusal = self.refused.get(batch.key)
+            code = None if refusal is None else (refusal.code or "refused")
+            rows.extend((device_id, code) for device_id in batch.device_ids)
+        return tuple(rows)
+
+
+def fold(spec: OperationSpec, records: Iterable[Mapping[str, Any]]) -> OperationState:
+    state = OperationState(spec)
+    for record in records:
+        state.apply(record)
+    return state
