@@ -19,9 +19,11 @@ from __future__ import annotations
 import json
 import logging
 import ssl
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -123,6 +125,8 @@ class MobiClient:
         self._token = token
         self._account: Account | None = None
         self._limits: Limits | None = None
+        #: Server clock minus ours, from the last answer's ``Date`` header (seconds).
+        self._clock_offset = 0.0
         self._http = httpx.AsyncClient(
             base_url=str(url) + API_PREFIX,
             verify=self._tls(ca_bundle, verify),
@@ -176,6 +180,25 @@ class MobiClient:
     def use_token(self, token: str | None) -> None:
         """Adopt a token obtained earlier (the 0600 token cache); ``None`` forgets it."""
         self._token = token
+
+    def server_now(self) -> datetime:
+        """The server's "now", as its last ``Date`` header put it (ours until one arrives).
+
+        Schedules and "seen recently" are judged on the server's clock: a tenant gateway's
+        clock, or the reference server's simulated one, may differ from this machine's.
+        """
+        return datetime.now(UTC) + timedelta(seconds=self._clock_offset)
+
+    def _note_date(self, header: str | None) -> None:
+        if not header:
+            return
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError, IndexError):
+            return
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        self._clock_offset = when.timestamp() - time.time()
 
     @property
     def account(self) -> Account | None:
@@ -490,6 +513,7 @@ class MobiClient:
                 )
             status = response.status_code
             log.debug("%s -> %d (attempt %d)", endpoint, status, attempt)
+            self._note_date(response.headers.get("date"))
             wait = policy.retry_after(response.headers.get("Retry-After"))
             if not last and (status == 429 or (status in RETRY_STATUSES and resendable)):
                 await policy.sleep(wait if wait is not None else policy.backoff(attempt))

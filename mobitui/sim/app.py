@@ -11,13 +11,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from email.utils import formatdate
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mobitui.sim import routes_read as read
 from mobitui.sim import routes_sim as sim
@@ -91,6 +95,32 @@ def _openapi(world: World) -> Callable[[Request], Awaitable[Response]]:
     return endpoint
 
 
+class ServerDate:
+    """Stamp every answer's ``Date`` header with the SIMULATED clock (RFC 9110 §6.6.1).
+
+    ``Date`` is the server's own reading of "now"; a client compares schedules and last-seen
+    times against it, not against its own clock, which with ``--speed 60`` or a pinned test
+    clock may be far from the server's. (uvicorn's own real-time ``Date`` is switched off.)
+    """
+
+    def __init__(self, app: ASGIApp, world: World) -> None:
+        self.app = app
+        self.world = world
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def stamped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["Date"] = formatdate(self.world.clock.now_ts(), usegmt=True)
+            await send(message)
+
+        await self.app(scope, receive, stamped)
+
+
 def create_app(config: ServerConfig) -> Starlette:
     """Open (or create and seed) the database and build the app; ``app.state.world`` holds it."""
     world = World(config)
@@ -138,6 +168,7 @@ def create_app(config: ServerConfig) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         exception_handlers={HTTPException: _http_error, Exception: _crash},
+        middleware=[Middleware(ServerDate, world=world)],
     )
     app.state.world = world
     return app

@@ -51,6 +51,7 @@ def _uvicorn_config(config: ServerConfig, host: str, port: int, log_level: str) 
         lifespan="on",
         timeout_graceful_shutdown=2,
         server_header=False,
+        date_header=False,  # the app stamps Date with the simulated clock
     )
 
 
