@@ -20,6 +20,15 @@ from mobitui.sim.config import ServerConfig
 from mobitui.sim.server import BackgroundServer
 
 
+@pytest.fixture(autouse=True)
+def _own_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets its own config and state directories: no test ever reads or writes the
+    real ~/.config/mobitui or ~/.local/state/mobitui (journals, audit log, tokens)."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("MOBITUI_CONFIG_DIR", str(home / "config"))
+    monkeypatch.setenv("MOBITUI_STATE_DIR", str(home / "state"))
+
+
 @pytest.fixture
 def server_config(tmp_path: Path) -> ServerConfig:
     return ServerConfig(

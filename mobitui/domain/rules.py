@@ -76,9 +76,16 @@ class DeviceWarning(StrEnum):
     STILL_COMMUNICATING = "still_communicating"
 
 
-#: Warnings the admin must explicitly acknowledge (or avoid) before OK is possible.
+#: Warnings the admin must explicitly acknowledge (or avoid) before OK is possible: each one
+#: means a device may end up needing a factory reset (or gets one). Forcing a device that still
+#: communicates is one of them: the vendor's page warns its restrictions can then never be
+#: lifted.
 ACKNOWLEDGE = frozenset(
-    {DeviceWarning.DEP_PROFILE_REMOVAL_FORBIDDEN, DeviceWarning.ANDROID_FACTORY_RESET}
+    {
+        DeviceWarning.DEP_PROFILE_REMOVAL_FORBIDDEN,
+        DeviceWarning.ANDROID_FACTORY_RESET,
+        DeviceWarning.STILL_COMMUNICATING,
+    }
 )
 
 

@@ -35,9 +35,14 @@ from mobitui.domain.models import Account, Role
 from mobitui.domain.rules import ActionKind
 from mobitui.i18n import Catalogue, Lang
 from mobitui.tui.bindings import localise
+from mobitui.tui.operations import Operations
 from mobitui.tui.screens.action_menu import ActionMenu, menu_entries
+from mobitui.tui.screens.bulk_action import BulkActionScreen, DialogContext
+from mobitui.tui.screens.deletion import DeletionScreen
 from mobitui.tui.screens.detail import DetailScreen
+from mobitui.tui.screens.forced import ForcedInactivationScreen
 from mobitui.tui.screens.help import HelpScreen
+from mobitui.tui.screens.inactivation import InactivationScreen
 from mobitui.tui.screens.login import LoginScreen
 from mobitui.tui.screens.main import MainScreen
 from mobitui.tui.screens.message import MessageScreen
@@ -45,6 +50,12 @@ from mobitui.tui.screens.profile_form import ProfileForm
 from mobitui.tui.sync import FleetSync
 
 T = TypeVar("T")
+
+DIALOGS: dict[ActionKind, type[BulkActionScreen]] = {
+    ActionKind.INACTIVATE: InactivationScreen,
+    ActionKind.FORCE_INACTIVATE: ForcedInactivationScreen,
+    ActionKind.DELETE: DeletionScreen,
+}
 
 
 def _styles_dir() -> Path:
@@ -72,6 +83,8 @@ class Launch:
     #: Keep the token in the state dir (0600) for the next launch; off for the demo.
     cache_token: bool = True
     poll_seconds: float = 5.0
+    #: Above this many devices a bulk dialog also asks the admin to type the count.
+    confirm_above: int = 100
 
     @classmethod
     def from_profile(cls, profile: config.Profile, lang: Lang, read_only: bool) -> Launch:
@@ -135,6 +148,7 @@ class MobiApp(App[None]):
         self._auth_lock = asyncio.Lock()
         self._poll_timer: Timer | None = None
         self.main_screen = MainScreen(self.fleet, self.t)
+        self.operations = Operations(self)
         localise(self, self.t)
 
     # ------------------------------------------------------------------ lifecycle
@@ -179,6 +193,7 @@ class MobiApp(App[None]):
         self.post_message(FleetLoaded())
         self.post_message(ConnectionState("connected"))
         self._schedule_poll()
+        self.call_later(self.offer_resume)
 
     def _sync_progress(self, done: int, total: int) -> None:
         self.post_message(ConnectionState("syncing", f"{done}/{total}"))
@@ -279,6 +294,9 @@ class MobiApp(App[None]):
     @on(FleetChanged)
     def _fleet_changed(self, message: FleetChanged) -> None:
         self.main_screen.fleet_changed(message.delta)
+        for screen in self.screen_stack:
+            if isinstance(screen, BulkActionScreen):
+                screen.fleet_changed(message.delta)
 
     @on(ConnectionState)
     def _connection(self, message: ConnectionState) -> None:
@@ -332,16 +350,52 @@ class MobiApp(App[None]):
             checked=len(self.fleet.checked),
             read_only=self.launch.read_only,
             operator=operator,
+            can_delete=self.can_delete,
         )
         self.push_screen(ActionMenu(self.t, entries, len(self.fleet.checked)), self._action_chosen)
 
-    def _action_chosen(self, kind: ActionKind | None) -> None:
-        if kind is None:
-            return
-        # The step-by-step modals (procedures A, B, E) are the next capability to land.
-        self.push_screen(
-            MessageScreen(self.t, self.t(f"menu.{kind.value}"), self.t("menu.not_yet"))
+    @property
+    def can_delete(self) -> bool:
+        return self.account is not None and self.account.can_delete_devices
+
+    def dialog_context(self) -> DialogContext:
+        ops = self.operations
+        return DialogContext(
+            t=self.t,
+            now=self.client.server_now,
+            lookup=self.fleet.devices.get,
+            confirm_above=self.launch.confirm_above,
+            can_delete=self.can_delete,
+            start=ops.start,
+            resume=ops.resume,
+            abandon=ops.abandon,
         )
+
+    def _action_chosen(self, kind: ActionKind | None) -> None:
+        if kind is None or self.read_only:
+            return
+        devices = self.fleet.checked_devices()
+        if devices:
+            self.push_screen(DIALOGS[kind](self.dialog_context(), devices))
+
+    def offer_resume(self) -> None:
+        """Show each unfinished operation of this server and account, one after the other."""
+        if self.read_only:
+            return
+        found, errors = self.operations.unfinished()
+        for error in errors:
+            body = self.t("resume.unreadable", detail=str(error))
+            self.push_screen(MessageScreen(self.t, self.t("resume.title"), body))
+        pending = list(found)
+
+        def next_one(_: object = None) -> None:
+            if pending:
+                loaded = pending.pop(0)
+                dialog = DIALOGS[loaded.state.spec.kind]
+                screen = dialog(self.dialog_context(), resume=(loaded.state, loaded.path))
+                self.push_screen(screen, next_one)
+
+        next_one()
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.t))

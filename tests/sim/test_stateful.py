@@ -28,10 +28,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import tempfile
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -39,6 +40,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -51,6 +53,7 @@ from mobitui.sim.config import ServerConfig
 from tests.sim.helpers import API, PASSWORDS, all_devices, asgi_client, bearer, login
 
 Json = dict[str, Any]
+T = TypeVar("T")
 
 ACTIVE = "active"
 PENDING = "inactivation_pending"
@@ -143,6 +146,13 @@ class ServerInvariants(RuleBasedStateMachine):
         self._runner = asyncio.Runner()
         self._client = asgi_client(self._app)
         self._keys = itertools.count(1)
+        try:
+            self._start()
+        except BaseException:
+            self.teardown()  # hypothesis only tears down machines that started
+            raise
+
+    def _start(self) -> None:
         self.tokens = {name: self._run(login(self._client, name)) for name in PASSWORDS}
         self.now = self._advance_clock(0)
         self.devices = self._fetch()
@@ -168,7 +178,7 @@ class ServerInvariants(RuleBasedStateMachine):
 
     # ------------------------------------------------------------------ HTTP plumbing
 
-    def _run(self, coro: Any) -> Any:
+    def _run(self, coro: Coroutine[Any, Any, T]) -> T:
         return self._runner.run(coro)
 
     def _call(
@@ -261,6 +271,17 @@ class ServerInvariants(RuleBasedStateMachine):
             st.lists(st.one_of(*pools), min_size=1, max_size=6, unique=True), label="device_ids"
         )
 
+    def _draw_request_id(self, data: st.DataObject) -> str:
+        """Mostly a request still waiting, else any request, or one that does not exist."""
+        waiting = sorted(i for i, r in self.requests.items() if r.status == "scheduled")
+        pools: list[st.SearchStrategy[str]] = []
+        if waiting:
+            pools.append(st.sampled_from(waiting))
+        if self.requests:
+            pools.append(st.sampled_from(sorted(self.requests)))
+        pools.append(st.just(GHOST_REQUEST))
+        return data.draw(st.one_of(*pools), label="request_id")
+
     def _body(self, account: str, ids: list[str], **options: Any) -> Json:
         return {"device_ids": ids, **options, "password": PASSWORDS[account], "agree": True}
 
@@ -301,7 +322,16 @@ class ServerInvariants(RuleBasedStateMachine):
     def inactivate(
         self, account: str, data: st.DataObject, remove: bool, delay: int | None
     ) -> None:
-        ids = self._draw_ids(data, account, prefer_state=ACTIVE)
+        self._inactivate(account, self._draw_ids(data, account, prefer_state=ACTIVE), remove, delay)
+
+    @initialize(
+        account=ADMINS, data=st.data(), remove=st.booleans(), delay=st.integers(1, MAX_DELAY)
+    )
+    def schedule_first(self, account: str, data: st.DataObject, remove: bool, delay: int) -> None:
+        """Every run starts with a waiting request, for the clock and cancellations to meet."""
+        self._inactivate(account, self._draw_ids(data, account, prefer_state=ACTIVE), remove, delay)
+
+    def _inactivate(self, account: str, ids: list[str], remove: bool, delay: int | None) -> None:
         scheduled_at = None if delay is None else self.now + delay
         body = self._body(
             account,
@@ -412,9 +442,7 @@ class ServerInvariants(RuleBasedStateMachine):
 
     @rule(account=ADMINS, data=st.data())
     def cancel(self, account: str, data: st.DataObject) -> None:
-        request_id = data.draw(
-            st.sampled_from([*sorted(self.requests), GHOST_REQUEST]), label="request_id"
-        )
+        request_id = self._draw_request_id(data)
         outside = self._outside_view(self.devices)
         response = self._call("DELETE", f"/inactivations/{request_id}", account)
         request = self.requests.get(request_id)
@@ -481,20 +509,20 @@ class ServerInvariants(RuleBasedStateMachine):
             assert body["cancelled_jobs"] == self._jobs(runs)
 
     @precondition(lambda self: any(d["state"] == ACTIVE for d in self.devices.values()))
-    @rule(data=st.data(), count=st.integers(1, 5))
-    def add_jobs(self, data: st.DataObject, count: int) -> None:
-        """Give an active device jobs, so that executing a request has some to cancel."""
+    @rule(
+        data=st.data(),
+        count=st.integers(1, 5),
+        behaviour=st.sampled_from([b.value for b in Behaviour]),
+    )
+    def tweak_device(self, data: st.DataObject, count: int, behaviour: str) -> None:
+        """Give an active device jobs (so that executing a request has some to cancel) and a
+        behaviour (so that pending devices complete, stall or go silent)."""
         active = sorted(i for i, d in self.devices.items() if d["state"] == ACTIVE)
         device_id = data.draw(st.sampled_from(active), label="device_id")
         response = self._call("POST", f"/sim/devices/{device_id}/jobs", json={"count": count})
         assert response.status_code == 200, response.text
         assert response.json()["pending_jobs"] == count
         self.expect.devices[device_id] = Expectation(frozenset({ACTIVE}), count)
-
-    @precondition(lambda self: bool(self.devices))
-    @rule(data=st.data(), behaviour=st.sampled_from([b.value for b in Behaviour]))
-    def set_behaviour(self, data: st.DataObject, behaviour: str) -> None:
-        device_id = data.draw(st.sampled_from(sorted(self.devices)), label="device_id")
         response = self._call("POST", f"/sim/devices/{device_id}", json={"behaviour": behaviour})
         assert response.status_code == 200, response.text
 
@@ -507,9 +535,7 @@ class ServerInvariants(RuleBasedStateMachine):
     def operator_is_refused(self, data: st.DataObject, action: str) -> None:
         seq_before = self._seq()
         if action == "cancel":
-            request_id = data.draw(
-                st.sampled_from([*sorted(self.requests), GHOST_REQUEST]), label="request_id"
-            )
+            request_id = self._draw_request_id(data)
             response = self._call("DELETE", f"/inactivations/{request_id}", OPERATOR)
         else:
             ids = self._draw_ids(data, OPERATOR)
@@ -527,31 +553,30 @@ class ServerInvariants(RuleBasedStateMachine):
     # ------------------------------------------------------------------ idempotency
 
     @precondition(lambda self: bool(self.calls))
-    @rule(data=st.data())
-    def replay(self, data: st.DataObject) -> None:
+    @rule(data=st.data(), same_body=st.booleans())
+    def replay(self, data: st.DataObject, same_body: bool) -> None:
+        """Re-send the last (or an earlier) successful call with its key: the same body gets
+        the first answer again; another body is refused. Neither changes anything."""
         call = data.draw(
             st.one_of(st.just(self.calls[-1]), st.sampled_from(self.calls)), label="call"
         )
+        body = call.body
+        if not same_body:
+            ids = list(body["device_ids"])
+            ids = (
+                [i for i in ids if i != OTHER_GHOST] if OTHER_GHOST in ids else [*ids, OTHER_GHOST]
+            )
+            body = {**body, "device_ids": ids}
         seq_before = self._seq()
-        response = self._call("POST", call.path, call.account, json=call.body, key=call.key)
-        assert response.status_code == call.status, response.text
-        assert response.content == call.content, "a replay must return the first answer"
-        assert response.headers.get("idempotent-replayed") == "true"
-        self._check_nothing_changed(seq_before, "a replay")
-
-    @precondition(lambda self: bool(self.calls))
-    @rule(data=st.data())
-    def reuse_key_with_another_body(self, data: st.DataObject) -> None:
-        call = data.draw(st.sampled_from(self.calls), label="call")
-        ids = list(call.body["device_ids"])
-        ids = [i for i in ids if i != OTHER_GHOST] if OTHER_GHOST in ids else [*ids, OTHER_GHOST]
-        seq_before = self._seq()
-        response = self._call(
-            "POST", call.path, call.account, json={**call.body, "device_ids": ids}, key=call.key
-        )
-        assert response.status_code == 422, response.text
-        assert response.json()["code"] == "idempotency_key_reused"
-        self._check_nothing_changed(seq_before, "a reused key")
+        response = self._call("POST", call.path, call.account, json=body, key=call.key)
+        if same_body:
+            assert response.status_code == call.status, response.text
+            assert response.content == call.content, "a replay must return the first answer"
+            assert response.headers.get("idempotent-replayed") == "true"
+        else:
+            assert response.status_code == 422, response.text
+            assert response.json()["code"] == "idempotency_key_reused"
+        self._check_nothing_changed(seq_before, "a replay" if same_body else "a reused key")
 
     # ------------------------------------------------------------------ after every step
 

@@ -47,3 +47,42 @@ def admin_token(
     )
     answer.raise_for_status()
     return answer.json()["token"]
+
+
+async def open_dialog(pilot: Pilot, ids: list[str], index: int):
+    """Check exactly ``ids``, open the 「端末管理」 menu and choose entry ``index`` (0: bulk
+    inactivation, 1: forced inactivation, 2: deletion) by keyboard; returns the dialog."""
+    from mobitui.tui.screens.action_menu import ActionMenu
+    from mobitui.tui.screens.bulk_action import BulkActionScreen
+
+    app = pilot.app
+    app.fleet.checked.clear()
+    app.fleet.check(ids)
+    app.main_screen.refresh_view()
+    await pilot.press("m")
+    await until(pilot, lambda: isinstance(app.screen, ActionMenu))
+    await pilot.press(*["down"] * index, "enter")
+    await until(pilot, lambda: isinstance(app.screen, BulkActionScreen))
+    await pilot.pause()
+    return app.screen
+
+
+async def confirm(pilot: Pilot, password: str = "demo-admin-pass") -> None:
+    """Type the password, tick 「同意する」 (focus starts in the password field)."""
+    screen = pilot.app.screen
+    screen.query_one("#password").focus()
+    await pilot.press(*password, "tab", "space")
+    await pilot.pause()
+
+
+async def press_ok(pilot: Pilot) -> None:
+    screen = pilot.app.screen
+    button = screen.query_one("#ok")
+    assert not button.disabled, screen.reasons()
+    button.focus()
+    await pilot.press("enter")
+
+
+async def finished(pilot: Pilot) -> None:
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.phase != "running", tries=1500)

@@ -423,7 +423,11 @@ def test_jobs_cancelled_totals(action, total, acted_on):
 
 
 def test_needs_acknowledgement_only_for_acknowledge_warnings():
-    assert {W.DEP_PROFILE_REMOVAL_FORBIDDEN, W.ANDROID_FACTORY_RESET} == ACKNOWLEDGE
+    assert {
+        W.DEP_PROFILE_REMOVAL_FORBIDDEN,
+        W.ANDROID_FACTORY_RESET,
+        W.STILL_COMMUNICATING,
+    } == ACKNOWLEDGE
     fleet = [
         device(id="dep", **DEP_FORBIDS),
         android(id="wipe", android_device_owner=True, os_version="11"),
@@ -446,11 +450,12 @@ def test_needs_acknowledgement_ignores_skipped_devices():
     assert preflight(fleet, Inactivate(), NOW).needs_acknowledgement == ()
 
 
-def test_still_communicating_is_not_acknowledged():
+def test_forcing_a_device_still_communicating_must_be_acknowledged():
     d = device(last_seen_at=NOW - timedelta(minutes=5))
-    pf = preflight([d], ForceInactivate(), NOW)
+    silent = device(id="d2", last_seen_at=NOW - timedelta(days=30))
+    pf = preflight([d, silent], ForceInactivate(), NOW)
     assert pf.devices_with(W.STILL_COMMUNICATING) == ("d1",)
-    assert pf.needs_acknowledgement == ()
+    assert pf.needs_acknowledgement == ("d1",)
 
 
 # --------------------------------------------------------------------------- schedule

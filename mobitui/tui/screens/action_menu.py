@@ -34,7 +34,13 @@ class MenuEntry:
     reason: str | None  # why it is disabled; None when allowed
 
 
-def menu_entries(t: Catalogue, *, checked: int, read_only: bool, operator: bool) -> list[MenuEntry]:
+def menu_entries(
+    t: Catalogue, *, checked: int, read_only: bool, operator: bool, can_delete: bool = True
+) -> list[MenuEntry]:
+    """Each action, with the reason it is disabled (None: allowed).
+
+    Deletion also needs the permission 端末管理 → 端末削除, as in the console.
+    """
     reason: str | None = None
     if operator:
         reason = t("menu.reason.operator")
@@ -42,7 +48,13 @@ def menu_entries(t: Catalogue, *, checked: int, read_only: bool, operator: bool)
         reason = t("menu.reason.read_only")
     elif checked == 0:
         reason = t("menu.reason.none_checked")
-    return [MenuEntry(kind, t(key), reason) for kind, key in _LABELS.items()]
+    entries = []
+    for kind, key in _LABELS.items():
+        why = reason
+        if why is None and kind is ActionKind.DELETE and not can_delete:
+            why = t("menu.reason.no_delete_permission")
+        entries.append(MenuEntry(kind, t(key), why))
+    return entries
 
 
 class ActionMenu(ModalScreen[ActionKind | None]):

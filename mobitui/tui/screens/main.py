@@ -79,14 +79,19 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ data in
 
+    @property
+    def _drawable(self) -> bool:
+        """Mounted and not being torn down (a refresh may land while the app exits)."""
+        return self.is_mounted and self.is_attached and bool(self.query(GroupTree))
+
     def fleet_loaded(self) -> None:
-        if not self.is_mounted:
+        if not self._drawable:
             return  # on_mount will draw what the cache holds
         self.query_one(GroupTree).populate(self.fleet, self.include_subgroups)
         self.refresh_view()
 
     def fleet_changed(self, delta: Delta) -> None:
-        if not self.is_mounted:
+        if not self._drawable:
             return
         if delta.unchecked:
             self.notice = Text(self.t("notice.unchecked_deleted", count=len(delta.unchecked)))

@@ -1,0 +1,26 @@
+"""What a screen says about a failure: the catalogue's sentence for the problem code, in the
+admin's language, with the server's own explanation beside it (shown literally)."""
+
+from __future__ import annotations
+
+from mobitui.api.errors import ApiError, Unreachable
+from mobitui.api.journal import JournalBusy, JournalError
+from mobitui.i18n import MESSAGES, Catalogue
+
+
+def error_text(t: Catalogue, error: BaseException) -> str:
+    if isinstance(error, Unreachable):
+        return t("error.unreachable", detail=f"{error.host}: {error.cause}")
+    if isinstance(error, ApiError):
+        key = f"error.code.{error.code}"
+        if error.code and key in MESSAGES:
+            text = t(key)
+            if error.detail:
+                text += "\n" + t("error.server_said", detail=error.detail)
+            return text
+        return error.message
+    if isinstance(error, JournalBusy):
+        return t("resume.busy")
+    if isinstance(error, JournalError):
+        return t("error.journal", detail=str(error))
+    return t("error.unexpected", kind=type(error).__name__)

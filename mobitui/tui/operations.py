@@ -1,0 +1,189 @@
+"""The app's side of a bulk operation: journal, worker, progress, resume, clean-up.
+
+Dialogs only show and ask; they hand a confirmed action (or a journal to resume) to
+:class:`Operations`, which runs it in a worker through :mod:`mobitui.api.runner` and posts
+:class:`OpProgress` / :class:`OpFinished` / :class:`OpFailed` back to the dialog. Progress is
+throttled so a 10,000-device run repaints a few times a second, not once per batch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from textual.message import Message
+
+from mobitui import config
+from mobitui.api.audit_log import FILE_NAME, AuditLog
+from mobitui.api.errors import ApiError
+from mobitui.api.journal import Journal, JournalError, JournalFile, Loaded
+from mobitui.api.runner import new_operation, run_operation
+from mobitui.domain.fleet import Delta
+from mobitui.domain.models import Outcome
+from mobitui.domain.operation import Ending, OperationState
+from mobitui.domain.rules import Action
+
+if TYPE_CHECKING:
+    from mobitui.tui.app import MobiApp
+
+#: At most this many progress repaints per second.
+PROGRESS_RATE = 5.0
+
+
+class OpProgress(Message):
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+class OpFinished(Message):
+    """The run ended normally; ``state`` may still have open batches (stopped, lost answers)."""
+
+    def __init__(self, state: OperationState, path: Path) -> None:
+        super().__init__()
+        self.state = state
+        self.path = path
+
+
+class OpFailed(Message):
+    """The run ended on an error; ``state`` is None when no journal was written."""
+
+    def __init__(
+        self, error: BaseException, state: OperationState | None, path: Path | None
+    ) -> None:
+        super().__init__()
+        self.error = error
+        self.state = state
+        self.path = path
+
+
+class Target(Protocol):
+    """What a dialog offers the worker: a place for messages and a Stop button."""
+
+    def post_message(self, message: Message) -> bool: ...
+
+    def stop_requested(self) -> bool: ...
+
+
+class Operations:
+    def __init__(self, app: MobiApp) -> None:
+        self.app = app
+        root = config.state_dir()
+        self.journal = Journal(root / "journal")
+        self.audit = AuditLog(root / FILE_NAME)
+
+    # ------------------------------------------------------------------ starting
+
+    def start(
+        self,
+        target: Target,
+        action: Action,
+        device_ids: list[str],
+        names: dict[str, str],
+        password: str,
+    ) -> None:
+        app = self.app
+        launch = app.launch
+        account = app.account.name if app.account is not None else launch.account
+
+        def make() -> Awaitable[JournalFile]:
+            return new_operation(
+                app.client,
+                self.journal,
+                action,
+                device_ids,
+                names=names,
+                server=launch.base_url,
+                profile=launch.profile,
+                account=account,
+            )
+
+        self._spawn(target, make, password)
+
+    def resume(self, target: Target, path: Path, password: str) -> None:
+        async def make() -> JournalFile:
+            return self.journal.open(path)
+
+        self._spawn(target, make, password)
+
+    def abandon(self, path: Path) -> None:
+        """End an operation for good; its open devices show their real state in the grid."""
+        with self.journal.open(path) as journal:
+            journal.end(Ending.ABANDONED)
+
+    def unfinished(self) -> tuple[list[Loaded], list[JournalError]]:
+        launch = self.app.launch
+        account = self.app.account.name if self.app.account is not None else launch.account
+        return self.journal.scan(server=launch.base_url, profile=launch.profile, account=account)
+
+    # ------------------------------------------------------------------ the worker
+
+    def _spawn(
+        self, target: Target, make: Callable[[], Awaitable[JournalFile]], password: str
+    ) -> None:
+        self.app.bulk_running = True
+        self.app.run_worker(
+            self._run(target, make, password),
+            group="bulk",
+            exclusive=False,
+            exit_on_error=False,
+        )
+
+    async def _run(
+        self, target: Target, make: Callable[[], Awaitable[JournalFile]], password: str
+    ) -> None:
+        app = self.app
+        journal: JournalFile | None = None
+        last = 0.0
+
+        def progress(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done >= total or now - last >= 1.0 / PROGRESS_RATE:
+                last = now
+                target.post_message(OpProgress(done, total))
+
+        try:
+            journal = await app.call(make)
+            opened = journal
+
+            def run() -> Awaitable[OperationState]:
+                return run_operation(
+                    app.client,
+                    opened,
+                    self.audit,
+                    password=password,
+                    agree=True,
+                    on_progress=progress,
+                    should_stop=target.stop_requested,
+                )
+
+            state = await app.call(run)
+        except (ApiError, JournalError) as error:
+            state_now = None if journal is None else journal.state
+            path = None if journal is None else journal.path
+            if state_now is not None:
+                self._settled(state_now)
+            target.post_message(OpFailed(error, state_now, path))
+        else:
+            self._settled(state)
+            target.post_message(OpFinished(state, journal.path))
+        finally:
+            if journal is not None:
+                journal.close()
+            app.bulk_running = False
+            app.poll_now()
+
+    def _settled(self, state: OperationState) -> None:
+        """Clear the check marks of the devices acted on (before the refresh removes any)."""
+        acted = [
+            item.device_id
+            for item in state.items
+            if item.outcome in (Outcome.ACCEPTED, Outcome.DELETED) or item.deleted
+        ]
+        if acted:
+            self.app.fleet.uncheck(acted)
+            self.app.main_screen.fleet_changed(Delta(*[frozenset()] * 4))

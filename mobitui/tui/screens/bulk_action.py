@@ -1,0 +1,542 @@
+"""What the three bulk dialogs share: preflight, warnings, password, 「同意する」, OK, progress,
+result, resume.
+
+Each dialog (procedure A, B or E of the help page) is a subclass that adds its options, each
+beside the help page's step number, and says which action they make. This base shows the
+preflight the domain rules compute for exactly the devices checked when the dialog opened,
+keeps OK disabled (and says why) until everything the action needs is there, hands the
+confirmed action to the app, then shows progress and the per-device result. The same screen,
+opened on a journal, resumes an interrupted operation.
+
+Phases: ``form`` (options, preflight, password) → ``running`` (progress, Stop) → ``result``
+(step 11 / 9: what the server did to each device; resume or give up what is not done).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from mobitui.domain.fleet import Delta
+from mobitui.domain.models import Device
+from mobitui.domain.operation import Ending, OperationState
+from mobitui.domain.procedures import ProcedureId
+from mobitui.domain.rules import (
+    ACKNOWLEDGE,
+    Action,
+    ActionKind,
+    DeviceWarning,
+    OnDeviceWork,
+    Preflight,
+    preflight,
+)
+from mobitui.i18n import Catalogue
+from mobitui.tui.errors import error_text
+from mobitui.tui.operations import OpFailed, OpFinished, OpProgress
+from mobitui.tui.screens.message import MessageScreen
+from mobitui.tui.screens.steps import StepsScreen
+from mobitui.tui.widgets.preflight_view import (
+    count_summary,
+    plan_columns,
+    plan_rows,
+    result_columns,
+    result_rows,
+    warning_lines,
+    work_summary,
+)
+from mobitui.tui.widgets.row_list import RowList
+
+
+@dataclass(frozen=True, slots=True)
+class DialogContext:
+    """What a dialog may use of the app: it shows and asks, the app acts."""
+
+    t: Catalogue
+    #: The server's clock (schedules and "seen recently" are judged on it).
+    now: Callable[[], datetime]
+    #: The current cache entry of a device (None: deleted or out of sight).
+    lookup: Callable[[str], Device | None]
+    #: Above this many devices the admin also types the count.
+    confirm_above: int
+    can_delete: bool
+    start: Callable[..., None]
+    resume: Callable[..., None]
+    abandon: Callable[[Path], None]
+
+
+class StepRow(Horizontal):
+    """One field of a dialog beside the help page's step number."""
+
+    def __init__(self, t: Catalogue, number: int, *children: Widget, **kwargs: object) -> None:
+        label = Label(t("step", number=number), classes="step-no")
+        super().__init__(label, *children, **kwargs)  # type: ignore[arg-type]
+        self.number = number
+
+
+class BulkActionScreen(ModalScreen[None]):
+    KIND: ClassVar[ActionKind]
+    PROCEDURE: ClassVar[ProcedureId]
+    #: The help page's step numbers of the password, 「同意する」 and OK.
+    STEP_PASSWORD: ClassVar[int]
+    STEP_AGREE: ClassVar[int]
+    STEP_OK: ClassVar[int]
+    #: The step numbers the dialog itself covers (bold in the F1 view).
+    STEPS_COVERED: ClassVar[frozenset[int]]
+    OK_LABEL: ClassVar[str] = "ok"
+
+    BINDINGS = [
+        Binding("escape", "close", "close", show=False),
+        Binding("f1", "steps", "steps", show=False),
+    ]
+
+    def __init__(
+        self,
+        ctx: DialogContext,
+        devices: Iterable[Device] = (),
+        *,
+        resume: tuple[OperationState, Path] | None = None,
+    ) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.t = ctx.t
+        devices = list(devices)
+        #: The devices checked when the dialog opened: the action applies to these only.
+        self.order = [d.id for d in devices]
+        self.devices = {d.id: d for d in devices}
+        self.preflight: Preflight | None = None
+        self.acked: dict[DeviceWarning, frozenset[str]] = {}
+        self.phase = "form"
+        self.state: OperationState | None = None
+        self.path: Path | None = None
+        self._stop = False
+        #: (monotonic time, devices settled) at the first progress report: for the ETA.
+        self._first: tuple[float, int] | None = None
+        if resume is not None:
+            self.state, self.path = resume
+            self.phase = "result"
+
+    # ------------------------------------------------------------------ subclass hooks
+
+    def compose_intro(self) -> ComposeResult:
+        """Explanations shown above the preflight (none by default)."""
+        yield from ()
+
+    def compose_options(self) -> ComposeResult:
+        """The action's own options, each in a :class:`StepRow`."""
+        yield from ()
+
+    def action_value(self) -> Action:
+        raise NotImplementedError
+
+    def option_problems(self) -> list[str]:
+        """Why the options cannot be sent as they are (empty: fine)."""
+        return []
+
+    def done_message(self, state: OperationState) -> str:
+        return self.t(f"action.done.{self.KIND.value}")
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        with VerticalScroll(classes="dialog action-dialog", id="dialog"):
+            yield Label(self._title(), classes="dialog-title")
+            with Vertical(id="form-part"):
+                yield from self.compose_intro()
+                yield Static(id="summary")
+                yield RowList(plan_columns(t), id="plan")
+                yield Vertical(id="warnings")
+                yield Static(id="changed", classes="error")
+                yield from self.compose_options()
+            with Vertical(id="run-part"):
+                yield Static(id="progress")
+            with Vertical(id="result-part"):
+                yield Static(id="result-summary")
+                yield RowList(result_columns(t), id="result")
+            with Vertical(id="auth-part"):
+                yield StepRow(
+                    t,
+                    self.STEP_PASSWORD,
+                    Label(t("password"), classes="field-label"),
+                    Input(password=True, id="password", compact=True),
+                )
+                yield StepRow(t, self.STEP_AGREE, Checkbox(t("agree"), id="agree", compact=True))
+                with Horizontal(id="count-row"):
+                    yield Label(id="count-label")
+                    yield Input(id="count", restrict=r"[0-9, ]*", max_length=12, compact=True)
+                yield Static(id="why", classes="hint")
+            yield Static(id="error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Label(t("step", number=self.STEP_OK), classes="step-no", id="ok-step")
+                yield Button(
+                    t(self.OK_LABEL), variant="error", id="ok", disabled=True, compact=True
+                )
+                yield Button(
+                    t("action.resume"), variant="error", id="resume", disabled=True, compact=True
+                )
+                yield Button(t("action.abandon"), id="abandon", compact=True)
+                yield Button(t("action.stop"), variant="warning", id="stop", compact=True)
+                yield Button(t("cancel"), id="cancel", compact=True)
+            yield Label(t("action.show_steps"), classes="hint")
+
+    def _title(self) -> str:
+        title = self.t(f"action.title.{self.KIND.value}")
+        if self.phase == "result" and self.state is not None and self.preflight is None:
+            return f"{self.t('resume.title')}: {title}"
+        return title
+
+    def on_mount(self) -> None:
+        self.query_one("#error").display = False
+        self.query_one("#changed").display = False
+        if self.phase == "form":
+            self.recompute()
+            self.query_one("#password", Input).focus()
+        else:
+            assert self.state is not None
+            self._show_result(self.state, resumed=True)
+        self._show_phase()
+
+    def _show_phase(self) -> None:
+        phase = self.phase
+        resumable = phase == "result" and self.state is not None and self.state.resumable
+        self.query_one("#form-part").display = phase == "form"
+        self.query_one("#run-part").display = phase == "running"
+        self.query_one("#result-part").display = phase == "result"
+        self.query_one("#auth-part").display = phase == "form" or resumable
+        self.query_one("#ok-step").display = phase == "form"
+        self.query_one("#ok").display = phase == "form"
+        self.query_one("#resume").display = resumable
+        self.query_one("#abandon").display = resumable
+        self.query_one("#stop").display = phase == "running"
+        cancel = self.query_one("#cancel", Button)
+        cancel.display = phase != "running"
+        cancel.label = self.t("cancel") if phase == "form" else self.t("close")
+        if resumable:
+            self.query_one("#count-row").display = False
+        self._update_ok()
+
+    # ------------------------------------------------------------------ the preflight
+
+    def recompute(self) -> None:
+        """Ask the domain rules again (options changed, or the fleet did)."""
+        devices = [self.devices[i] for i in self.order]
+        self.preflight = preflight(devices, self.action_value(), self.ctx.now())
+        pf = self.preflight
+        t = self.t
+        acted, left = len(pf.acted_on), len(pf.not_acted_on)
+        summary = Text(t("action.summary", checked=len(pf.plans), acted=acted, skipped=left))
+        summary.append("\n" + t("action.jobs", jobs=pf.jobs_cancelled))
+        if self.KIND is ActionKind.INACTIVATE:
+            summary.append("\n" + t("action.work", parts=work_summary(t, pf)))
+        if not acted:
+            summary.append("\n" + t("action.nothing_to_do"), style="bold")
+        self.query_one("#summary", Static).update(summary)
+        self.query_one("#plan", RowList).set_rows(plan_rows(t, pf, self.devices))
+        self._show_warnings()
+        count = len(pf.acted_on)
+        needs_count = count > self.ctx.confirm_above
+        self.query_one("#count-row").display = needs_count
+        self.query_one("#count-label", Label).update(t("action.count_confirm", count=count))
+        self._update_ok()
+
+    def _show_warnings(self) -> None:
+        assert self.preflight is not None
+        box = self.query_one("#warnings", Vertical)
+        box.remove_children()
+        names = {i: d.name for i, d in self.devices.items()}
+        widgets: list[Widget] = []
+        for warning, line in warning_lines(self.t, self.preflight, names):
+            widgets.append(Static(line, classes="warning"))
+            if warning in ACKNOWLEDGE:
+                ids = frozenset(self.preflight.devices_with(warning))
+                widgets.append(
+                    Checkbox(
+                        self.t("action.ack", count=len(ids)),
+                        value=self.acked.get(warning) == ids,
+                        name=warning.value,
+                        classes="ack",
+                        compact=True,
+                    )
+                )
+        box.mount_all(widgets)
+
+    def _unacknowledged(self) -> list[DeviceWarning]:
+        assert self.preflight is not None
+        missing = []
+        for warning in ACKNOWLEDGE:
+            ids = frozenset(self.preflight.devices_with(warning))
+            if ids and self.acked.get(warning) != ids:
+                missing.append(warning)
+        return missing
+
+    def _count_ok(self) -> bool:
+        assert self.preflight is not None
+        count = len(self.preflight.acted_on)
+        if count <= self.ctx.confirm_above:
+            return True
+        typed = self.query_one("#count", Input).value.replace(",", "").replace(" ", "")
+        return typed == str(count)
+
+    def reasons(self) -> list[str]:
+        """Why OK (or Resume) cannot be pressed now; empty when it can."""
+        t = self.t
+        found: list[str] = []
+        if self.phase == "form":
+            assert self.preflight is not None
+            if not self.preflight.acted_on:
+                found.append(t("action.need.devices"))
+            found.extend(self.option_problems())
+            if self._unacknowledged():
+                found.append(t("action.need.ack"))
+            if not self._count_ok():
+                found.append(t("action.need.count"))
+        if not self.query_one("#password", Input).value:
+            found.append(t("action.need.password"))
+        if not self.query_one("#agree", Checkbox).value:
+            found.append(t("action.need.agree"))
+        return found
+
+    def _update_ok(self) -> None:
+        if not self.is_mounted:
+            return
+        reasons = self.reasons() if self.phase in ("form", "result") else ["running"]
+        self.query_one("#ok", Button).disabled = bool(reasons)
+        self.query_one("#resume", Button).disabled = bool(reasons)
+        why = self.query_one("#why", Static)
+        why.update(Text(self.t("action.why_disabled", reasons=", ".join(reasons))))
+        why.display = bool(reasons) and self.phase != "running"
+
+    # ------------------------------------------------------------------ live fleet
+
+    def fleet_changed(self, delta: Delta) -> None:
+        """The fleet changed under an open dialog: recompute, say so, ask to agree again."""
+        if self.phase != "form":
+            return
+        touched = (delta.changed | delta.removed) & set(self.order)
+        if not touched:
+            return
+        fresh = {i: self.ctx.lookup(i) for i in self.order}
+        gone = [i for i, d in fresh.items() if d is None]
+        self.devices = {i: d for i, d in fresh.items() if d is not None}
+        self.order = [i for i in self.order if i in self.devices]
+        notice = self.t("action.changed")
+        if gone:
+            notice += " " + self.t("action.gone", count=len(gone))
+        changed = self.query_one("#changed", Static)
+        changed.update(Text(notice))
+        changed.display = True
+        self.query_one("#agree", Checkbox).value = False
+        self.recompute()
+
+    # ------------------------------------------------------------------ events
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed, "#agree")
+    def _changed(self) -> None:
+        self._update_ok()
+
+    @on(Checkbox.Changed, ".ack")
+    def _acked(self, event: Checkbox.Changed) -> None:
+        assert self.preflight is not None and event.checkbox.name is not None
+        warning = DeviceWarning(event.checkbox.name)
+        ids = frozenset(self.preflight.devices_with(warning))
+        if event.value:
+            self.acked[warning] = ids
+        else:
+            self.acked.pop(warning, None)
+        self._update_ok()
+
+    def options_changed(self) -> None:
+        """Subclasses call this when one of their options changed."""
+        if self.phase == "form":
+            self.recompute()
+
+    @on(Input.Submitted, "#password")
+    def _submitted(self) -> None:
+        if self.phase == "form" and not self.query_one("#ok", Button).disabled:
+            self._ok()
+        elif self.phase == "result" and not self.query_one("#resume", Button).disabled:
+            self._resume()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        if self.reasons() or self.preflight is None:
+            return
+        password = self._take_password()
+        plans = self.preflight.acted_on
+        ids = [p.device_id for p in plans]
+        names = {i: self.devices[i].name for i in ids}
+        self._run_phase()
+        self.ctx.start(self, self.preflight.action, ids, names, password)
+
+    @on(Button.Pressed, "#resume")
+    def _resume(self) -> None:
+        if self.reasons() or self.path is None:
+            return
+        password = self._take_password()
+        self._run_phase()
+        self.ctx.resume(self, self.path, password)
+
+    def _take_password(self) -> str:
+        box = self.query_one("#password", Input)
+        password = box.value
+        box.value = ""
+        return password
+
+    def _run_phase(self) -> None:
+        self._stop = False
+        self._first = None
+        self.phase = "running"
+        self.query_one("#error").display = False
+        self.query_one("#progress", Static).update(Text(self.t("action.sending")))
+        self._show_phase()
+        self.query_one("#stop", Button).focus()
+
+    @on(Button.Pressed, "#stop")
+    def _stop_pressed(self) -> None:
+        self._stop = True
+        self.query_one("#progress", Static).update(Text(self.t("action.stopping")))
+
+    def stop_requested(self) -> bool:
+        return self._stop
+
+    @on(Button.Pressed, "#abandon")
+    def _abandon(self) -> None:
+        if self.state is None or self.path is None:
+            return
+        open_count = sum(len(b) for b in self.state.open_batches)
+        path = self.path
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.ctx.abandon(path)
+                self.dismiss(None)
+
+        self.app.push_screen(
+            MessageScreen(
+                self.t,
+                self.t("action.abandon"),
+                self.t("action.abandon_confirm", count=open_count),
+                ask=True,
+            ),
+            answered,
+        )
+
+    @on(Button.Pressed, "#cancel")
+    def action_close(self) -> None:
+        if self.phase != "running":
+            self.dismiss(None)
+
+    def action_steps(self) -> None:
+        self.app.push_screen(StepsScreen(self.t, self.PROCEDURE, highlight=self.STEPS_COVERED))
+
+    # ------------------------------------------------------------------ the run
+
+    @on(OpProgress)
+    def _progress(self, message: OpProgress) -> None:
+        if self.phase != "running":
+            return
+        now = time.monotonic()
+        if self._first is None:
+            self._first = (now, message.done)
+        began, base = self._first
+        eta = None
+        if message.done > base and message.done < message.total:
+            rate = (message.done - base) / max(1e-6, now - began)
+            eta = (message.total - message.done) / rate
+        line = progress_text(self.t, message.done, message.total, eta)
+        if self._stop:
+            line.append("\n" + self.t("action.stopping"))
+        self.query_one("#progress", Static).update(line)
+
+    @on(OpFinished)
+    def _finished(self, message: OpFinished) -> None:
+        self.state, self.path = message.state, message.path
+        self.phase = "result"
+        self._show_result(message.state, resumed=False)
+        self._show_phase()
+        self.query_one("#cancel", Button).focus()
+
+    @on(OpFailed)
+    def _failed(self, message: OpFailed) -> None:
+        error = self.query_one("#error", Static)
+        error.update(Text(error_text(self.t, message.error)))
+        error.display = True
+        state = message.state
+        if state is None or state.ending is Ending.REFUSED:
+            # Nothing was changed: back to the form, the admin may correct and try again.
+            self.phase = "form" if self.preflight is not None else "result"
+            self._show_phase()
+            self.query_one("#password", Input).focus()
+            return
+        self.state, self.path = state, message.path
+        self.phase = "result"
+        self._show_result(state, resumed=False)
+        self._show_phase()
+        self.query_one("#password" if state.resumable else "#cancel").focus()
+
+    def _show_result(self, state: OperationState, *, resumed: bool) -> None:
+        t = self.t
+        lines: list[str] = []
+        if resumed:
+            open_count = sum(len(b) for b in state.open_batches)
+            lines.append(
+                t(
+                    "resume.summary",
+                    at=state.spec.created_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    action=t(f"action.title.{state.spec.kind.value}"),
+                    total=state.total,
+                    done=state.total - open_count,
+                    open=open_count,
+                )
+            )
+            lines.append(t("resume.explain"))
+        elif state.items:
+            lines.append(self.done_message(state))
+        if state.request_ids:
+            lines.append(t("action.request_ids", ids=", ".join(state.request_ids)))
+        lines.append(count_summary(t, state))
+        if state.cancelled_jobs:
+            lines.append(t("action.cancelled_jobs", jobs=state.cancelled_jobs))
+        for refusal in state.refused.values():
+            count = len(next(b for b in state.spec.batches if b.key == refusal.key))
+            lines.append(t("action.refused_batch", count=count, reason=refusal.code or "-"))
+        if state.resumable and not resumed:
+            lines.append(t("action.not_done", count=sum(len(b) for b in state.open_batches)))
+        self.query_one("#result-summary", Static).update(Text("\n".join(lines)))
+        self.query_one("#result", RowList).set_rows(result_rows(t, state, self._work()))
+        self.query_one("#dialog").query_one(".dialog-title", Label).update(self._title())
+
+    def _work(self) -> dict[str, OnDeviceWork | None]:
+        if self.preflight is None:
+            return {}
+        return {p.device_id: p.on_device for p in self.preflight.plans}
+
+
+def progress_text(t: Catalogue, done: int, total: int, eta: float | None, width: int = 30) -> Text:
+    """``Sending 1,200 / 10,000 devices`` over a bar and, once known, the time left."""
+    filled = round(width * done / total) if total else width
+    line = Text.assemble(
+        (t("action.sending") + " ", "bold"),
+        t("action.progress", done=f"{done:,}", total=f"{total:,}"),
+    )
+    if eta is not None:
+        minutes, seconds = divmod(round(eta), 60)
+        line.append("  " + t("action.eta", eta=f"{minutes}:{seconds:02d}"))
+    line.append("\n")
+    line.append("█" * filled, style="bold")
+    line.append("░" * (width - filled), style="dim")
+    return line

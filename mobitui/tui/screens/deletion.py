@@ -1,0 +1,32 @@
+"""「端末一括削除」: procedure E, steps 5–9.
+
+Only inactive devices can be deleted: the preflight lists active and pending ones as refused
+before anything is sent (and the server refuses them anyway). Then the password (6),
+「同意する」 (7), 「削除」 (8), and the per-device result with 「閉じる」 (9).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from mobitui.domain.procedures import ProcedureId
+from mobitui.domain.rules import ActionKind, Delete
+from mobitui.tui.screens.bulk_action import BulkActionScreen
+
+
+class DeletionScreen(BulkActionScreen):
+    KIND = ActionKind.DELETE
+    PROCEDURE = ProcedureId.E
+    STEP_PASSWORD = 6
+    STEP_AGREE = 7
+    STEP_OK = 8
+    STEPS_COVERED = frozenset(range(5, 10))
+    OK_LABEL = "delete"
+
+    def compose_intro(self) -> ComposeResult:
+        yield Static(Text(self.t("deletion.only_inactive")), classes="intro")
+
+    def action_value(self) -> Delete:
+        return Delete()

@@ -1,0 +1,53 @@
+"""「一括強制インアクティベーション」: procedure B, steps 5–9 (the vendor's own page for it).
+
+It says first when to use it and that nothing reaches the device; step 6 deletes the devices
+right after (「有効」), greyed out with the reason when the account lacks the deletion
+permission; then the password (7), 「同意する」 (8) and 「OK」 (9). Devices that still
+communicate are flagged by the preflight and must be acknowledged.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import Checkbox, Label, Static
+
+from mobitui.domain.procedures import ProcedureId
+from mobitui.domain.rules import ActionKind, ForceInactivate
+from mobitui.tui.screens.bulk_action import BulkActionScreen, StepRow
+
+
+class ForcedInactivationScreen(BulkActionScreen):
+    KIND = ActionKind.FORCE_INACTIVATE
+    PROCEDURE = ProcedureId.B
+    STEP_PASSWORD = 7
+    STEP_AGREE = 8
+    STEP_OK = 9
+    STEPS_COVERED = frozenset(range(5, 10))
+
+    def compose_intro(self) -> ComposeResult:
+        t = self.t
+        yield Static(Text(t("forced.when")), classes="intro")
+        yield Static(Text(t("forced.nothing_reaches")), classes="warning intro")
+
+    def compose_options(self) -> ComposeResult:
+        t = self.t
+        allowed = self.ctx.can_delete
+        yield StepRow(
+            t,
+            6,
+            Label(t("forced.delete_after"), classes="field-label wide-label"),
+            Checkbox(
+                t("delete_after_force"), id="delete-after", disabled=not allowed, compact=True
+            ),
+        )
+        if not allowed:
+            yield Static(Text(t("menu.reason.no_delete_permission")), classes="hint")
+
+    def action_value(self) -> ForceInactivate:
+        return ForceInactivate(delete_after=self.query_one("#delete-after", Checkbox).value)
+
+    @on(Checkbox.Changed, "#delete-after")
+    def _delete_after(self) -> None:
+        self.options_changed()

@@ -1,0 +1,202 @@
+"""The preflight and the result of a bulk action, as rows and sentences for the dialogs.
+
+Plain functions from domain answers (:class:`~mobitui.domain.rules.Preflight`,
+:class:`~mobitui.domain.operation.OperationState`) to :class:`Row` lists and ``Text`` lines, so
+the three dialogs and the resume screen show the same thing the same way, and tests can read
+them without a screen. Device names are server text: they go into plain cells, never markup.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from rich.text import Text
+
+from mobitui.domain.models import Device, ItemResult, Outcome
+from mobitui.domain.operation import OperationState
+from mobitui.domain.rules import (
+    ACKNOWLEDGE,
+    ActionKind,
+    DevicePlan,
+    DeviceWarning,
+    OnDeviceWork,
+    Preflight,
+)
+from mobitui.i18n import Catalogue
+from mobitui.tui.widgets.row_list import ListColumn, Row
+
+#: How many device names a warning line spells out before "and N more".
+NAMES_SHOWN = 3
+
+#: Warnings in the order they are shown: the ones to acknowledge first.
+WARNING_ORDER = (
+    DeviceWarning.ANDROID_FACTORY_RESET,
+    DeviceWarning.DEP_PROFILE_REMOVAL_FORBIDDEN,
+    DeviceWarning.STILL_COMMUNICATING,
+    DeviceWarning.SAFARI_RESTRICTED,
+    DeviceWarning.SILENT_WLAN,
+    DeviceWarning.PROFILE_OPTION_NOT_APPLICABLE,
+)
+
+_MARK = {
+    Outcome.ACCEPTED: "✓",
+    Outcome.DELETED: "✓",
+    Outcome.SKIPPED: "–",
+    Outcome.REFUSED: "✕",
+}
+
+
+def plan_columns(t: Catalogue) -> list[ListColumn]:
+    return [
+        ListColumn("", 1),
+        ListColumn(t("col.name"), 0),
+        ListColumn(t("col.result"), 18),
+        ListColumn(t("col.work"), 16, priority=2),
+        ListColumn(t("col.jobs"), 6, priority=3),
+        ListColumn(t("col.warnings"), 14, priority=1),
+    ]
+
+
+def result_columns(t: Catalogue) -> list[ListColumn]:
+    return [
+        ListColumn("", 1),
+        ListColumn(t("col.name"), 0),
+        ListColumn(t("col.result"), 22),
+        ListColumn(t("col.work"), 16, priority=1),
+    ]
+
+
+def plan_outcome(t: Catalogue, kind: ActionKind, plan: DevicePlan) -> str:
+    if plan.reason is not None:
+        if plan.will_delete:
+            return t("plan.delete_only")
+        return t(f"reason.{plan.reason.value}")
+    if plan.outcome is Outcome.DELETED:
+        return t("plan.deleted")
+    if plan.will_delete:
+        return t("plan.accepted_delete.force_inactivate")
+    return t(f"plan.accepted.{kind.value}")
+
+
+def work_text(t: Catalogue, work: OnDeviceWork | None) -> str:
+    return "" if work is None else t(f"work.{work.value}")
+
+
+def _rank(plan: DevicePlan) -> int:
+    """To acknowledge, then other warnings, then acted on, then left alone."""
+    if ACKNOWLEDGE.intersection(plan.warnings):
+        return 0
+    if plan.warnings:
+        return 1
+    return 2 if plan.outcome in (Outcome.ACCEPTED, Outcome.DELETED) or plan.will_delete else 3
+
+
+def plan_rows(t: Catalogue, preflight: Preflight, devices: Mapping[str, Device]) -> list[Row]:
+    """One row per device: warnings first (those to acknowledge on top), then the rest."""
+    kind = preflight.action.kind
+    rows: list[tuple[tuple[int, str], Row]] = []
+    for plan in preflight.plans:
+        device = devices.get(plan.device_id)
+        name = device.name if device is not None else plan.device_id
+        acted = plan.outcome in (Outcome.ACCEPTED, Outcome.DELETED) or plan.will_delete
+        tags = " ".join(t(f"warn.tag.{w.value}") for w in plan.warnings)
+        tone = "warn" if plan.warnings else None if acted else "dim"
+        if ACKNOWLEDGE.intersection(plan.warnings):
+            tone = "bad"
+        row = Row(
+            (
+                "✓" if acted else _MARK[plan.outcome],
+                name,
+                plan_outcome(t, kind, plan),
+                work_text(t, plan.on_device),
+                str(plan.jobs_cancelled) if acted else "",
+                tags,
+            ),
+            tone,
+            plan.device_id,
+        )
+        rows.append(((_rank(plan), name.casefold()), row))
+    rows.sort(key=lambda pair: pair[0])
+    return [row for _, row in rows]
+
+
+def names_of(t: Catalogue, ids: Sequence[str], names: Mapping[str, str]) -> str:
+    shown = ", ".join(names.get(i, i) for i in ids[:NAMES_SHOWN])
+    if len(ids) > NAMES_SHOWN:
+        shown += ", " + t("warn.more", count=len(ids) - NAMES_SHOWN)
+    return shown
+
+
+def warning_lines(
+    t: Catalogue, preflight: Preflight, names: Mapping[str, str]
+) -> list[tuple[DeviceWarning, Text]]:
+    """One line per warning that applies, naming its devices (server text, kept literal)."""
+    lines: list[tuple[DeviceWarning, Text]] = []
+    for warning in WARNING_ORDER:
+        ids = preflight.devices_with(warning)
+        if not ids:
+            continue
+        line = Text("⚠", style="bold")
+        line.append(t(f"warn.{warning.value}"))
+        line.append(" — ")
+        line.append(t("warn.devices", count=len(ids), names=names_of(t, ids, names)))
+        lines.append((warning, line))
+    return lines
+
+
+def work_summary(t: Catalogue, preflight: Preflight) -> str:
+    counts = Counter(p.on_device for p in preflight.acted_on if p.on_device is not None)
+    parts = [
+        f"{t(f'work.{w.value}')} × {n}" for w, n in counts.items() if w is not OnDeviceWork.NONE
+    ]
+    return ", ".join(parts) or t("work.none")
+
+
+# --------------------------------------------------------------------------- results
+
+
+def outcome_text(t: Catalogue, item: ItemResult) -> str:
+    text = t(f"outcome.{item.outcome.value}")
+    if item.reason is not None:
+        text += f" ({t(f'reason.{item.reason.value}')})"
+    if item.deleted:
+        text += f" + {t('outcome.deleted')}"
+    return text
+
+
+def result_rows(
+    t: Catalogue, state: OperationState, work: Mapping[str, OnDeviceWork | None]
+) -> list[Row]:
+    """Per device: what the server did, or why nothing is known yet (not done / refused)."""
+    names = state.spec.names
+    rows: list[Row] = []
+    for item in state.items:
+        good = item.outcome in (Outcome.ACCEPTED, Outcome.DELETED)
+        rows.append(
+            Row(
+                (
+                    _MARK[item.outcome],
+                    names.get(item.device_id, item.device_id),
+                    outcome_text(t, item),
+                    work_text(t, work.get(item.device_id))
+                    if item.outcome is Outcome.ACCEPTED
+                    else "",
+                ),
+                None if good else "dim",
+                item.device_id,
+            )
+        )
+    for device_id, code in state.not_done():
+        label = t("outcome.open") if code is None else f"{t('outcome.refused')} ({code})"
+        rows.insert(0, Row(("!", names.get(device_id, device_id), label, ""), "bad", device_id))
+    return rows
+
+
+def count_summary(t: Catalogue, state: OperationState) -> str:
+    parts = [
+        f"{t(f'outcome.{outcome.value}')} {count}"
+        for outcome, count in state.counts().items()
+        if count
+    ]
+    return t("action.result_counts", parts=" / ".join(parts) or "-")

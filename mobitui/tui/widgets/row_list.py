@@ -1,0 +1,136 @@
+"""A read-only table of plain-text rows on the Line API: only the visible rows are drawn.
+
+The preflight of 10,000 devices, a bulk result and a request's per-device progress are all long
+lists of short cells. ``DataTable`` would parse every string as markup and take seconds to
+paint such lists; this widget draws each visible line from plain ``Segment`` text, so device
+names are shown literally, and its cost per frame grows with the screen, not the list.
+
+Columns are :class:`ListColumn` (a title and a width; width 0 takes what is left) and each row
+is a :class:`Row` of cell strings plus an optional style class. Narrow terminals drop the
+columns with the highest ``priority`` first, like the device grid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+GAP = 1
+MIN_FLEX = 16
+
+
+@dataclass(frozen=True, slots=True)
+class ListColumn:
+    title: str
+    width: int  # 0: flexible
+    priority: int = 0  # higher is dropped first when narrow
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: tuple[str, ...]
+    #: One of the component classes below, without the prefix: "warn", "bad", "dim", "good".
+    tone: str | None = None
+    key: str | None = None
+
+
+def fit(columns: Sequence[ListColumn], width: int) -> list[tuple[int, int]]:
+    """``(column index, cells)`` of the columns that fit in ``width``, in order."""
+    shown = list(range(len(columns)))
+    while True:
+        fixed = sum(columns[i].width for i in shown) + GAP * (len(shown) - 1)
+        flex = [i for i in shown if columns[i].width == 0]
+        room = width - fixed
+        droppable = [i for i in shown if columns[i].priority > 0]
+        if room >= MIN_FLEX * max(1, len(flex)) or not droppable:
+            break
+        shown.remove(max(droppable, key=lambda i: (columns[i].priority, i)))
+    flex = [i for i in shown if columns[i].width == 0]
+    room = max(len(flex), width - sum(columns[i].width for i in shown) - GAP * (len(shown) - 1))
+    share = room // max(1, len(flex))
+    return [(i, columns[i].width or share) for i in shown]
+
+
+class RowList(ScrollView, can_focus=True):
+    BINDINGS = [
+        Binding("up,k", "scroll_up", show=False),
+        Binding("down,j", "scroll_down", show=False),
+        Binding("pageup", "page_up", show=False),
+        Binding("pagedown", "page_down", show=False),
+        Binding("home", "scroll_home", show=False),
+        Binding("end", "scroll_end", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "row-list--header",
+        "row-list--warn",
+        "row-list--bad",
+        "row-list--dim",
+        "row-list--good",
+    }
+
+    DEFAULT_CSS = """
+    RowList {
+        height: auto;
+        max-height: 10;
+        background: $surface;
+        overflow-x: hidden;
+        scrollbar-size-vertical: 1;
+    }
+    RowList:focus { background-tint: $foreground 5%; }
+    RowList > .row-list--header { text-style: bold; background: $panel; }
+    RowList > .row-list--warn { color: $warning; }
+    RowList > .row-list--bad { color: $error; }
+    RowList > .row-list--dim { color: $text-muted; }
+    RowList > .row-list--good { color: $success; }
+    """
+
+    def __init__(self, columns: Sequence[ListColumn], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.columns = tuple(columns)
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.rows = list(rows)
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self.refresh(layout=True)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.rows) + 1
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        layout = fit(self.columns, width)
+        if y == 0:
+            style = self.get_component_rich_style("row-list--header")
+            cells = [self.columns[i].title for i, _ in layout]
+            return self._line(cells, layout, style, width)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        row = self.rows[index]
+        style = self.rich_style
+        if row.tone is not None:
+            style = style + self.get_component_rich_style(f"row-list--{row.tone}")
+        return self._line([row.cells[i] for i, _ in layout], layout, style, width)
+
+    @staticmethod
+    def _line(cells: list[str], layout: list[tuple[int, int]], style, width: int) -> Strip:
+        segments: list[Segment] = []
+        for text, (_, size) in zip(cells, layout, strict=True):
+            if cell_len(text) > size:
+                text = set_cell_size(text, max(0, size - 1)) + "…"
+            segments.append(Segment(set_cell_size(text, size), style))
+            segments.append(Segment(" " * GAP, style))
+        return Strip(segments).adjust_cell_length(width, style)
