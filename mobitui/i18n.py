@@ -414,6 +414,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "見つかりません（権限の範囲外の可能性があります）。",
         "Not found (or outside this account's groups).",
     ),
+    "error.bulk_incomplete": (
+        "一括処理が途中で止まりました: {cause}",
+        "The bulk run stopped before it finished: {cause}",
+    ),
     "error.server_said": ("サーバーの説明: {detail}", "The server said: {detail}"),
     "error.journal": (
         "ジャーナルに書き込めません。処理を止めました: {detail}",

@@ -113,10 +113,12 @@ async def run_operation(
     """Send every open batch of ``journal``; returns the state, ended when nothing is open.
 
     Raises the server's error when the first call is refused outright (a new operation then
-    ends as ``refused``), and :class:`Unauthenticated` when the session expired mid-run (the
-    caller logs in again and calls this again: settled batches are not resent). Any other
-    stop (lost connection, Stop, a refused later batch) returns the state with open batches:
-    the caller shows what is done and what is not, and may resume or abandon.
+    ends as ``refused``), :class:`Unauthenticated` when the session expired mid-run (the
+    caller logs in again and calls this again: settled batches are not resent), and
+    :class:`BulkIncomplete` when a later batch failed (lost connection, a refusal): everything
+    known is recorded by then, and ``journal.state`` says what is done and what is not. The
+    admin's Stop returns the state with its open batches. Either way the caller may resume
+    (call this again) or abandon.
     """
     state = journal.state
     spec = state.spec
@@ -163,6 +165,8 @@ async def run_operation(
             expired = [e for _, e in incomplete.failed if isinstance(e, Unauthenticated)]
             if expired:
                 raise expired[0] from None
+            if incomplete.failed:
+                raise  # what is done is recorded; the caller shows why the rest is not
         except ApiError as error:  # the first call, refused outright
             if not isinstance(error, Unauthenticated):
                 failed(batches[0], error, settle=not fresh)

@@ -3,12 +3,14 @@ admin's language, with the server's own explanation beside it (shown literally).
 
 from __future__ import annotations
 
-from mobitui.api.errors import ApiError, Unreachable
+from mobitui.api.errors import ApiError, BulkIncomplete, Unreachable
 from mobitui.api.journal import JournalBusy, JournalError
 from mobitui.i18n import MESSAGES, Catalogue
 
 
 def error_text(t: Catalogue, error: BaseException) -> str:
+    if isinstance(error, BulkIncomplete) and error.cause is not None:
+        return t("error.bulk_incomplete", cause=error_text(t, error.cause))
     if isinstance(error, Unreachable):
         return t("error.unreachable", detail=f"{error.host}: {error.cause}")
     if isinstance(error, ApiError):

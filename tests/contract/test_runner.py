@@ -18,7 +18,7 @@ import pytest
 
 from mobitui.api.audit_log import AuditLog
 from mobitui.api.client import MobiClient
-from mobitui.api.errors import InvalidPassword
+from mobitui.api.errors import BulkIncomplete, InvalidPassword, Unreachable
 from mobitui.api.journal import Journal, JournalBusy, JournalError, read
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.models import DeviceState, Outcome
@@ -136,9 +136,12 @@ async def test_a_dropped_connection_mid_bulk_then_resume_acts_on_each_device_onc
     client = await faulty_client(server, transport, retry=_few_retries())
     async with client:
         journal = await start(client, place, ForceInactivate(), ids, server)
-        state = await run_operation(
-            client, journal, place.audit, password=PASSWORD, agree=True, concurrency=1
-        )
+        with pytest.raises(BulkIncomplete) as stopped:
+            await run_operation(
+                client, journal, place.audit, password=PASSWORD, agree=True, concurrency=1
+            )
+    assert isinstance(stopped.value.cause, Unreachable)
+    state = journal.state
     journal.close()
     assert state.ending is None and state.resumable
     assert len(state.done) == 1

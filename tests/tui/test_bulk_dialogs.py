@@ -13,16 +13,19 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from mobitui.api.client import MobiClient
 from mobitui.domain.models import Device, DeviceState, Enrollment, Outcome, Platform
 from mobitui.domain.operation import Ending
 from mobitui.domain.rules import DeviceWarning, Inactivate
 from mobitui.sim.accounts import hash_password
+from mobitui.tui.app import MobiApp
 from mobitui.tui.screens.bulk_action import BulkActionScreen
 from mobitui.tui.screens.deletion import DeletionScreen
 from mobitui.tui.screens.forced import ForcedInactivationScreen
 from mobitui.tui.screens.inactivation import SCHEDULE_FORMAT, InactivationScreen
+from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.widgets.row_list import RowList
-from tests.contract.faults import Sim, acted_on
+from tests.contract.faults import Fault, FaultyTransport, Sim, acted_on, destructive, fast_retry
 from tests.tui.helpers import (
     admin_token,
     confirm,
@@ -403,3 +406,97 @@ def test_dialog_step_numbers_match_the_help_page() -> None:
     assert "「有効にする」" in get(InactivationScreen.PROCEDURE).step(6).ja
     assert "「予約日時を設定する」" in get(InactivationScreen.PROCEDURE).step(7).ja
     assert "「有効」" in get(ForcedInactivationScreen.PROCEDURE).step(6).ja
+
+
+# --------------------------------------------------------------------------- interruption
+
+
+class Switch:
+    """A fault plan that can be turned off: drop after the server acted, then refuse."""
+
+    def __init__(self) -> None:
+        self.on = True
+        self.count = 0
+
+    def __call__(self, request: httpx.Request, n: int) -> Fault:
+        if not self.on:
+            return Fault.PASS
+        self.count += 1
+        if self.count == 1:
+            return Fault.PASS
+        return Fault.DROP_AFTER if self.count == 2 else Fault.REFUSE
+
+
+async def test_a_connection_lost_mid_bulk_resumes_in_the_dialog_and_at_next_launch(
+    make_server,
+) -> None:
+    server = make_server(fleet=300, seed=3, max_bulk=5)
+    switch = Switch()
+    transport = FaultyTransport(httpx.AsyncHTTPTransport(), plan=switch, match=destructive)
+    client = MobiClient(server.base_url, transport=transport, retry=fast_retry(max_attempts=2))
+    app = MobiApp(make_app(server).launch, client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        ids = pick(app, 15, plain_active)
+        screen = await open_dialog(pilot, ids, 1)
+        for ack in screen.query(".ack"):  # some may still be in use: acknowledged
+            ack.value = True
+        await confirm(pilot)
+        await press_ok(pilot)
+        await finished(pilot)
+        # Batch 1 done, batch 2's answer lost, batch 3 never sent: all shown, none hidden.
+        assert screen.phase == "result" and screen.state.resumable
+        assert screen.query_one("#resume").display
+        assert "not done" in text_of(screen, "#result-summary")
+        rows = screen.query_one("#result", RowList).rows
+        assert sum(1 for r in rows if r.cells[0] == "!") == 10
+        assert "Cannot reach" in text_of(screen, "#error")
+        path = screen.path
+    # The app is gone (as after a dropped SSH session); the next launch offers to resume.
+    switch.on = False
+    again = make_app(server)
+    async with again.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await until(pilot, lambda: isinstance(again.screen, ForcedInactivationScreen))
+        screen = again.screen
+        assert screen.phase == "result" and screen.path == path
+        assert "did not finish" in text_of(screen, "#result-summary")
+        screen.query_one("#password").focus()
+        await pilot.press(*"demo-admin-pass", "tab", "space")
+        await pilot.pause()
+        assert screen.reasons() == []
+        screen.query_one("#resume").focus()
+        await pilot.press("enter")
+        await finished(pilot)
+        assert screen.state.ending is Ending.FINISHED
+        assert screen.state.counts()[Outcome.ACCEPTED] == 15
+    assert acted_on(await Sim(server).audit("force_inactivate")) == {i: 1 for i in ids}
+
+
+async def test_giving_up_the_rest_ends_the_operation_after_asking(make_server) -> None:
+    server = make_server(fleet=300, seed=3, max_bulk=5)
+    switch = Switch()
+    transport = FaultyTransport(httpx.AsyncHTTPTransport(), plan=switch, match=destructive)
+    client = MobiClient(server.base_url, transport=transport, retry=fast_retry(max_attempts=2))
+    app = MobiApp(make_app(server).launch, client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await open_dialog(pilot, pick(app, 10, plain_active), 0)
+        await confirm(pilot)
+        await press_ok(pilot)
+        await finished(pilot)
+        assert screen.state.resumable
+        screen.query_one("#abandon").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await pilot.press("escape")  # No: nothing happens
+        await until(pilot, lambda: app.screen is screen)
+        assert screen.state.resumable
+        screen.query_one("#abandon").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        app.screen.query_one("#yes").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is app.main_screen)
+    found, errors = app.operations.unfinished()
+    assert (found, errors) == ([], [])
