@@ -351,6 +351,18 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "key.requests.close": ("閉じる", "close"),
     "key.requests.refresh": ("更新", "refresh"),
     "key.main.requests": ("要求一覧", "requests"),
+    "help.dialog_steps": (
+        "（一括処理の画面）ヘルプページの手順を表示",
+        "(bulk dialogs) show the help page's steps",
+    ),
+    "help.requests_cancel": (
+        "（要求一覧）予約済みの要求を取り消す（確認あり）",
+        "(requests) cancel a scheduled request (asks first)",
+    ),
+    "help.requests_force": (
+        "（要求一覧）無通信の端末を強制インアクティベーション",
+        "(requests) forced inactivation of the silent devices",
+    ),
     "help.requests": (
         "インアクティベーション要求の一覧（進み具合、予約の取消）",
         "inactivation requests (progress, cancel a scheduled one)",

@@ -30,6 +30,9 @@ from mobitui.domain.models import (
 
 #: A device seen more recently than this is "still communicating": forcing it is probably wrong.
 DEFAULT_RECENT = timedelta(hours=24)
+#: A pending device silent this long after its request executed is stalled: devices check in
+#: every few minutes to an hour, so one that has not in two hours probably never will.
+DEFAULT_STALL = timedelta(hours=2)
 
 
 class ActionKind(StrEnum):
@@ -303,6 +306,24 @@ def preflight(
 ) -> Preflight:
     """Say, for each device, what ``action`` will do. Order follows ``devices``."""
     return Preflight(action, tuple(plan(d, action, now, recent) for d in devices))
+
+
+def is_stalled(
+    device: Device, executed_at: datetime | None, now: datetime, after: timedelta = DEFAULT_STALL
+) -> bool:
+    """Pending, and silent since its request executed, for longer than ``after``.
+
+    Such a device cannot act on the request (wiped, client app deleted, away for repair): a
+    normal inactivation will never complete, and forced inactivation is the way out
+    (procedure.md, "When normal inactivation cannot work"). A Hybrid MDM device whose user has
+    not finished the on-device steps HAS communicated since, and is not stalled: it needs the
+    user, not force.
+    """
+    if device.state is not DeviceState.INACTIVATION_PENDING or executed_at is None:
+        return False
+    if now - executed_at < after:
+        return False
+    return device.last_seen_at is None or device.last_seen_at <= executed_at
 
 
 def schedule_problem(scheduled_at: datetime | None, now: datetime) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,8 +32,8 @@ from mobitui import config
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
 from mobitui.domain.fleet import Delta, Fleet
-from mobitui.domain.models import Account, Role
-from mobitui.domain.rules import ActionKind
+from mobitui.domain.models import Account, Device, Role
+from mobitui.domain.rules import DEFAULT_STALL, ActionKind
 from mobitui.i18n import Catalogue, Lang
 from mobitui.tui.bindings import localise
 from mobitui.tui.operations import Operations
@@ -47,6 +48,7 @@ from mobitui.tui.screens.login import LoginScreen
 from mobitui.tui.screens.main import MainScreen
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.profile_form import ProfileForm
+from mobitui.tui.screens.requests import RequestsScreen, RequestsView
 from mobitui.tui.sync import FleetSync
 
 T = TypeVar("T")
@@ -85,6 +87,8 @@ class Launch:
     poll_seconds: float = 5.0
     #: Above this many devices a bulk dialog also asks the admin to type the count.
     confirm_above: int = 100
+    #: A pending device silent this long after its request executed is flagged as stalled.
+    stall_after: timedelta = DEFAULT_STALL
 
     @classmethod
     def from_profile(cls, profile: config.Profile, lang: Lang, read_only: bool) -> Launch:
@@ -295,7 +299,7 @@ class MobiApp(App[None]):
     def _fleet_changed(self, message: FleetChanged) -> None:
         self.main_screen.fleet_changed(message.delta)
         for screen in self.screen_stack:
-            if isinstance(screen, BulkActionScreen):
+            if isinstance(screen, BulkActionScreen | RequestsScreen):
                 screen.fleet_changed(message.delta)
 
     @on(ConnectionState)
@@ -378,6 +382,25 @@ class MobiApp(App[None]):
         if devices:
             self.push_screen(DIALOGS[kind](self.dialog_context(), devices))
 
+    def open_requests(self) -> None:
+        ops = self.operations
+        view = RequestsView(
+            t=self.t,
+            fleet=self.fleet,
+            now=self.client.server_now,
+            stall_after=self.launch.stall_after,
+            poll_seconds=self.launch.poll_seconds,
+            load=ops.load_requests,
+            cancel=ops.cancel_request,
+            force=self.force_devices,
+        )
+        self.push_screen(RequestsScreen(view))
+
+    def force_devices(self, devices: list[Device]) -> None:
+        """Forced inactivation of devices chosen elsewhere (the requests screen's stalled ones)."""
+        if not self.read_only and devices:
+            self.push_screen(DIALOGS[ActionKind.FORCE_INACTIVATE](self.dialog_context(), devices))
+
     def offer_resume(self) -> None:
         """Show each unfinished operation of this server and account, one after the other."""
         if self.read_only:
@@ -414,6 +437,7 @@ class MobiApp(App[None]):
         t = self.t
         main = self.main_screen
         yield SystemCommand(t("device_management"), t("help.menu"), self.open_action_menu)
+        yield SystemCommand(t("key.main.requests"), t("help.requests"), self.open_requests)
         yield SystemCommand(t("key.main.filter"), t("help.filter"), main.action_filter)
         yield SystemCommand(t("key.main.check_all"), t("help.check_all"), main.action_check_all)
         yield SystemCommand(

@@ -24,9 +24,12 @@ from mobitui.domain.fleet import Delta
 from mobitui.domain.models import Outcome
 from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.rules import Action
+from mobitui.tui.errors import error_text
+from mobitui.tui.screens.requests import RequestsLoaded, RequestsNotice
 
 if TYPE_CHECKING:
     from mobitui.tui.app import MobiApp
+    from mobitui.tui.screens.requests import RequestsScreen
 
 #: At most this many progress repaints per second.
 PROGRESS_RATE = 5.0
@@ -118,6 +121,36 @@ class Operations:
         launch = self.app.launch
         account = self.app.account.name if self.app.account is not None else launch.account
         return self.journal.scan(server=launch.base_url, profile=launch.profile, account=account)
+
+    # ------------------------------------------------------------------ requests
+
+    def load_requests(self, target: RequestsScreen) -> None:
+        """Every request, for the requests screen (one load at a time)."""
+
+        async def load() -> None:
+            try:
+                found = await self.app.call(self.app.client.inactivations)
+            except ApiError as error:
+                target.post_message(RequestsNotice(error_text(self.app.t, error)))
+            else:
+                target.post_message(RequestsLoaded(found))
+
+        self.app.run_worker(load(), group="requests", exclusive=True, exit_on_error=False)
+
+    def cancel_request(self, target: RequestsScreen, request_id: str) -> None:
+        async def cancel() -> None:
+            t = self.app.t
+            try:
+                await self.app.call(lambda: self.app.client.cancel_inactivation(request_id))
+                found = await self.app.call(self.app.client.inactivations)
+            except ApiError as error:
+                target.post_message(RequestsNotice(error_text(t, error)))
+            else:
+                target.post_message(RequestsLoaded(found))
+                target.post_message(RequestsNotice(t("requests.cancelled", id=request_id)))
+                self.app.poll_now()
+
+        self.app.run_worker(cancel(), group="cancel", exit_on_error=False)
 
     # ------------------------------------------------------------------ the worker
 

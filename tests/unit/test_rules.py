@@ -28,6 +28,7 @@ from mobitui.domain.rules import (
     Inactivate,
     OnDeviceWork,
     is_android_factory_reset,
+    is_stalled,
     major_version,
     not_found,
     on_device_work,
@@ -548,3 +549,25 @@ def test_android_device_owner_with_unknown_version_is_warned(version, wipes):
     )
     plan = preflight([d], Inactivate(), NOW).plans[0]
     assert (DeviceWarning.ANDROID_FACTORY_RESET in plan.warnings) is wipes
+
+
+# --------------------------------------------------------------------------- stalled
+
+
+@pytest.mark.parametrize(
+    ("state", "executed_ago", "seen_ago", "expected"),
+    [
+        (DeviceState.INACTIVATION_PENDING, timedelta(hours=3), timedelta(hours=5), True),
+        (DeviceState.INACTIVATION_PENDING, timedelta(hours=3), None, True),
+        # it checked in after the request executed (a user still on the on-device steps)
+        (DeviceState.INACTIVATION_PENDING, timedelta(hours=3), timedelta(hours=1), False),
+        # too early to tell
+        (DeviceState.INACTIVATION_PENDING, timedelta(minutes=30), timedelta(hours=5), False),
+        (DeviceState.ACTIVE, timedelta(hours=3), timedelta(hours=5), False),
+        (DeviceState.INACTIVE, timedelta(hours=3), timedelta(hours=5), False),
+    ],
+)
+def test_stalled_pending_devices(state, executed_ago, seen_ago, expected):
+    d = device(state=state, last_seen_at=None if seen_ago is None else NOW - seen_ago)
+    assert is_stalled(d, NOW - executed_ago, NOW) is expected
+    assert is_stalled(d, None, NOW) is False  # not executed yet (scheduled)

@@ -40,6 +40,7 @@ class MainScreen(Screen[None]):
         Binding("v", "only_checked", "checked only", id="main.only_checked"),
         Binding("slash", "filter", "filter", key_display="/", id="main.filter"),
         Binding("m", "menu", "端末管理", id="main.menu"),
+        Binding("i", "requests", "requests", id="main.requests"),
         Binding("s", "subgroups", "subgroups", show=False, id="main.subgroups"),
         Binding("o", "next_sort", "sort", show=False, id="main.sort"),
         Binding("O", "reverse_sort", "reverse", show=False, id="main.reverse"),
@@ -232,6 +233,9 @@ class MainScreen(Screen[None]):
 
     def action_menu(self) -> None:
         self.app.open_action_menu()  # type: ignore[attr-defined]
+
+    def action_requests(self) -> None:
+        self.app.open_requests()  # type: ignore[attr-defined]
 
 
 _SORT_COLUMN = {

@@ -20,6 +20,7 @@ from rich.segment import Segment
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -60,14 +61,37 @@ def fit(columns: Sequence[ListColumn], width: int) -> list[tuple[int, int]]:
 
 
 class RowList(ScrollView, can_focus=True):
+    """Rows to read; with ``cursor=True`` also a row to choose (↑↓ move, Enter chooses)."""
+
     BINDINGS = [
-        Binding("up,k", "scroll_up", show=False),
-        Binding("down,j", "scroll_down", show=False),
+        Binding("up,k", "up", show=False),
+        Binding("down,j", "down", show=False),
         Binding("pageup", "page_up", show=False),
         Binding("pagedown", "page_down", show=False),
-        Binding("home", "scroll_home", show=False),
-        Binding("end", "scroll_end", show=False),
+        Binding("home", "first", show=False),
+        Binding("end", "last", show=False),
+        Binding("enter", "choose", show=False),
     ]
+
+    class Highlighted(Message):
+        def __init__(self, row_list: RowList, key: str | None) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.key = key
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
+
+    class Chosen(Message):
+        def __init__(self, row_list: RowList, key: str | None) -> None:
+            super().__init__()
+            self.row_list = row_list
+            self.key = key
+
+        @property
+        def control(self) -> RowList:
+            return self.row_list
 
     COMPONENT_CLASSES = {
         "row-list--header",
@@ -75,6 +99,7 @@ class RowList(ScrollView, can_focus=True):
         "row-list--bad",
         "row-list--dim",
         "row-list--good",
+        "row-list--cursor",
     }
 
     DEFAULT_CSS = """
@@ -91,17 +116,80 @@ class RowList(ScrollView, can_focus=True):
     RowList > .row-list--bad { color: $error; }
     RowList > .row-list--dim { color: $text-muted; }
     RowList > .row-list--good { color: $success; }
+    RowList > .row-list--cursor { background: $accent 30%; }
+    RowList:focus > .row-list--cursor { background: $accent; color: $text; }
     """
 
-    def __init__(self, columns: Sequence[ListColumn], **kwargs: object) -> None:
+    def __init__(
+        self, columns: Sequence[ListColumn], *, cursor: bool = False, **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.columns = tuple(columns)
         self.rows: list[Row] = []
+        self.has_cursor = cursor
+        self.cursor = 0
+
+    @property
+    def cursor_key(self) -> str | None:
+        if self.has_cursor and 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor].key
+        return None
 
     def set_rows(self, rows: Sequence[Row]) -> None:
+        """Show ``rows``; the cursor stays on the same key when it is still there."""
+        keep = self.cursor_key
         self.rows = list(rows)
+        keys = [r.key for r in self.rows]
+        self.cursor = keys.index(keep) if keep in keys else min(self.cursor, max(0, len(keys) - 1))
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         self.refresh(layout=True)
+        if self.has_cursor and self.cursor_key != keep:
+            self.post_message(self.Highlighted(self, self.cursor_key))
+
+    # ------------------------------------------------------------------ moving
+
+    def _page(self) -> int:
+        return max(1, self.size.height - 1)
+
+    def _go(self, index: int) -> None:
+        if not self.has_cursor:
+            self.scroll_to(y=max(0, index), animate=False)
+            return
+        old = self.cursor
+        self.cursor = max(0, min(index, len(self.rows) - 1))
+        top, page = self.scroll_offset.y, self._page()
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + page:
+            self.scroll_to(y=self.cursor - page + 1, animate=False, immediate=True)
+        self.refresh()
+        if old != self.cursor:
+            self.post_message(self.Highlighted(self, self.cursor_key))
+
+    def _at(self) -> int:
+        return self.cursor if self.has_cursor else self.scroll_offset.y
+
+    def action_up(self) -> None:
+        self._go(self._at() - 1)
+
+    def action_down(self) -> None:
+        self._go(self._at() + 1)
+
+    def action_page_up(self) -> None:
+        self._go(self._at() - self._page())
+
+    def action_page_down(self) -> None:
+        self._go(self._at() + self._page())
+
+    def action_first(self) -> None:
+        self._go(0)
+
+    def action_last(self) -> None:
+        self._go(len(self.rows) - 1)
+
+    def action_choose(self) -> None:
+        if self.has_cursor:
+            self.post_message(self.Chosen(self, self.cursor_key))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self.rows) + 1
@@ -123,6 +211,8 @@ class RowList(ScrollView, can_focus=True):
         style = self.rich_style
         if row.tone is not None:
             style = style + self.get_component_rich_style(f"row-list--{row.tone}")
+        if self.has_cursor and index == self.cursor:
+            style = style + self.get_component_rich_style("row-list--cursor")
         return self._line([row.cells[i] for i, _ in layout], layout, style, width)
 
     @staticmethod

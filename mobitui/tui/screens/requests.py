@@ -1,0 +1,251 @@
+"""インアクティベーション要求: every request, each device's progress, live.
+
+The upper list holds the requests (scheduled, executing, done, cancelled), newest first; the
+lower one the devices of the request under the cursor, with their state from the fleet cache
+(kept fresh by the change feed) and their progress from the request. A scheduled request can
+be cancelled (after a yes/no question); pending devices that have not communicated since the
+request executed are flagged, and ``f`` opens the forced inactivation dialog for them.
+
+The screen only shows and asks: loading and cancelling are the app's workers (``RequestsView``
+callbacks), whose answers come back as messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from mobitui.domain.fleet import Delta, Fleet
+from mobitui.domain.models import Device, InactivationRequest, ItemProgress, RequestStatus
+from mobitui.domain.rules import is_stalled
+from mobitui.i18n import Catalogue
+from mobitui.tui.bindings import localise
+from mobitui.tui.screens.message import MessageScreen
+from mobitui.tui.widgets.columns import STATE_GLYPH
+from mobitui.tui.widgets.row_list import ListColumn, Row, RowList
+
+
+class RequestsLoaded(Message):
+    def __init__(self, requests: list[InactivationRequest]) -> None:
+        super().__init__()
+        self.requests = requests
+
+
+class RequestsNotice(Message):
+    """A sentence for the status line: a failure, or a cancellation done."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+@dataclass(frozen=True, slots=True)
+class RequestsView:
+    """What the requests screen may ask of the app."""
+
+    t: Catalogue
+    fleet: Fleet
+    now: Callable[[], datetime]
+    stall_after: timedelta
+    poll_seconds: float
+    #: Load every request; the answer comes back as RequestsLoaded (or a RequestsNotice).
+    load: Callable[[RequestsScreen], None]
+    #: Cancel one request; the answer comes back as RequestsLoaded and a RequestsNotice.
+    cancel: Callable[[RequestsScreen, str], None]
+    #: Open forced inactivation for these devices.
+    force: Callable[[list[Device]], None]
+
+
+def _time(value: datetime | None) -> str:
+    return "-" if value is None else value.astimezone().strftime("%m-%d %H:%M")
+
+
+class RequestsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "close", "close", id="requests.close"),
+        Binding("r", "reload", "refresh", id="requests.refresh"),
+        Binding("c,delete", "cancel_request", "cancel", id="requests.cancel"),
+        Binding("f", "force", "force", id="requests.force"),
+    ]
+
+    def __init__(self, view: RequestsView) -> None:
+        super().__init__()
+        self.view = view
+        self.t = view.t
+        self.requests: list[InactivationRequest] | None = None
+        localise(self, view.t)
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Label(t("requests.title"), id="requests-title", classes="dialog-title")
+        yield RowList(
+            [
+                ListColumn(t("requests.col.id"), 10),
+                ListColumn(t("requests.col.status"), 10),
+                ListColumn(t("requests.col.created"), 11, priority=2),
+                ListColumn(t("requests.col.scheduled"), 11, priority=1),
+                ListColumn(t("requests.col.progress"), 0),
+            ],
+            cursor=True,
+            id="requests",
+        )
+        yield Static(id="request-summary")
+        yield RowList(
+            [
+                ListColumn("", 1),
+                ListColumn(t("col.name"), 0),
+                ListColumn(t("detail.request_progress"), 16),
+                ListColumn(t("col.state"), 14, priority=1),
+                ListColumn(t("col.last_seen"), 11, priority=2),
+            ],
+            id="items",
+        )
+        yield Static(id="requests-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#requests", RowList).focus()
+        self.query_one("#request-summary", Static).update(Text(self.t("conn.connecting")))
+        self.view.load(self)
+        self.set_interval(self.view.poll_seconds, self.action_reload)
+
+    # ------------------------------------------------------------------ data
+
+    @on(RequestsLoaded)
+    def _loaded(self, message: RequestsLoaded) -> None:
+        if message.requests == self.requests:
+            return  # nothing changed: nothing to repaint
+        self.requests = message.requests
+        t = self.t
+        rows = [self._request_row(r) for r in self.requests]
+        self.query_one("#requests", RowList).set_rows(rows)
+        if not rows:
+            self.query_one("#request-summary", Static).update(Text(t("requests.empty")))
+        self._show_items()
+
+    @on(RequestsNotice)
+    def _notice(self, message: RequestsNotice) -> None:
+        self.query_one("#requests-status", Static).update(Text(message.text, style="bold"))
+
+    def _request_row(self, request: InactivationRequest) -> Row:
+        t = self.t
+        done = sum(1 for i in request.items if i.progress is ItemProgress.DONE)
+        pending = sum(1 for i in request.items if i.progress is ItemProgress.PENDING)
+        accepted = sum(1 for i in request.items if i.progress is not None)
+        tone = {"cancelled": "dim", "completed": "good", "scheduled": None}.get(
+            request.status.value, "warn" if self._stalled(request) else None
+        )
+        return Row(
+            (
+                request.id,
+                t(f"request.{request.status.value}"),
+                _time(request.created_at),
+                _time(request.scheduled_at),
+                t("requests.progress", done=done, pending=pending, total=accepted),
+            ),
+            tone,
+            request.id,
+        )
+
+    def selected(self) -> InactivationRequest | None:
+        key = self.query_one("#requests", RowList).cursor_key
+        return next((r for r in self.requests or () if r.id == key), None)
+
+    def _stalled(self, request: InactivationRequest) -> list[Device]:
+        devices = self.view.fleet.devices
+        now = self.view.now()
+        found = []
+        for item in request.items:
+            device = devices.get(item.device_id)
+            if (
+                device is not None
+                and item.progress is ItemProgress.PENDING
+                and is_stalled(device, request.executed_at, now, self.view.stall_after)
+            ):
+                found.append(device)
+        return found
+
+    def _show_items(self) -> None:
+        request = self.selected()
+        items = self.query_one("#items", RowList)
+        summary = self.query_one("#request-summary", Static)
+        if request is None:
+            items.set_rows([])
+            return
+        t = self.t
+        devices = self.view.fleet.devices
+        stalled = {d.id for d in self._stalled(request)}
+        rows = []
+        for item in request.items:
+            if item.progress is None:
+                continue  # skipped by this request: not part of its progress
+            device = devices.get(item.device_id)
+            name = device.name if device is not None else item.device_id
+            state = f"{STATE_GLYPH[device.state]} {t.state(device.state)}" if device else "-"
+            seen = _time(device.last_seen_at) if device else "-"
+            flag = "!" if item.device_id in stalled else ""
+            tone = "bad" if flag else "dim" if item.progress is ItemProgress.DONE else None
+            rows.append(
+                Row(
+                    (flag, name, t(f"progress.{item.progress.value}"), state, seen),
+                    tone,
+                    item.device_id,
+                )
+            )
+        items.set_rows(rows)
+        lines = [
+            f"{request.id} · {t(f'request.{request.status.value}')} · "
+            f"{t('action.cancelled_jobs', jobs=request.cancelled_jobs)}"
+        ]
+        if stalled:
+            lines.append(t("requests.stalled", count=len(stalled)))
+        summary.update(Text("\n".join(lines)))
+
+    @on(RowList.Highlighted, "#requests")
+    def _highlighted(self) -> None:
+        self._show_items()
+
+    def fleet_changed(self, delta: Delta) -> None:
+        """Device states moved (the change feed): the lower list shows them at once."""
+        if self.requests:
+            self._show_items()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_reload(self) -> None:
+        self.view.load(self)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_cancel_request(self) -> None:
+        request = self.selected()
+        status = self.query_one("#requests-status", Static)
+        if request is None or request.status is not RequestStatus.SCHEDULED:
+            status.update(Text(self.t("requests.not_cancellable")))
+            return
+        count = sum(1 for i in request.items if i.progress is not None)
+        question = self.t("requests.cancel_confirm", id=request.id, count=count)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.view.cancel(self, request.id)
+
+        self.app.push_screen(
+            MessageScreen(self.t, self.t("key.requests.cancel"), question, ask=True), answered
+        )
+
+    def action_force(self) -> None:
+        request = self.selected()
+        stalled = self._stalled(request) if request is not None else []
+        if stalled:
+            self.view.force(stalled)
