@@ -248,7 +248,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "work.C": ("C: プロファイル削除", "C: remove profile"),
     "work.D": ("D: 端末側処理", "D: on-device"),
     "work.D+C": ("D→C", "D then C"),
-    "work.nothing_reaches": ("届かない", "nothing reaches it"),
+    "work.nothing_reaches": ("届かない", "nothing sent"),
     "warn.tag.dep_profile_removal_forbidden": ("DEP削除禁止", "DEP"),
     "warn.tag.silent_wlan": ("WLAN", "Wi-Fi"),
     "warn.tag.safari_restricted": ("Safari制限", "Safari"),

@@ -124,6 +124,7 @@ class BulkActionScreen(ModalScreen[None]):
         self._stop = False
         #: (monotonic time, devices settled) at the first progress report: for the ETA.
         self._first: tuple[float, int] | None = None
+        self._ready = False
         if resume is not None:
             self.state, self.path = resume
             self.phase = "result"
@@ -157,7 +158,7 @@ class BulkActionScreen(ModalScreen[None]):
             with Vertical(id="form-part"):
                 yield from self.compose_intro()
                 yield Static(id="summary")
-                yield RowList(plan_columns(t), id="plan")
+                yield RowList(plan_columns(t, self.KIND), id="plan")
                 yield Vertical(id="warnings")
                 yield Static(id="changed", classes="error")
                 yield from self.compose_options()
@@ -199,6 +200,7 @@ class BulkActionScreen(ModalScreen[None]):
         return title
 
     def on_mount(self) -> None:
+        self._ready = True  # (is_mounted only turns True after on_mount returns)
         self.query_one("#error").display = False
         self.query_one("#changed").display = False
         if self.phase == "form":
@@ -238,7 +240,8 @@ class BulkActionScreen(ModalScreen[None]):
         t = self.t
         acted, left = len(pf.acted_on), len(pf.not_acted_on)
         summary = Text(t("action.summary", checked=len(pf.plans), acted=acted, skipped=left))
-        summary.append("\n" + t("action.jobs", jobs=pf.jobs_cancelled))
+        if self.KIND is not ActionKind.DELETE:
+            summary.append("\n" + t("action.jobs", jobs=pf.jobs_cancelled))
         if self.KIND is ActionKind.INACTIVATE:
             summary.append("\n" + t("action.work", parts=work_summary(t, pf)))
         if not acted:
@@ -310,7 +313,7 @@ class BulkActionScreen(ModalScreen[None]):
         return found
 
     def _update_ok(self) -> None:
-        if not self.is_mounted:
+        if not self._ready:
             return
         reasons = self.reasons() if self.phase in ("form", "result") else ["running"]
         self.query_one("#ok", Button).disabled = bool(reasons)

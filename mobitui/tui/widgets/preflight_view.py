@@ -47,15 +47,26 @@ _MARK = {
 }
 
 
-def plan_columns(t: Catalogue) -> list[ListColumn]:
-    return [
-        ListColumn("", 1),
-        ListColumn(t("col.name"), 0),
-        ListColumn(t("col.result"), 18),
-        ListColumn(t("col.work"), 16, priority=2),
-        ListColumn(t("col.jobs"), 6, priority=3),
-        ListColumn(t("col.warnings"), 14, priority=1),
-    ]
+#: The preflight's columns per action: on-device work only matters for a normal inactivation
+#: (forced: nothing is sent; deletion: the devices are already inactive), jobs and warnings
+#: not for deletion.
+PLAN_FIELDS: dict[ActionKind, tuple[str, ...]] = {
+    ActionKind.INACTIVATE: ("mark", "name", "result", "work", "jobs", "warnings"),
+    ActionKind.FORCE_INACTIVATE: ("mark", "name", "result", "jobs", "warnings"),
+    ActionKind.DELETE: ("mark", "name", "result"),
+}
+
+
+def plan_columns(t: Catalogue, kind: ActionKind) -> list[ListColumn]:
+    every = {
+        "mark": ListColumn("", 1),
+        "name": ListColumn(t("col.name"), 0),
+        "result": ListColumn(t("col.result"), 22),
+        "work": ListColumn(t("col.work"), 16, priority=2),
+        "jobs": ListColumn(t("col.jobs"), 6, priority=3),
+        "warnings": ListColumn(t("col.warnings"), 14, priority=1),
+    }
+    return [every[field] for field in PLAN_FIELDS[kind]]
 
 
 def result_columns(t: Catalogue) -> list[ListColumn]:
@@ -104,18 +115,15 @@ def plan_rows(t: Catalogue, preflight: Preflight, devices: Mapping[str, Device])
         tone = "warn" if plan.warnings else None if acted else "dim"
         if ACKNOWLEDGE.intersection(plan.warnings):
             tone = "bad"
-        row = Row(
-            (
-                "✓" if acted else _MARK[plan.outcome],
-                name,
-                plan_outcome(t, kind, plan),
-                work_text(t, plan.on_device),
-                str(plan.jobs_cancelled) if acted else "",
-                tags,
-            ),
-            tone,
-            plan.device_id,
-        )
+        cells = {
+            "mark": "✓" if acted else _MARK[plan.outcome],
+            "name": name,
+            "result": plan_outcome(t, kind, plan),
+            "work": work_text(t, plan.on_device),
+            "jobs": str(plan.jobs_cancelled) if acted else "",
+            "warnings": tags,
+        }
+        row = Row(tuple(cells[f] for f in PLAN_FIELDS[kind]), tone, plan.device_id)
         rows.append(((_rank(plan), name.casefold()), row))
     rows.sort(key=lambda pair: pair[0])
     return [row for _, row in rows]
