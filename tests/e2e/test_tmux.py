@@ -1,4 +1,8 @@
-"""End to end, as a person would: `mobitui demo` in tmux, send-keys in, capture-pane out."""
+"""End to end, as a person would: `mobitui demo` in tmux, send-keys in, capture-pane out.
+
+At 80×24, by keyboard alone: move, check, filter, the 「端末管理」 menu, then a bulk
+inactivation (a wrong password first), a forced inactivation and a deletion, help, quit.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,12 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 
 MOBITUI = str(Path(sys.executable).with_name("mobitui"))
+#: The demo admin's public password (README).
+DEMO_PASSWORD = "demo-admin-pass"
+#: Serial numbers in the demo fleet (``--fleet 300``, seed 1): two active Apple MDM iPhones
+#: without DEP or silent Wi-Fi, and one that has not communicated for weeks.
+PLAIN_IPHONES = ("QJCRA910Q93Q", "MBXW0E3UAYDR")
+SILENT_IPHONE = "888GHRRB5EX0"
 
 
 class Tmux:
@@ -50,6 +60,17 @@ class Tmux:
                 return screen
             time.sleep(0.2)
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+    def wait_gone(self, text: str, timeout: float = 30.0) -> str:
+        """Poll until ``text`` is no longer on screen (a dialog closed)."""
+        deadline = time.monotonic() + timeout
+        screen = self.screen()
+        while text in screen and time.monotonic() < deadline:
+            time.sleep(0.1)
+            screen = self.screen()
+        if text in screen:
+            raise AssertionError(f"{text!r} never went away; the screen was:\n{screen}")
+        return screen
 
     def alive(self) -> bool:
         return (
@@ -104,6 +125,69 @@ def test_demo_by_keyboard_at_80x24(tmux: Tmux) -> None:
     assert "端末一括削除" in screen
     tmux.keys("Escape", "Escape", "Escape")
     tmux.wait_for("選択 0 /")
+
+    # The demo fleet (seed 1) is deterministic: pick devices by serial number, so the dialogs
+    # hold no warning to acknowledge and the keys below land where a person would press them.
+    def only(serial: str) -> None:
+        tmux.keys("/")
+        tmux.wait_gone("space 選択")  # the footer no longer shows the grid's keys: focus moved
+        tmux.type(serial)  # the filter selects its old text on focus: typing replaces it
+        tmux.wait_for(f"絞り込み: {serial}")
+        tmux.keys("Enter", "Space")
+
+    def tick_agree_then_type_password(agree: str, password: str) -> None:
+        # Wait for each focus move (the ▸ beside the step number): keys typed ahead of a
+        # focus change may land in the field that still has it.
+        tmux.keys("Tab")
+        tmux.wait_for(agree)
+        tmux.keys("Space")
+        tmux.wait_gone("「同意する」未チェック")
+        tmux.keys("BTab")
+        tmux.wait_for(password)
+        tmux.type(DEMO_PASSWORD)
+
+    # 一括インアクティベーション of two Apple MDM iPhones: a wrong password, then the right one.
+    only(PLAIN_IPHONES[0])
+    only(PLAIN_IPHONES[1])
+    tmux.wait_for("選択 2 /")
+    tmux.keys("m", "Enter")
+    tmux.wait_for("▸手順8")  # the password, beside its step number, has the focus
+    tmux.keys("Tab")
+    tmux.wait_for("▸手順9")  # 同意する
+    tmux.keys("Space")
+    tmux.wait_gone("「同意する」未チェック")
+    tmux.keys("BTab")
+    tmux.wait_for("▸手順8")
+    tmux.type("not-the-password")
+    tmux.keys("Enter")
+    tmux.wait_for("パスワードが正しくありません")
+    tmux.type(DEMO_PASSWORD)
+    tmux.keys("Enter")
+    tmux.wait_for("インアクティベーション要求が登録されました")
+    tmux.keys("Escape")
+    screen = tmux.wait_gone("手順")
+    assert "選択 0 /" in screen  # the devices acted on lost their check marks
+
+    # 一括強制インアクティベーション of a device silent for weeks, then 端末一括削除 of it.
+    only(SILENT_IPHONE)
+    tmux.keys("m", "Down", "Enter")
+    tmux.wait_for("▸手順7")
+    tick_agree_then_type_password("▸手順8", "▸手順7")
+    tmux.keys("Enter")
+    tmux.wait_for("強制インアクティベーションを実行しました")
+    tmux.keys("Escape")
+    assert "選択 0 /" in tmux.wait_gone("手順")
+    tmux.keys("Space", "m", "Down", "Down", "Enter")
+    tmux.wait_for("▸手順6")
+    tick_agree_then_type_password("▸手順7", "▸手順6")
+    tmux.keys("Enter")
+    tmux.wait_for("端末を削除しました")
+    tmux.keys("Escape")
+    tmux.wait_gone("手順")
+    tmux.wait_for("全 299 台")
+    tmux.keys("Escape")  # clear the filter
+    tmux.wait_gone("絞り込み:")
+
     tmux.keys("?")
     tmux.wait_for("キー操作")
     tmux.keys("Escape")

@@ -78,12 +78,23 @@ class DialogContext:
 
 
 class StepRow(Horizontal):
-    """One field of a dialog beside the help page's step number."""
+    """One field of a dialog beside the help page's step number.
+
+    The step number gets a ``▸`` while the field has the focus: a marker that shows without
+    colour (NO_COLOR, a monochrome terminal, a screen reader reading the text).
+    """
 
     def __init__(self, t: Catalogue, number: int, *children: Widget, **kwargs: object) -> None:
-        label = Label(t("step", number=number), classes="step-no")
-        super().__init__(label, *children, **kwargs)  # type: ignore[arg-type]
+        self._text = t("step", number=number)
+        self._label = Label(f" {self._text}", classes="step-no")
+        super().__init__(self._label, *children, **kwargs)  # type: ignore[arg-type]
         self.number = number
+
+    def on_descendant_focus(self) -> None:
+        self._label.update(f"▸{self._text}")
+
+    def on_descendant_blur(self) -> None:
+        self._label.update(f" {self._text}")
 
 
 class BulkActionScreen(ModalScreen[None]):
@@ -96,6 +107,8 @@ class BulkActionScreen(ModalScreen[None]):
     #: The step numbers the dialog itself covers (bold in the F1 view).
     STEPS_COVERED: ClassVar[frozenset[int]]
     OK_LABEL: ClassVar[str] = "ok"
+    #: The password has focus from the first frame (keys typed at once land there).
+    AUTO_FOCUS = "#password"
 
     BINDINGS = [
         Binding("escape", "close", "close", show=False),
@@ -205,7 +218,6 @@ class BulkActionScreen(ModalScreen[None]):
         self.query_one("#changed").display = False
         if self.phase == "form":
             self.recompute()
-            self.query_one("#password", Input).focus()
         else:
             assert self.state is not None
             self._show_result(self.state, resumed=True)
@@ -325,16 +337,21 @@ class BulkActionScreen(ModalScreen[None]):
     # ------------------------------------------------------------------ live fleet
 
     def fleet_changed(self, delta: Delta) -> None:
-        """The fleet changed under an open dialog: recompute, say so, ask to agree again."""
-        if self.phase != "form":
+        """The fleet changed under an open dialog: recompute; if that changes what the action
+        would do (not merely a check-in time), say so and ask to agree again."""
+        if self.phase != "form" or self.preflight is None:
             return
         touched = (delta.changed | delta.removed) & set(self.order)
         if not touched:
             return
+        before = self.preflight.plans
         fresh = {i: self.ctx.lookup(i) for i in self.order}
         gone = [i for i, d in fresh.items() if d is None]
         self.devices = {i: d for i, d in fresh.items() if d is not None}
         self.order = [i for i in self.order if i in self.devices]
+        self.recompute()
+        if self.preflight.plans == before:
+            return  # e.g. a device checked in: nothing the admin agreed to has changed
         notice = self.t("action.changed")
         if gone:
             notice += " " + self.t("action.gone", count=len(gone))
@@ -342,7 +359,6 @@ class BulkActionScreen(ModalScreen[None]):
         changed.update(Text(notice))
         changed.display = True
         self.query_one("#agree", Checkbox).value = False
-        self.recompute()
 
     # ------------------------------------------------------------------ events
 
