@@ -53,10 +53,14 @@ class Profile:
     ca_bundle: str | None = None
     proxy: str | None = None
     lang: str | None = None
+    #: Above this many devices a bulk dialog also asks to type the count (default 100).
+    confirm_above: int | None = None
+    #: A pending device silent this long after its request executed is "stalled" (default 120).
+    stall_after_minutes: int | None = None
 
     def to_toml(self) -> dict[str, Any]:
         data: dict[str, Any] = {"base_url": self.base_url, "account": self.account}
-        for key in ("ca_bundle", "proxy", "lang"):
+        for key in ("ca_bundle", "proxy", "lang", "confirm_above", "stall_after_minutes"):
             value = getattr(self, key)
             if value is not None:
                 data[key] = value
@@ -92,7 +96,15 @@ def validate_profile(profile: Profile) -> list[str]:
             problems.append("proxy: an http://, https:// or socks5:// address")
     if profile.lang is not None and profile.lang not in LANGS:
         problems.append("lang: ja or en")
+    if profile.confirm_above is not None and profile.confirm_above < 0:
+        problems.append("confirm_above: 0 or more")
+    if profile.stall_after_minutes is not None and profile.stall_after_minutes < 1:
+        problems.append("stall_after_minutes: 1 or more")
     return problems
+
+
+_STRINGS = frozenset({"base_url", "account", "ca_bundle", "proxy", "lang"})
+_INTEGERS = frozenset({"confirm_above", "stall_after_minutes"})
 
 
 def _decode_error_line(exc: tomllib.TOMLDecodeError) -> str:
@@ -127,12 +139,14 @@ def load_profiles(path: Path | None = None) -> Profiles:
         where = f"{path}: profiles.{name}"
         if not isinstance(body, dict):
             raise ConfigError(f"{where}: must be a table")
-        unknown = set(body) - {"base_url", "account", "ca_bundle", "proxy", "lang"}
+        unknown = set(body) - _STRINGS - _INTEGERS
         if unknown:
             raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         for key, value in body.items():
-            if not isinstance(value, str):
+            if key in _STRINGS and not isinstance(value, str):
                 raise ConfigError(f"{where}.{key}: must be a string")
+            if key in _INTEGERS and (isinstance(value, bool) or not isinstance(value, int)):
+                raise ConfigError(f"{where}.{key}: must be a whole number")
         profile = Profile(
             name=name,
             base_url=body.get("base_url", ""),
@@ -140,6 +154,8 @@ def load_profiles(path: Path | None = None) -> Profiles:
             ca_bundle=body.get("ca_bundle"),
             proxy=body.get("proxy"),
             lang=body.get("lang"),
+            confirm_above=body.get("confirm_above"),
+            stall_after_minutes=body.get("stall_after_minutes"),
         )
         problems = validate_profile(profile)
         if problems:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
@@ -92,7 +92,7 @@ class Launch:
 
     @classmethod
     def from_profile(cls, profile: config.Profile, lang: Lang, read_only: bool) -> Launch:
-        return cls(
+        launch = cls(
             base_url=profile.base_url,
             account=profile.account,
             lang=lang,
@@ -101,6 +101,11 @@ class Launch:
             ca_bundle=profile.ca_bundle,
             proxy=profile.proxy,
         )
+        if profile.confirm_above is not None:
+            launch = replace(launch, confirm_above=profile.confirm_above)
+        if profile.stall_after_minutes is not None:
+            launch = replace(launch, stall_after=timedelta(minutes=profile.stall_after_minutes))
+        return launch
 
 
 class FleetLoaded(Message):

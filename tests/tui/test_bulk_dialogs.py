@@ -500,3 +500,24 @@ async def test_giving_up_the_rest_ends_the_operation_after_asking(make_server) -
         await until(pilot, lambda: app.screen is app.main_screen)
     found, errors = app.operations.unfinished()
     assert (found, errors) == ([], [])
+
+
+@pytest.mark.parametrize("size", [(30, 12), (20, 6)])
+async def test_dialogs_work_in_a_tiny_terminal(tui_server, size: tuple[int, int]) -> None:
+    app = make_app(tui_server, lang="ja")
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        ids = pick(app, 2, plain_active)
+        for index in (1, 2):  # forced inactivation and deletion: open, look, close
+            await open_dialog(pilot, ids, index)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is app.main_screen)
+        screen = await open_dialog(pilot, ids, 0)
+        await confirm(pilot)
+        await press_ok(pilot)
+        await finished(pilot)
+        assert screen.state.counts()[Outcome.ACCEPTED] == 2
+        await pilot.press("escape")
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.is_running

@@ -99,3 +99,36 @@ def test_corrupt_token_cache_costs_only_a_prompt() -> None:
     path.write_text("{not json", "utf-8")
     assert config.load_token("lab", "admin") is None
     assert not path.exists()
+
+
+def test_the_safety_thresholds_are_read_from_the_profile() -> None:
+    from datetime import timedelta
+
+    from mobitui.tui.app import Launch
+
+    _write(
+        '[profiles.prod]\nbase_url = "https://mdm.example.jp"\naccount = "alice"\n'
+        "confirm_above = 20\nstall_after_minutes = 45\n"
+    )
+    profile = config.load_profiles().get("prod")
+    assert profile is not None
+    assert (profile.confirm_above, profile.stall_after_minutes) == (20, 45)
+    launch = Launch.from_profile(profile, "en", False)
+    assert launch.confirm_above == 20
+    assert launch.stall_after == timedelta(minutes=45)
+    assert Launch.from_profile(Profile("p", "https://x.jp", "a"), "en", False).confirm_above == 100
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('confirm_above = "20"', "confirm_above: must be a whole number"),
+        ("confirm_above = true", "confirm_above: must be a whole number"),
+        ("confirm_above = -1", "confirm_above: 0 or more"),
+        ("stall_after_minutes = 0", "stall_after_minutes: 1 or more"),
+    ],
+)
+def test_bad_thresholds_are_named(line: str, message: str) -> None:
+    _write(f'[profiles.prod]\nbase_url = "https://mdm.example.jp"\naccount = "a"\n{line}\n')
+    with pytest.raises(ConfigError, match=message):
+        config.load_profiles()
