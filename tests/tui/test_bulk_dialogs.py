@@ -521,3 +521,41 @@ async def test_dialogs_work_in_a_tiny_terminal(tui_server, size: tuple[int, int]
         await pilot.press("i")
         await pilot.pause()
         assert app.is_running
+
+
+class Forbid(httpx.AsyncBaseTransport):
+    """The real server behind a gateway that refuses destructive calls with 403 (say, a scope
+    the server narrowed after the dialog opened)."""
+
+    def __init__(self) -> None:
+        self.inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if destructive(request):
+            body = {
+                "title": "forbidden",
+                "status": 403,
+                "code": "forbidden",
+                "detail": "device d000001 is outside this account's groups",
+            }
+            return httpx.Response(
+                403, json=body, headers={"content-type": "application/problem+json"}
+            )
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_403_is_shown_as_such_and_nothing_is_recorded_as_done(make_server) -> None:
+    server = make_server(fleet=300, seed=3)
+    client = MobiClient(server.base_url, transport=Forbid())
+    app = MobiApp(make_app(server, lang="ja").launch, client=client)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await open_dialog(pilot, pick(app, 2, plain_active), 0)
+        await confirm(pilot)
+        await press_ok(pilot)
+        await until(pilot, lambda: screen.query_one("#error").display)
+        error = text_of(screen, "#error")
+        assert "このアカウントでは実行できません" in error
+        assert "outside this account's groups" in error  # the server's own words, literally
+        assert screen.phase == "form"
+    assert [e["result"] for e in app.operations.audit.entries()] == ["forbidden"]
