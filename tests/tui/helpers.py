@@ -5,9 +5,21 @@ from __future__ import annotations
 import httpx
 from textual.pilot import Pilot
 
+from mobitui.domain.models import Device, DeviceState, Enrollment, Platform
 from mobitui.sim.server import BackgroundServer
 from mobitui.tui.app import Launch, MobiApp
 from mobitui.tui.widgets.device_grid import DeviceGrid
+
+
+def plain_active(device: Device) -> bool:
+    """An active Apple MDM iPhone no inactivation warning applies to, whatever the options."""
+    return (
+        device.state is DeviceState.ACTIVE
+        and device.platform is Platform.IOS
+        and device.enrollment is Enrollment.APPLE_MDM
+        and not device.dep
+        and not device.silent_wlan
+    )
 
 
 def make_app(server: BackgroundServer, lang: str = "en", **launch: object) -> MobiApp:

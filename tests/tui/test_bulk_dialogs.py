@@ -33,6 +33,7 @@ from tests.tui.helpers import (
     loaded,
     make_app,
     open_dialog,
+    plain_active,
     press_ok,
     until,
 )
@@ -49,17 +50,6 @@ def pick(app, count: int, test: Callable[[Device], bool]) -> list[str]:
     found = sorted(d.id for d in app.fleet.devices.values() if test(d))[:count]
     assert len(found) == count, f"the fleet has only {len(found)} such devices"
     return found
-
-
-def plain_active(device: Device) -> bool:
-    """An active device no warning applies to, whatever the options."""
-    return (
-        device.state is DeviceState.ACTIVE
-        and device.platform is Platform.IOS
-        and device.enrollment is Enrollment.APPLE_MDM
-        and not device.dep
-        and not device.silent_wlan
-    )
 
 
 def server_states(server, ids: list[str]) -> dict[str, str]:
@@ -427,14 +417,19 @@ class Switch:
         return Fault.DROP_AFTER if self.count == 2 else Fault.REFUSE
 
 
+def lossy_app(server) -> tuple[MobiApp, Switch]:
+    """The app over a connection that loses the second bulk answer and then refuses."""
+    switch = Switch()
+    transport = FaultyTransport(httpx.AsyncHTTPTransport(), plan=switch, match=destructive)
+    client = MobiClient(server.base_url, transport=transport, retry=fast_retry(max_attempts=2))
+    return MobiApp(make_app(server).launch, client=client), switch
+
+
 async def test_a_connection_lost_mid_bulk_resumes_in_the_dialog_and_at_next_launch(
     make_server,
 ) -> None:
     server = make_server(fleet=300, seed=3, max_bulk=5)
-    switch = Switch()
-    transport = FaultyTransport(httpx.AsyncHTTPTransport(), plan=switch, match=destructive)
-    client = MobiClient(server.base_url, transport=transport, retry=fast_retry(max_attempts=2))
-    app = MobiApp(make_app(server).launch, client=client)
+    app, switch = lossy_app(server)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         ids = pick(app, 15, plain_active)
@@ -475,10 +470,7 @@ async def test_a_connection_lost_mid_bulk_resumes_in_the_dialog_and_at_next_laun
 
 async def test_giving_up_the_rest_ends_the_operation_after_asking(make_server) -> None:
     server = make_server(fleet=300, seed=3, max_bulk=5)
-    switch = Switch()
-    transport = FaultyTransport(httpx.AsyncHTTPTransport(), plan=switch, match=destructive)
-    client = MobiClient(server.base_url, transport=transport, retry=fast_retry(max_attempts=2))
-    app = MobiApp(make_app(server).launch, client=client)
+    app, _ = lossy_app(server)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         screen = await open_dialog(pilot, pick(app, 10, plain_active), 0)

@@ -13,24 +13,14 @@ from datetime import timedelta
 
 import pytest
 
-from mobitui.domain.models import Device, DeviceState, Enrollment, Platform
-from tests.tui.helpers import loaded, make_app, open_dialog
+from mobitui.domain.models import Device, DeviceState, Platform
+from tests.tui.helpers import loaded, make_app, open_dialog, plain_active
 
 SIZE = (100, 40)
 
 
 def _ids(app, count: int, test: Callable[[Device], bool]) -> list[str]:
     return sorted(d.id for d in app.fleet.devices.values() if test(d))[:count]
-
-
-def _plain(d: Device) -> bool:
-    return (
-        d.state is DeviceState.ACTIVE
-        and d.platform is Platform.IOS
-        and d.enrollment is Enrollment.APPLE_MDM
-        and not d.dep
-        and not d.silent_wlan
-    )
 
 
 def _dep(d: Device) -> bool:
@@ -45,7 +35,7 @@ def _dep(d: Device) -> bool:
 async def _inactivation(pilot) -> None:
     app = pilot.app
     await loaded(pilot)
-    await open_dialog(pilot, _ids(app, 1, _dep) + _ids(app, 3, _plain), 0)
+    await open_dialog(pilot, _ids(app, 1, _dep) + _ids(app, 3, plain_active), 0)
 
 
 async def _forced(pilot) -> None:
@@ -74,7 +64,7 @@ async def _deletion(pilot) -> None:
     app = pilot.app
     await loaded(pilot)
     inactive = _ids(app, 3, lambda d: d.state is DeviceState.INACTIVE)
-    await open_dialog(pilot, inactive + _ids(app, 2, _plain), 2)
+    await open_dialog(pilot, inactive + _ids(app, 2, plain_active), 2)
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

@@ -60,6 +60,17 @@ def fit(columns: Sequence[ListColumn], width: int) -> list[tuple[int, int]]:
     return [(i, columns[i].width or share) for i in shown]
 
 
+class _RowMessage(Message):
+    def __init__(self, row_list: RowList, key: str | None) -> None:
+        super().__init__()
+        self.row_list = row_list
+        self.key = key
+
+    @property
+    def control(self) -> RowList:
+        return self.row_list
+
+
 class RowList(ScrollView, can_focus=True):
     """Rows to read; with ``cursor=True`` also a row to choose (↑↓ move, Enter chooses)."""
 
@@ -73,25 +84,11 @@ class RowList(ScrollView, can_focus=True):
         Binding("enter", "choose", show=False),
     ]
 
-    class Highlighted(Message):
-        def __init__(self, row_list: RowList, key: str | None) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.key = key
+    class Highlighted(_RowMessage):
+        """The cursor moved to the row with this key."""
 
-        @property
-        def control(self) -> RowList:
-            return self.row_list
-
-    class Chosen(Message):
-        def __init__(self, row_list: RowList, key: str | None) -> None:
-            super().__init__()
-            self.row_list = row_list
-            self.key = key
-
-        @property
-        def control(self) -> RowList:
-            return self.row_list
+    class Chosen(_RowMessage):
+        """Enter on the row with this key."""
 
     COMPONENT_CLASSES = {
         "row-list--header",
