@@ -131,14 +131,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     ),
     "menu.reason.read_only": ("読み取り専用モード", "read-only mode"),
     "menu.reason.none_checked": ("端末が選択されていません", "no device is checked"),
-    "menu.inactivate": ("一括インアクティベーション", "Bulk inactivation"),
-    "menu.force_inactivate": ("一括強制インアクティベーション", "Bulk forced inactivation"),
-    "menu.delete": ("端末一括削除", "Bulk device deletion"),
     "menu.reason.no_delete_permission": (
         "端末削除の権限がありません",
         "this account lacks the device-deletion permission",
     ),
-    "menu.requests": ("インアクティベーション要求の一覧", "Inactivation requests"),
     # the step-by-step dialogs (procedures A, B, E)
     "step": ("手順{number}", "Step {number}"),
     "action.title.inactivate": ("一括インアクティベーション", "Bulk inactivation"),
@@ -181,7 +177,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "action.need.agree": ("「同意する」未チェック", "「同意する」 not ticked"),
     "action.need.ack": ("警告の確認が必要", "warnings to acknowledge"),
     "action.need.count": ("台数の確認が必要", "device count to confirm"),
-    "action.need.schedule": ("予約日時が正しくありません", "invalid schedule"),
     "action.need.devices": ("実行できる端末がありません", "no device to act on"),
     "action.stop": ("中断", "Stop"),
     "action.stopping": (
@@ -225,7 +220,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Give up the {count} device(s) not done? Devices whose answer was lost may have been "
         "acted on: the grid shows their current state.",
     ),
-    "action.to_checklist": ("端末側の作業へ", "On-device steps"),
     "col.result": ("結果", "Outcome"),
     "col.work": ("端末側", "On device"),
     "col.warnings": ("警告", "Warnings"),
@@ -345,7 +339,6 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "取り消せるのは予約済みの要求だけです。",
         "Only a scheduled request can be cancelled.",
     ),
-    "requests.stalled_flag": ("無通信", "silent"),
     "key.requests.cancel": ("予約を取消", "cancel request"),
     "key.requests.force": ("強制インアクティベーション", "force silent ones"),
     "key.requests.close": ("閉じる", "close"),

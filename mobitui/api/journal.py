@@ -85,11 +85,17 @@ def read(path: Path) -> Loaded:
 
 
 class JournalFile:
-    """One operation's journal, open for appending and locked while it lives."""
+    """One operation's journal, open for appending and locked while it lives.
 
-    def __init__(self, loaded: Loaded, fd: int) -> None:
+    ``resumed`` is True when it was opened from disk (:meth:`Journal.open`): an earlier run may
+    have sent its first batch without learning the answer, so a refusal now proves nothing
+    about what happened then.
+    """
+
+    def __init__(self, loaded: Loaded, fd: int, *, resumed: bool) -> None:
         self.path = loaded.path
         self.state = loaded.state
+        self.resumed = resumed
         self._fd: int | None = fd
 
     # ------------------------------------------------------------------ records
@@ -166,7 +172,7 @@ class Journal:
             os.close(fd)
             path.unlink(missing_ok=True)
             raise JournalError(f"{path}: cannot write: {exc.strerror}") from None
-        return JournalFile(Loaded(path, OperationState(spec), len(data)), fd)
+        return JournalFile(Loaded(path, OperationState(spec), len(data)), fd, resumed=False)
 
     def open(self, path: Path) -> JournalFile:
         """Open an existing operation to resume it (locked; a torn last line is cut off)."""
@@ -187,7 +193,7 @@ class Journal:
         except BaseException:
             os.close(fd)
             raise
-        return JournalFile(loaded, fd)
+        return JournalFile(loaded, fd, resumed=True)
 
     def scan(
         self, *, server: str, profile: str, account: str

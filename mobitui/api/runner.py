@@ -122,7 +122,9 @@ async def run_operation(
     """
     state = journal.state
     spec = state.spec
-    fresh = not state.done and not state.refused
+    # Nothing of it has ever been sent (this process planned it): a refusal of its first call
+    # then means nothing changed anywhere.
+    fresh = not journal.resumed and not state.done and not state.refused
     batches = state.open_batches
     settled_before = state.settled
 

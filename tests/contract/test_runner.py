@@ -254,3 +254,21 @@ def _few_retries():
     from tests.contract.faults import fast_retry
 
     return fast_retry(max_attempts=3)
+
+
+async def test_a_wrong_password_on_resume_leaves_the_operation_open(make_server, place):
+    """Reopened from disk, its first batch may have been processed before the crash: a refusal
+    now proves nothing about then, so the operation stays open for another try."""
+    server = make_server(max_bulk=5)
+    ids = await active_ids(server, 10)
+    client = await connect(server)
+    async with client:
+        journal = await start(client, place, Inactivate(), ids, server)
+        journal.close()  # the process died before any answer was recorded
+        with place.journal.open(journal.path) as again:
+            with pytest.raises(InvalidPassword):
+                await run_operation(client, again, place.audit, password="Nope-1", agree=True)
+            assert again.state.ending is None and again.state.resumable
+            state = await run_operation(client, again, place.audit, password=PASSWORD, agree=True)
+    assert state.ending is Ending.FINISHED
+    assert acted_on(await Sim(server).audit("inactivate")) == {i: 1 for i in ids}

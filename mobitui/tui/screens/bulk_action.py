@@ -237,7 +237,8 @@ class BulkActionScreen(ModalScreen[None]):
         self.query_one("#stop").display = phase == "running"
         cancel = self.query_one("#cancel", Button)
         cancel.display = phase != "running"
-        cancel.label = self.t("cancel") if phase == "form" else self.t("close")
+        label = "cancel" if phase == "form" else "resume.later" if resumable else "close"
+        cancel.label = self.t(label)
         if resumable:
             self.query_one("#count-row").display = False
         self._update_ok()
