@@ -174,11 +174,11 @@ def save_profiles(profiles: Profiles, path: Path | None = None) -> Path:
     if profiles.default is not None:
         data["default_profile"] = profiles.default
     data["profiles"] = {name: p.to_toml() for name, p in profiles.profiles.items()}
-    _write_private(path, tomli_w.dumps(data).encode("utf-8"))
+    write_private(path, tomli_w.dumps(data).encode("utf-8"))
     return path
 
 
-def _write_private(path: Path, content: bytes) -> None:
+def write_private(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` atomically with mode 0600 in a 0700 directory."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -215,7 +215,7 @@ def _token_path(profile: str, account: str) -> Path:
 def save_token(profile: str, account: str, token: str, expires_at: datetime) -> Path:
     path = _token_path(profile, account)
     body = json.dumps({"token": token, "expires_at": expires_at.isoformat()})
-    _write_private(path, body.encode("utf-8"))
+    write_private(path, body.encode("utf-8"))
     return path
 
 

@@ -49,6 +49,27 @@ def needed_work(device: Device) -> OnDeviceWork | None:
     return on_device_work(device, ref.remove_apple_mdm_profile)
 
 
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One device on a checklist: the work it needs, under which request, with which option."""
+
+    device_id: str
+    work: OnDeviceWork | None
+    request_id: str | None
+    remove_apple_mdm_profile: bool | None
+
+    @classmethod
+    def of(cls, device: Device) -> Assignment:
+        """From the device's latest request (see :func:`needed_work`)."""
+        ref = device.inactivation
+        return cls(
+            device.id,
+            needed_work(device),
+            None if ref is None else ref.id,
+            None if ref is None else ref.remove_apple_mdm_profile,
+        )
+
+
 def sections(work: OnDeviceWork | None) -> tuple[ProcedureId, ...]:
     """The procedures to walk through, in order (D before C)."""
     return () if work is None else procedures_for_work(work)

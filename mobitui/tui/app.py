@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -31,6 +31,8 @@ from textual.worker import Worker, WorkerState
 from mobitui import config
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
+from mobitui.checklists import ChecklistStore, SheetJob, export_sheets
+from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.fleet import Delta, Fleet
 from mobitui.domain.models import Account, Device, Role
 from mobitui.domain.rules import DEFAULT_STALL, ActionKind
@@ -39,8 +41,10 @@ from mobitui.tui.bindings import localise
 from mobitui.tui.operations import Operations
 from mobitui.tui.screens.action_menu import ActionMenu, menu_entries
 from mobitui.tui.screens.bulk_action import BulkActionScreen, DialogContext
+from mobitui.tui.screens.checklist import ChecklistScreen, ChecklistView
 from mobitui.tui.screens.deletion import DeletionScreen
 from mobitui.tui.screens.detail import DetailScreen
+from mobitui.tui.screens.export_sheets import ExportChoice, ExportScreen
 from mobitui.tui.screens.forced import ForcedInactivationScreen
 from mobitui.tui.screens.help import HelpScreen
 from mobitui.tui.screens.inactivation import InactivationScreen
@@ -158,6 +162,9 @@ class MobiApp(App[None]):
         self._poll_timer: Timer | None = None
         self.main_screen = MainScreen(self.fleet, self.t)
         self.operations = Operations(self)
+        self.checklists = ChecklistStore()
+        #: This machine's clock (the checklist's countdown); tests put a fake one here.
+        self.local_now: Callable[[], datetime] = lambda: datetime.now(UTC)
         localise(self, self.t)
 
     # ------------------------------------------------------------------ lifecycle
@@ -304,7 +311,7 @@ class MobiApp(App[None]):
     def _fleet_changed(self, message: FleetChanged) -> None:
         self.main_screen.fleet_changed(message.delta)
         for screen in self.screen_stack:
-            if isinstance(screen, BulkActionScreen | RequestsScreen):
+            if isinstance(screen, BulkActionScreen | RequestsScreen | ChecklistScreen):
                 screen.fleet_changed(message.delta)
 
     @on(ConnectionState)
@@ -350,7 +357,13 @@ class MobiApp(App[None]):
         if device is None:
             return
         group = self.fleet.groups.get(device.group_id)
-        self.push_screen(DetailScreen(device, self.t, group.name if group else device.group_id))
+        name = group.name if group else device.group_id
+
+        def closed(answer: str | None) -> None:
+            if answer == "checklist":
+                self.open_checklist([Assignment.of(device)])
+
+        self.push_screen(DetailScreen(device, self.t, name), closed)
 
     def open_action_menu(self) -> None:
         operator = self.account is not None and self.account.role is Role.OPERATOR
@@ -378,6 +391,7 @@ class MobiApp(App[None]):
             start=ops.start,
             resume=ops.resume,
             abandon=ops.abandon,
+            checklist=self.open_checklist,
         )
 
     def _action_chosen(self, kind: ActionKind | None) -> None:
@@ -398,8 +412,59 @@ class MobiApp(App[None]):
             load=ops.load_requests,
             cancel=ops.cancel_request,
             force=self.force_devices,
+            checklist=self.open_checklist,
         )
         self.push_screen(RequestsScreen(view))
+
+    # ------------------------------------------------------------------ on-device steps
+
+    def open_checklist(self, assignments: list[Assignment]) -> None:
+        account = self.account.name if self.account is not None else self.launch.account
+        view = ChecklistView(
+            t=self.t,
+            fleet=self.fleet,
+            store=self.checklists,
+            server=self.launch.base_url,
+            account=account,
+            now=lambda: self.local_now(),
+            server_now=self.client.server_now,
+            stall_after=self.launch.stall_after,
+            export=self.export_sheets,
+            copy=self.copy_to_clipboard,
+            inactivate=self.inactivate_devices,
+            force=self.force_devices,
+        )
+        self.push_screen(ChecklistScreen(view, assignments))
+
+    def checklist_of_checked(self) -> None:
+        """The on-device steps of the checked devices that have a request (those needing
+        work on the device first)."""
+        found = [Assignment.of(d) for d in self.fleet.checked_devices()]
+        found = [a for a in found if a.work is not None]
+        found.sort(key=lambda a: not sections(a.work))
+        self.open_checklist(found)
+
+    def export_sheets(self, jobs: list[SheetJob]) -> None:
+        if not jobs:
+            return
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is None:
+                return
+            try:
+                written = export_sheets(jobs, choice.directory, choice.langs, choice.formats)
+            except OSError as exc:
+                body = self.t("export.failed", detail=f"{exc.filename or ''} {exc.strerror}")
+            else:
+                body = self.t("export.done", count=len(written), directory=choice.directory)
+            self.push_screen(MessageScreen(self.t, self.t("export.title"), body))
+
+        self.push_screen(ExportScreen(self.t, len(jobs)), chosen)
+
+    def inactivate_devices(self, devices: list[Device]) -> None:
+        """A new inactivation of devices chosen elsewhere (the checklist's failure path)."""
+        if not self.read_only and devices:
+            self.push_screen(DIALOGS[ActionKind.INACTIVATE](self.dialog_context(), devices))
 
     def force_devices(self, devices: list[Device]) -> None:
         """Forced inactivation of devices chosen elsewhere (the requests screen's stalled ones)."""
@@ -443,6 +508,7 @@ class MobiApp(App[None]):
         main = self.main_screen
         yield SystemCommand(t("device_management"), t("help.menu"), self.open_action_menu)
         yield SystemCommand(t("key.main.requests"), t("help.requests"), self.open_requests)
+        yield SystemCommand(t("key.main.checklist"), t("help.checklist"), self.checklist_of_checked)
         yield SystemCommand(t("key.main.filter"), t("help.filter"), main.action_filter)
         yield SystemCommand(t("key.main.check_all"), t("help.check_all"), main.action_check_all)
         yield SystemCommand(

@@ -30,8 +30,9 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.fleet import Delta
-from mobitui.domain.models import Device
+from mobitui.domain.models import Device, Outcome
 from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.procedures import ProcedureId
 from mobitui.domain.rules import (
@@ -39,8 +40,10 @@ from mobitui.domain.rules import (
     Action,
     ActionKind,
     DeviceWarning,
+    Inactivate,
     OnDeviceWork,
     Preflight,
+    on_device_work,
     preflight,
 )
 from mobitui.i18n import Catalogue
@@ -75,6 +78,8 @@ class DialogContext:
     start: Callable[..., None]
     resume: Callable[..., None]
     abandon: Callable[[Path], None]
+    #: Open the on-device checklist for these devices.
+    checklist: Callable[[list[Assignment]], None]
 
 
 class StepRow(Horizontal):
@@ -203,6 +208,7 @@ class BulkActionScreen(ModalScreen[None]):
                 )
                 yield Button(t("action.abandon"), id="abandon", compact=True)
                 yield Button(t("action.stop"), variant="warning", id="stop", compact=True)
+                yield Button(t("key.main.checklist"), id="to-checklist", compact=True)
                 yield Button(t("cancel"), id="cancel", compact=True)
             yield Label(t("action.show_steps"), classes="hint")
 
@@ -235,6 +241,7 @@ class BulkActionScreen(ModalScreen[None]):
         self.query_one("#resume").display = resumable
         self.query_one("#abandon").display = resumable
         self.query_one("#stop").display = phase == "running"
+        self.query_one("#to-checklist").display = phase == "result" and bool(self._to_do())
         cancel = self.query_one("#cancel", Button)
         cancel.display = phase != "running"
         label = "cancel" if phase == "form" else "resume.later" if resumable else "close"
@@ -539,6 +546,35 @@ class BulkActionScreen(ModalScreen[None]):
         self.query_one("#result-summary", Static).update(Text("\n".join(lines)))
         self.query_one("#result", RowList).set_rows(result_rows(t, state, self._work()))
         self.query_one("#dialog").query_one(".dialog-title", Label).update(self._title())
+
+    def _to_do(self) -> list[Assignment]:
+        """The accepted devices that need work on the device itself (procedures C, D)."""
+        state = self.state
+        if state is None or not isinstance(state.spec.action, Inactivate):
+            return []
+        remove = state.spec.action.remove_apple_mdm_profile
+        request_of = {
+            item.device_id: done.request_id
+            for done in state.done.values()
+            for item in done.items
+            if item.outcome is Outcome.ACCEPTED
+        }
+        found = []
+        for device_id, request_id in request_of.items():
+            device = self.ctx.lookup(device_id) or self.devices.get(device_id)
+            if device is None:
+                continue
+            work = on_device_work(device, remove)
+            if sections(work):
+                found.append(Assignment(device_id, work, request_id, remove))
+        return found
+
+    @on(Button.Pressed, "#to-checklist")
+    def _to_checklist(self) -> None:
+        assignments = self._to_do()
+        if assignments:
+            self.dismiss(None)
+            self.ctx.checklist(assignments)
 
     def _work(self) -> dict[str, OnDeviceWork | None]:
         if self.preflight is None:

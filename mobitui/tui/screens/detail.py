@@ -64,9 +64,12 @@ def detail_table(device: Device, t: Catalogue, group_name: str) -> Table:
     return table
 
 
-class DetailScreen(ModalScreen[None]):
+class DetailScreen(ModalScreen[str | None]):
+    """Dismisses with ``"checklist"`` when the admin asks for the device's on-device steps."""
+
     BINDINGS = [
         Binding("escape,q,enter", "dismiss_screen", "close", show=False),
+        Binding("w", "checklist", "on-device steps", show=False),
     ]
 
     def __init__(self, device: Device, catalogue: Catalogue, group_name: str) -> None:
@@ -84,3 +87,6 @@ class DetailScreen(ModalScreen[None]):
 
     def action_dismiss_screen(self) -> None:
         self.dismiss(None)
+
+    def action_checklist(self) -> None:
+        self.dismiss("checklist")

@@ -30,6 +30,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("i", "help.requests"),
     ("c / Delete", "help.requests_cancel"),
     ("f", "help.requests_force"),
+    ("w", "help.checklist"),
+    ("Space n p e E y s c x r N f", "help.checklist_keys"),
     ("Enter", "help.detail"),
     ("r", "help.refresh"),
     ("Ctrl+P", "help.palette"),

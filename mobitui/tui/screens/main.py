@@ -41,6 +41,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "filter", "filter", key_display="/", id="main.filter"),
         Binding("m", "menu", "端末管理", id="main.menu"),
         Binding("i", "requests", "requests", id="main.requests"),
+        Binding("w", "checklist", "on-device", show=False, id="main.checklist"),
         Binding("s", "subgroups", "subgroups", show=False, id="main.subgroups"),
         Binding("o", "next_sort", "sort", show=False, id="main.sort"),
         Binding("O", "reverse_sort", "reverse", show=False, id="main.reverse"),
@@ -236,6 +237,9 @@ class MainScreen(Screen[None]):
 
     def action_requests(self) -> None:
         self.app.open_requests()  # type: ignore[attr-defined]
+
+    def action_checklist(self) -> None:
+        self.app.checklist_of_checked()  # type: ignore[attr-defined]
 
 
 _SORT_COLUMN = {

@@ -24,9 +24,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
+from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.fleet import Delta, Fleet
 from mobitui.domain.models import Device, InactivationRequest, ItemProgress, RequestStatus
-from mobitui.domain.rules import is_stalled
+from mobitui.domain.rules import is_stalled, on_device_work
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
 from mobitui.tui.screens.message import MessageScreen
@@ -63,6 +64,8 @@ class RequestsView:
     cancel: Callable[[RequestsScreen, str], None]
     #: Open forced inactivation for these devices.
     force: Callable[[list[Device]], None]
+    #: Open the on-device checklist for these devices.
+    checklist: Callable[[list[Assignment]], None]
 
 
 def _time(value: datetime | None) -> str:
@@ -75,6 +78,7 @@ class RequestsScreen(Screen[None]):
         Binding("r", "reload", "refresh", id="requests.refresh"),
         Binding("c,delete", "cancel_request", "cancel", id="requests.cancel"),
         Binding("f", "force", "force", id="requests.force"),
+        Binding("w", "checklist", "on-device steps", id="requests.checklist"),
     ]
 
     def __init__(self, view: RequestsView) -> None:
@@ -243,6 +247,27 @@ class RequestsScreen(Screen[None]):
         self.app.push_screen(
             MessageScreen(self.t, self.t("key.requests.cancel"), question, ask=True), answered
         )
+
+    def action_checklist(self) -> None:
+        """The on-device steps of the chosen request's devices that need any."""
+        request = self.selected()
+        if request is None:
+            return
+        devices = self.view.fleet.devices
+        found = []
+        for item in request.items:
+            device = devices.get(item.device_id)
+            if device is None or item.progress is None:
+                continue
+            work = on_device_work(device, request.remove_apple_mdm_profile)
+            if sections(work):
+                found.append(
+                    Assignment(device.id, work, request.id, request.remove_apple_mdm_profile)
+                )
+        if found:
+            self.view.checklist(found)
+        else:
+            self.query_one("#requests-status", Static).update(Text(self.t("checklist.empty")))
 
     def action_force(self) -> None:
         request = self.selected()

@@ -1,0 +1,120 @@
+"""Local files of the on-device work: checklist ticks, saved at once, and exported sheets.
+
+The admin ticks steps as a device's user reports them over the phone; a dropped SSH session
+must lose none of that. Every tick rewrites ``checklists.json`` in the state directory
+atomically (mode 0600, like the token cache), keyed by server, account, device and request, so
+the next launch resumes where it was. A damaged file is never overwritten or dropped in
+silence: :class:`~mobitui.config.ConfigError` names it and the line, and ticks are then kept in
+memory only until the admin has looked at it.
+
+Sheets are written where the admin chooses, one file per device, language and format, named
+from the device id and serial number (never from the device name, which is server text).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mobitui import config
+from mobitui.config import ConfigError
+from mobitui.domain.checklist import Progress
+from mobitui.domain.models import Device, WireError
+from mobitui.domain.rules import OnDeviceWork
+from mobitui.domain.sheets import Format, Lang, sheet
+
+FILE_NAME = "checklists.json"
+
+
+def progress_key(server: str, account: str, device_id: str, request_id: str | None) -> str:
+    return "|".join((server, account, device_id, request_id or "-"))
+
+
+class ChecklistStore:
+    """Every checklist's progress, in one small JSON file."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or config.state_dir() / FILE_NAME
+        self._all: dict[str, dict[str, Any]] = {}
+        #: Why the file cannot be used (then nothing is written over it).
+        self.problem: str | None = None
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            raw = self.path.read_text("utf-8")
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as exc:
+            self.problem = f"{self.path}: cannot read: {exc}"
+            return
+        try:
+            data = json.loads(raw)
+            if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+                raise ValueError("expected an object of checklists")
+            for value in data.values():
+                Progress.from_json(value)
+        except json.JSONDecodeError as exc:
+            self.problem = f"{self.path}: line {exc.lineno}: {exc.msg}"
+        except (ValueError, WireError) as exc:
+            self.problem = f"{self.path}: {exc}"
+        else:
+            self._all = data
+
+    def get(self, key: str) -> Progress:
+        data = self._all.get(key)
+        return Progress() if data is None else Progress.from_json(data)
+
+    def put(self, key: str, progress: Progress) -> None:
+        """Remember ``progress`` and write the file at once (unless it is damaged)."""
+        self._all[key] = progress.to_json()
+        if self.problem is not None:
+            raise ConfigError(self.problem)
+        body = json.dumps(self._all, ensure_ascii=False, indent=1, sort_keys=True)
+        config.write_private(self.path, body.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------- sheets
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class SheetJob:
+    device: Device
+    work: OnDeviceWork | None
+    remove_apple_mdm_profile: bool | None
+    request_id: str | None
+
+
+def sheet_name(device: Device, lang: str, fmt: str) -> str:
+    serial = _SAFE.sub("_", device.serial)[:40] or "no-serial"
+    return f"{_SAFE.sub('_', device.id)[:40]}-{serial}.{lang}.{fmt}"
+
+
+def export_sheets(
+    jobs: Iterable[SheetJob], directory: Path, langs: Sequence[Lang], formats: Sequence[Format]
+) -> list[Path]:
+    """Write every sheet; returns the files written. Raises OSError (the caller says why)."""
+    directory = directory.expanduser()
+    directory.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for job in jobs:
+        for lang in langs:
+            for fmt in formats:
+                text = sheet(
+                    job.device,
+                    job.work,
+                    lang,
+                    fmt,
+                    remove_apple_mdm_profile=job.remove_apple_mdm_profile,
+                    request_id=job.request_id,
+                )
+                path = directory / sheet_name(job.device, lang, fmt)
+                path.write_text(text, "utf-8")
+                written.append(path)
+    return written
