@@ -79,8 +79,7 @@ class StepItem(Horizontal, can_focus=True):
         self.ticked = ticked
         body = Text(text)
         for note in notes:
-            body.append("\n※", style="dim")
-            body.append(note, style="dim")
+            body.append("\n" + note, style="dim")
         self._mark = Label(self._mark_text(focused=False), classes="mark")
         super().__init__(self._mark, Static(body, classes="body"))
         self.set_class(ticked, "-ticked")
@@ -237,6 +236,9 @@ class ChecklistScreen(Screen[None]):
             device, remove_apple_mdm_profile=assignment.remove_apple_mdm_profile
         )
         impossible = blocked(device, assignment.work)
+        # Japanese has no spaces to wrap at: no space after the mark keeps a note beside it;
+        # English wraps at its own spaces.
+        mark = "※" if lang == "ja" else "※ "
         widgets: list[Widget] = []
         for index, pid in enumerate(sections(assignment.work), start=1):
             procedure = get(pid)
@@ -244,7 +246,7 @@ class ChecklistScreen(Screen[None]):
             widgets.append(Static(Text(f"{index}. {title}"), classes="section"))
             for note in intro_for(pid, ctx):
                 widgets.append(
-                    Static(Text(f"※ {note.ja if lang == 'ja' else note.en}"), classes="intro")
+                    Static(Text(mark + (note.ja if lang == "ja" else note.en)), classes="intro")
                 )
             if pid in impossible:
                 note = NOTES[impossible[pid]]
@@ -253,7 +255,7 @@ class ChecklistScreen(Screen[None]):
                 )
                 continue
             for step in steps_for(pid, ctx):
-                notes = [n.ja if lang == "ja" else n.en for n in step.notes]
+                notes = [mark + (n.ja if lang == "ja" else n.en) for n in step.notes]
                 text = step.ja if lang == "ja" else step.en
                 tick = (pid, step.number)
                 widgets.append(StepItem(tick, text, notes, tick in progress.ticked))
