@@ -240,3 +240,50 @@ async def test_opened_from_the_requests_screen_and_from_a_device_detail(frozen) 
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
         assert app.screen.order == [ids[0]]
+
+
+def test_the_banner_says_what_matters_now() -> None:
+    """The banner as a pure function: stalled, forced, unknown, done."""
+    from mobitui.domain.checklist import Assignment, Progress, all_steps
+    from mobitui.domain.models import InactivationRef, ItemProgress, RequestStatus
+    from mobitui.i18n import Catalogue
+    from mobitui.tui.screens.checklist import banner
+    from tests.unit.test_rules import device
+
+    t = Catalogue("en")
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    ref = InactivationRef(
+        "r1", RequestStatus.IN_PROGRESS, ItemProgress.PENDING, False, None, now - timedelta(hours=5)
+    )
+    silent = device(
+        enrollment=Enrollment.HYBRID_MDM,
+        state=DeviceState.INACTIVATION_PENDING,
+        last_seen_at=now - timedelta(days=3),
+        inactivation=ref,
+    )
+    work = Assignment("d1", OnDeviceWork.D_THEN_C, "r1", False)
+
+    def say(d, a, p=None) -> str:
+        text = banner(
+            t, d, a, p or Progress(), now=now, server_now=now, stall_after=timedelta(hours=2)
+        )
+        return str(text)
+
+    assert "use forced inactivation (f)" in say(silent, work)
+    recent = device(
+        enrollment=Enrollment.HYBRID_MDM,
+        state=DeviceState.INACTIVATION_PENDING,
+        last_seen_at=now - timedelta(hours=1),  # it checked in after the request ran
+        inactivation=ref,
+    )
+    assert "forced inactivation" not in say(recent, work)
+    forced = Assignment("d1", OnDeviceWork.NOTHING_REACHES, "r1", False)
+    assert "nothing reached it" in say(device(state=DeviceState.INACTIVE), forced)
+    assert "no on-device work is known" in say(device(), Assignment("d1", None, None, None))
+    done = Progress()
+    for tick in all_steps(OnDeviceWork.D_THEN_C):
+        done.tick(tick, now)
+    assert "Every step of this device is done" in say(
+        device(state=DeviceState.INACTIVE), work, done
+    )
+    assert "succeeded" in say(device(state=DeviceState.INACTIVE), work, done)
