@@ -30,6 +30,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from mobitui.describe import count_summary, work_summary
 from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.fleet import Delta
 from mobitui.domain.models import Device, Outcome
@@ -52,13 +53,11 @@ from mobitui.tui.operations import OpFailed, OpFinished, OpProgress
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.steps import StepsScreen
 from mobitui.tui.widgets.preflight_view import (
-    count_summary,
     plan_columns,
     plan_rows,
     result_columns,
     result_rows,
     warning_lines,
-    work_summary,
 )
 from mobitui.tui.widgets.row_list import RowList
 

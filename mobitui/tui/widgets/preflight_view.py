@@ -8,12 +8,18 @@ them without a screen. Device names are server text: they go into plain cells, n
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 from rich.text import Text
 
-from mobitui.domain.models import Device, ItemResult, Outcome
+from mobitui.describe import (
+    WARNING_ORDER,
+    outcome_text,
+    plan_outcome,
+    warning_sentence,
+    work_text,
+)
+from mobitui.domain.models import Device, Outcome
 from mobitui.domain.operation import OperationState
 from mobitui.domain.rules import (
     ACKNOWLEDGE,
@@ -25,19 +31,6 @@ from mobitui.domain.rules import (
 )
 from mobitui.i18n import Catalogue
 from mobitui.tui.widgets.row_list import ListColumn, Row
-
-#: How many device names a warning line spells out before "and N more".
-NAMES_SHOWN = 3
-
-#: Warnings in the order they are shown: the ones to acknowledge first.
-WARNING_ORDER = (
-    DeviceWarning.ANDROID_FACTORY_RESET,
-    DeviceWarning.DEP_PROFILE_REMOVAL_FORBIDDEN,
-    DeviceWarning.STILL_COMMUNICATING,
-    DeviceWarning.SAFARI_RESTRICTED,
-    DeviceWarning.SILENT_WLAN,
-    DeviceWarning.PROFILE_OPTION_NOT_APPLICABLE,
-)
 
 _MARK = {
     Outcome.ACCEPTED: "✓",
@@ -78,22 +71,6 @@ def result_columns(t: Catalogue) -> list[ListColumn]:
     ]
 
 
-def plan_outcome(t: Catalogue, kind: ActionKind, plan: DevicePlan) -> str:
-    if plan.reason is not None:
-        if plan.will_delete:
-            return t("plan.delete_only")
-        return t(f"reason.{plan.reason.value}")
-    if plan.outcome is Outcome.DELETED:
-        return t("plan.deleted")
-    if plan.will_delete:
-        return t("plan.accepted_delete.force_inactivate")
-    return t(f"plan.accepted.{kind.value}")
-
-
-def work_text(t: Catalogue, work: OnDeviceWork | None) -> str:
-    return "" if work is None else t(f"work.{work.value}")
-
-
 def _rank(plan: DevicePlan) -> int:
     """To acknowledge, then other warnings, then acted on, then left alone."""
     if ACKNOWLEDGE.intersection(plan.warnings):
@@ -129,13 +106,6 @@ def plan_rows(t: Catalogue, preflight: Preflight, devices: Mapping[str, Device])
     return [row for _, row in rows]
 
 
-def names_of(t: Catalogue, ids: Sequence[str], names: Mapping[str, str]) -> str:
-    shown = ", ".join(names.get(i, i) for i in ids[:NAMES_SHOWN])
-    if len(ids) > NAMES_SHOWN:
-        shown += ", " + t("warn.more", count=len(ids) - NAMES_SHOWN)
-    return shown
-
-
 def warning_lines(
     t: Catalogue, preflight: Preflight, names: Mapping[str, str]
 ) -> list[tuple[DeviceWarning, Text]]:
@@ -146,31 +116,12 @@ def warning_lines(
         if not ids:
             continue
         line = Text("⚠", style="bold")
-        line.append(t(f"warn.{warning.value}"))
-        line.append(" — ")
-        line.append(t("warn.devices", count=len(ids), names=names_of(t, ids, names)))
+        line.append(warning_sentence(t, warning, ids, names))
         lines.append((warning, line))
     return lines
 
 
-def work_summary(t: Catalogue, preflight: Preflight) -> str:
-    counts = Counter(p.on_device for p in preflight.acted_on if p.on_device is not None)
-    parts = [
-        f"{t(f'work.{w.value}')} × {n}" for w, n in counts.items() if w is not OnDeviceWork.NONE
-    ]
-    return ", ".join(parts) or t("work.none")
-
-
 # --------------------------------------------------------------------------- results
-
-
-def outcome_text(t: Catalogue, item: ItemResult) -> str:
-    text = t(f"outcome.{item.outcome.value}")
-    if item.reason is not None:
-        text += f" ({t(f'reason.{item.reason.value}')})"
-    if item.deleted:
-        text += f" + {t('outcome.deleted')}"
-    return text
 
 
 def result_rows(
@@ -200,11 +151,3 @@ def result_rows(
         rows.insert(0, Row(("!", names.get(device_id, device_id), label, ""), "bad", device_id))
     return rows
 
-
-def count_summary(t: Catalogue, state: OperationState) -> str:
-    parts = [
-        f"{t(f'outcome.{outcome.value}')} {count}"
-        for outcome, count in state.counts().items()
-        if count
-    ]
-    return t("action.result_counts", parts=" / ".join(parts) or "-")

@@ -1,0 +1,86 @@
+"""Words for what an action will do or did: one place that says it, for the TUI and the CLI.
+
+Plain functions from domain answers to sentences in the admin's language (the catalogue's
+terms), so the dialogs, the headless commands and the tests say the same thing the same way.
+No Textual, no Rich: callers style the strings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+from mobitui.domain.models import ItemResult, Outcome
+from mobitui.domain.operation import OperationState
+from mobitui.domain.rules import ActionKind, DevicePlan, DeviceWarning, OnDeviceWork, Preflight
+from mobitui.i18n import Catalogue
+
+#: How many device names a warning line spells out before "and N more".
+NAMES_SHOWN = 3
+
+#: Warnings in the order they are shown: the ones to acknowledge first.
+WARNING_ORDER = (
+    DeviceWarning.ANDROID_FACTORY_RESET,
+    DeviceWarning.DEP_PROFILE_REMOVAL_FORBIDDEN,
+    DeviceWarning.STILL_COMMUNICATING,
+    DeviceWarning.SAFARI_RESTRICTED,
+    DeviceWarning.SILENT_WLAN,
+    DeviceWarning.PROFILE_OPTION_NOT_APPLICABLE,
+)
+
+
+def plan_outcome(t: Catalogue, kind: ActionKind, plan: DevicePlan) -> str:
+    if plan.reason is not None:
+        if plan.will_delete:
+            return t("plan.delete_only")
+        return t(f"reason.{plan.reason.value}")
+    if plan.outcome is Outcome.DELETED:
+        return t("plan.deleted")
+    if plan.will_delete:
+        return t("plan.accepted_delete.force_inactivate")
+    return t(f"plan.accepted.{kind.value}")
+
+
+def work_text(t: Catalogue, work: OnDeviceWork | None) -> str:
+    return "" if work is None else t(f"work.{work.value}")
+
+
+def names_of(t: Catalogue, ids: Sequence[str], names: Mapping[str, str]) -> str:
+    shown = ", ".join(names.get(i, i) for i in ids[:NAMES_SHOWN])
+    if len(ids) > NAMES_SHOWN:
+        shown += ", " + t("warn.more", count=len(ids) - NAMES_SHOWN)
+    return shown
+
+
+def warning_sentence(
+    t: Catalogue, warning: DeviceWarning, ids: Sequence[str], names: Mapping[str, str]
+) -> str:
+    """The documented warning and the devices it concerns (names are server text)."""
+    devices = t("warn.devices", count=len(ids), names=names_of(t, ids, names))
+    return f"{t(f'warn.{warning.value}')} — {devices}"
+
+
+def work_summary(t: Catalogue, preflight: Preflight) -> str:
+    counts = Counter(p.on_device for p in preflight.acted_on if p.on_device is not None)
+    parts = [
+        f"{t(f'work.{w.value}')} × {n}" for w, n in counts.items() if w is not OnDeviceWork.NONE
+    ]
+    return ", ".join(parts) or t("work.none")
+
+
+def outcome_text(t: Catalogue, item: ItemResult) -> str:
+    text = t(f"outcome.{item.outcome.value}")
+    if item.reason is not None:
+        text += f" ({t(f'reason.{item.reason.value}')})"
+    if item.deleted:
+        text += f" + {t('outcome.deleted')}"
+    return text
+
+
+def count_summary(t: Catalogue, state: OperationState) -> str:
+    parts = [
+        f"{t(f'outcome.{outcome.value}')} {count}"
+        for outcome, count in state.counts().items()
+        if count
+    ]
+    return t("action.result_counts", parts=" / ".join(parts) or "-")
