@@ -21,7 +21,8 @@ import platformdirs
 
 from mobitui import __version__
 
-#: Exit codes shared by every command (documented in the README).
+#: Exit codes shared by every command (documented in the README): 0 all done, 1 some devices
+#: refused or not done, 2 usage, 3 authentication, 4 server unreachable.
 EXIT_OK = 0
 EXIT_USAGE = 2
 
@@ -116,7 +117,151 @@ def build_parser() -> argparse.ArgumentParser:
         "hash-password",
         help="read a password from the terminal or stdin and print its hash for --accounts",
     )
+    _headless(commands)
     return parser
+
+
+def _connection(
+    parser: argparse.ArgumentParser, *, formats: bool = True, lang: bool = True
+) -> None:
+    """Options every headless command takes: where, who, how the password comes, output."""
+    where = parser.add_argument_group("server and account")
+    where.add_argument(
+        "--profile", default=argparse.SUPPRESS, help="profile to use (default: the default one)"
+    )
+    where.add_argument("--server", help="a server URL for a one-off (with --account)")
+    where.add_argument("--account", help="the account to log in as (with --server)")
+    where.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin (never pass it as an argument)",
+    )
+    if lang:
+        parser.add_argument(
+            "--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help="language of messages"
+        )
+    if formats:
+        parser.add_argument(
+            "--format",
+            choices=("table", "json", "csv"),
+            default="table",
+            help="output format (default: %(default)s)",
+        )
+
+
+def _selection(parser: argparse.ArgumentParser) -> None:
+    chosen = parser.add_argument_group("devices (any combination)")
+    chosen.add_argument("--group", help="a group id or name")
+    chosen.add_argument("--subgroups", action="store_true", help="with --group: its subgroups too")
+    chosen.add_argument("--device", nargs="+", metavar="ID", help="device ids")
+    chosen.add_argument(
+        "--from-csv",
+        metavar="FILE",
+        help="a column of serial numbers or device ids (UTF-8, with or without BOM, or "
+        "Shift_JIS as Japanese Excel saves it); a header row is detected",
+    )
+
+
+def _acting(parser: argparse.ArgumentParser) -> None:
+    from mobitui.commands.acting import ACKNOWLEDGEABLE
+
+    _connection(parser)
+    _selection(parser)
+    safety = parser.add_argument_group("safety")
+    safety.add_argument(
+        "--dry-run", action="store_true", help="print the preflight and send nothing"
+    )
+    safety.add_argument(
+        "--agree",
+        action="store_true",
+        help="「同意する」 for non-interactive runs (else asked on the terminal)",
+    )
+    safety.add_argument(
+        "--acknowledge",
+        action="append",
+        choices=ACKNOWLEDGEABLE,
+        metavar="WARNING",
+        help=f"acknowledge a warning that can cost a factory reset: {', '.join(ACKNOWLEDGEABLE)}",
+    )
+
+
+def _headless(commands: argparse._SubParsersAction) -> None:
+    groups = commands.add_parser("groups", help="list the groups")
+    _connection(groups)
+
+    devices = commands.add_parser("devices", help="list devices")
+    _connection(devices)
+    devices.add_argument("--group", help="a group id or name")
+    devices.add_argument("--subgroups", action="store_true", help="with --group: subgroups too")
+    devices.add_argument(
+        "--state", choices=("active", "inactivation_pending", "inactive"), help="only this state"
+    )
+    devices.add_argument("--query", help="name, serial, user or phone contains this")
+
+    requests = commands.add_parser("requests", help="list inactivation requests (or cancel one)")
+    _connection(requests)
+    requests.add_argument(
+        "--status", choices=("scheduled", "in_progress", "completed", "cancelled")
+    )
+    sub = requests.add_subparsers(dest="requests_command", metavar="SUBCOMMAND")
+    cancel = sub.add_parser("cancel", help="cancel a scheduled request")
+    _connection(cancel)
+    cancel.add_argument("request_id", metavar="ID")
+    cancel.add_argument("--agree", action="store_true", help="do not ask for confirmation")
+
+    inactivate = commands.add_parser(
+        "inactivate", help="一括インアクティベーション of the chosen devices"
+    )
+    _acting(inactivate)
+    inactivate.add_argument(
+        "--remove-apple-mdm-profile",
+        action="store_true",
+        help="「Apple MDMプロファイル削除」「有効にする」",
+    )
+    inactivate.add_argument(
+        "--schedule",
+        metavar="DATETIME",
+        help="「予約日時を設定する」: YYYY-MM-DD HH:MM (local time) or RFC 3339",
+    )
+
+    force = commands.add_parser(
+        "force-inactivate", help="一括強制インアクティベーション of the chosen devices"
+    )
+    _acting(force)
+    force.add_argument(
+        "--delete-after", action="store_true", help="「有効」: delete the records right after"
+    )
+
+    delete = commands.add_parser("delete", help="端末一括削除 of the chosen (inactive) devices")
+    _acting(delete)
+
+    resume = commands.add_parser(
+        "resume", help="finish an interrupted bulk operation of this server and account"
+    )
+    _connection(resume)
+    resume.add_argument("--operation", metavar="ID", help="only this operation")
+    resume.add_argument("--agree", action="store_true", help="do not ask for confirmation")
+
+    checklist = commands.add_parser("checklist", help="the on-device steps")
+    steps = checklist.add_subparsers(dest="checklist_command", metavar="SUBCOMMAND", required=True)
+    export = steps.add_parser("export", help="write instruction sheets for device users")
+    _connection(export, formats=False, lang=False)
+    _selection(export)
+    export.add_argument(
+        "--lang",
+        dest="sheet_langs",
+        action="append",
+        choices=("ja", "en"),
+        help="language of the sheets (repeat for both; default: the message language)",
+    )
+    export.add_argument(
+        "--format",
+        dest="formats",
+        action="append",
+        choices=("md", "txt"),
+        help="md and/or txt (default: both)",
+    )
+    export.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
 
 
 #: The reference server's demo accounts; their passwords are public (README).
@@ -233,9 +378,40 @@ def _hash_password() -> int:
     return EXIT_OK
 
 
+def _run_headless(args: argparse.Namespace) -> int | None:
+    """The headless commands (None: not one of them)."""
+    from mobitui.commands import acting, reading
+    from mobitui.commands.common import run
+    from mobitui.domain.rules import ActionKind
+
+    match args.command:
+        case "groups":
+            return run(lambda: reading.groups(args))
+        case "devices":
+            return run(lambda: reading.devices(args))
+        case "requests" if getattr(args, "requests_command", None) == "cancel":
+            return run(lambda: reading.cancel(args))
+        case "requests":
+            return run(lambda: reading.requests(args))
+        case "inactivate":
+            return run(lambda: acting.act(ActionKind.INACTIVATE, args))
+        case "force-inactivate":
+            return run(lambda: acting.act(ActionKind.FORCE_INACTIVATE, args))
+        case "delete":
+            return run(lambda: acting.act(ActionKind.DELETE, args))
+        case "resume":
+            return run(lambda: acting.resume(args))
+        case "checklist":
+            return run(lambda: acting.export_checklists(args))
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    headless = _run_headless(args)
+    if headless is not None:
+        return headless
     match args.command:
         case "serve":
             return _serve(args)

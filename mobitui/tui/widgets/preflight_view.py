@@ -150,4 +150,3 @@ def result_rows(
         label = t("outcome.open") if code is None else f"{t('outcome.refused')} ({code})"
         rows.insert(0, Row(("!", names.get(device_id, device_id), label, ""), "bad", device_id))
     return rows
-

@@ -1,0 +1,195 @@
+"""What every headless command shares: which server and account, the password, exit codes.
+
+The password comes from the cached token (reading needs no password then), the terminal
+(masked, asked once per run), or ``--password-stdin``; never from an argument, which would
+land in the shell history and the process list. Results go to stdout, progress and questions
+to stderr, and every failure ends as one clear line and a documented exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TextIO
+
+from mobitui import config
+from mobitui.api.client import MobiClient
+from mobitui.api.errors import (
+    ApiError,
+    BulkIncomplete,
+    InvalidCredentials,
+    InvalidPassword,
+    Unauthenticated,
+    Unreachable,
+)
+from mobitui.api.journal import JournalError
+from mobitui.config import ConfigError
+from mobitui.domain.csv_select import CsvProblem
+from mobitui.i18n import Catalogue, choose_lang
+
+#: Exit codes (README): all done; some devices refused or not done; usage; authentication;
+#: server unreachable.
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3
+EXIT_UNREACHABLE = 4
+
+
+class CommandError(Exception):
+    """Ends a command with ``message`` on stderr and ``code``."""
+
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Which server and account a command talks to, and the settings that go with them."""
+
+    base_url: str
+    account: str
+    #: The profile's name (the token cache and the journal are per profile); "-" for one-offs.
+    profile: str
+    ca_bundle: str | None = None
+    proxy: str | None = None
+    lang: str | None = None
+    confirm_above: int = 100
+
+    @property
+    def caches_token(self) -> bool:
+        return self.profile != "-"
+
+
+def resolve_target(args: argparse.Namespace) -> Target:
+    """``--server URL --account NAME`` for a one-off, else the (default) profile."""
+    server, account = getattr(args, "server", None), getattr(args, "account", None)
+    if server or account:
+        if not (server and account):
+            raise CommandError(EXIT_USAGE, "--server and --account go together")
+        return Target(base_url=server, account=account, profile="-")
+    try:
+        profiles = config.load_profiles()
+    except ConfigError as exc:
+        raise CommandError(EXIT_USAGE, str(exc)) from None
+    profile = profiles.get(args.profile)
+    if profile is None:
+        known = ", ".join(sorted(profiles.profiles)) or "none; run mobitui once to create one"
+        wanted = args.profile or "the default profile"
+        raise CommandError(EXIT_USAGE, f"no profile {wanted!r} (known: {known})")
+    return Target(
+        base_url=profile.base_url,
+        account=profile.account,
+        profile=profile.name,
+        ca_bundle=profile.ca_bundle,
+        proxy=profile.proxy,
+        lang=profile.lang,
+        confirm_above=100 if profile.confirm_above is None else profile.confirm_above,
+    )
+
+
+def catalogue(args: argparse.Namespace, target: Target | None = None) -> Catalogue:
+    lang = choose_lang(getattr(args, "lang", None), target.lang if target else None, os.environ)
+    return Catalogue(lang)
+
+
+class Secret:
+    """The account password, asked at most once per run and kept only in memory."""
+
+    def __init__(self, from_stdin: bool, stdin: TextIO | None = None) -> None:
+        self.from_stdin = from_stdin
+        self._stdin = stdin or sys.stdin
+        self._value: str | None = None
+
+    def get(self, account: str) -> str:
+        if self._value is None:
+            if self.from_stdin:
+                value = self._stdin.readline().rstrip("\r\n")
+            elif self._stdin.isatty() and sys.stderr.isatty():
+                value = getpass.getpass(f"Password for {account}: ", stream=sys.stderr)
+            else:
+                raise CommandError(
+                    EXIT_AUTH,
+                    "a password is needed and there is no terminal to ask it on: "
+                    "pass it with --password-stdin",
+                )
+            if not value:
+                raise CommandError(EXIT_AUTH, "empty password")
+            self._value = value
+        return self._value
+
+
+async def connect(target: Target, secret: Secret) -> MobiClient:
+    """A client with a working session: the cached token if still good, else a login."""
+    client = MobiClient(target.base_url, ca_bundle=target.ca_bundle, proxy=target.proxy)
+    try:
+        if target.caches_token:
+            cached = config.load_token(target.profile, target.account)
+            if cached is not None:
+                client.use_token(cached.token)
+                try:
+                    await client.me()
+                    return client
+                except Unauthenticated:
+                    config.forget_token(target.profile, target.account)
+        session = await client.login(target.account, secret.get(target.account))
+        if target.caches_token:
+            config.save_token(target.profile, target.account, session.token, session.expires_at)
+        return client
+    except BaseException:
+        await client.aclose()
+        raise
+
+
+def ask(question: str, stdin: TextIO | None = None) -> bool:
+    """A yes/no question on the terminal (stderr); without one, the answer is no."""
+    stream = stdin or sys.stdin
+    if not (stream.isatty() and sys.stderr.isatty()):
+        return False
+    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    return stream.readline().strip().lower() in ("y", "yes", "はい")
+
+
+def say(text: str) -> None:
+    """Progress and notes for the person at the terminal: stderr, never mixed with results."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def run(command: Callable[[], Awaitable[int]]) -> int:
+    """Run one command; every failure becomes one line on stderr and its exit code."""
+    try:
+        return asyncio.run(command())
+    except CommandError as exc:
+        print(f"mobitui: {exc.message}", file=sys.stderr)
+        return exc.code
+    except (InvalidCredentials, Unauthenticated, InvalidPassword) as exc:
+        print(f"mobitui: {exc.message}", file=sys.stderr)
+        return EXIT_AUTH
+    except BulkIncomplete as exc:
+        print(f"mobitui: {exc.message}", file=sys.stderr)
+        print("mobitui: nothing is lost: `mobitui resume` finishes it", file=sys.stderr)
+        return EXIT_UNREACHABLE if isinstance(exc.cause, Unreachable) else EXIT_PARTIAL
+    except Unreachable as exc:
+        print(f"mobitui: {exc.message}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except ApiError as exc:
+        print(f"mobitui: {exc.message}", file=sys.stderr)
+        return EXIT_PARTIAL
+    except (ConfigError, JournalError, CsvProblem) as exc:
+        print(f"mobitui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("mobitui: interrupted; `mobitui resume` finishes what was started", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (``| head``): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK

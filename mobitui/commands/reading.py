@@ -1,0 +1,136 @@
+"""``mobitui groups``, ``devices``, ``requests`` and ``requests cancel``: the fleet for scripts."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from mobitui.commands.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    Secret,
+    ask,
+    connect,
+    resolve_target,
+    say,
+)
+from mobitui.commands.output import emit
+from mobitui.domain.models import Device, DeviceState, InactivationRequest, RequestStatus
+
+DEVICE_COLUMNS = [
+    ("id", "id"),
+    ("name", "name"),
+    ("state", "state"),
+    ("platform", "platform"),
+    ("os_version", "os_version"),
+    ("enrollment", "enrollment"),
+    ("user_name", "user_name"),
+    ("serial", "serial"),
+    ("group_id", "group_id"),
+    ("last_seen_at", "last_seen_at"),
+    ("pending_jobs", "pending_jobs"),
+]
+REQUEST_COLUMNS = [
+    ("id", "id"),
+    ("status", "status"),
+    ("created_at", "created_at"),
+    ("created_by", "created_by"),
+    ("scheduled_at", "scheduled_at"),
+    ("executed_at", "executed_at"),
+    ("remove_apple_mdm_profile", "remove_apple_mdm_profile"),
+    ("accepted", "accepted"),
+    ("done", "done"),
+    ("pending", "pending"),
+    ("cancelled_jobs", "cancelled_jobs"),
+]
+
+
+def device_row(device: Device) -> dict[str, Any]:
+    return device.to_json()
+
+
+def request_row(request: InactivationRequest, full: bool) -> dict[str, Any]:
+    data = request.to_json()
+    progress = [i.progress.value for i in request.items if i.progress is not None]
+    data |= {
+        "accepted": len(progress),
+        "done": progress.count("done"),
+        "pending": progress.count("pending"),
+    }
+    if not full:
+        data.pop("items")
+    return data
+
+
+async def groups(args: argparse.Namespace) -> int:
+    target = resolve_target(args)
+    client = await connect(target, Secret(args.password_stdin))
+    async with client:
+        found = await client.groups()
+    rows = [g.to_json() for g in found]
+    columns = [("id", "id"), ("parent_id", "parent_id"), ("name", "name")]
+    emit(rows, [*columns, ("device_count", "device_count")], args.format)
+    return EXIT_OK
+
+
+async def resolve_group(client: Any, wanted: str) -> str:
+    """A group by id, or by name when exactly one group has it."""
+    found = await client.groups()
+    if any(g.id == wanted for g in found):
+        return wanted
+    named = [g.id for g in found if g.name == wanted]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise CommandError(EXIT_USAGE, f"{len(named)} groups are named {wanted!r}: use the id")
+    raise CommandError(EXIT_USAGE, f"no group {wanted!r} (see `mobitui groups`)")
+
+
+async def devices(args: argparse.Namespace) -> int:
+    target = resolve_target(args)
+    client = await connect(target, Secret(args.password_stdin))
+    async with client:
+        group = None if args.group is None else await resolve_group(client, args.group)
+        found = [
+            d
+            async for d in client.iter_devices(
+                group_id=group,
+                include_subgroups=args.subgroups,
+                state=None if args.state is None else DeviceState(args.state),
+                q=args.query,
+            )
+        ]
+    emit([device_row(d) for d in found], DEVICE_COLUMNS, args.format)
+    return EXIT_OK
+
+
+async def requests(args: argparse.Namespace) -> int:
+    target = resolve_target(args)
+    client = await connect(target, Secret(args.password_stdin))
+    async with client:
+        status = None if args.status is None else RequestStatus(args.status)
+        found = await client.inactivations(status)
+    full = args.format == "json"
+    emit([request_row(r, full) for r in found], REQUEST_COLUMNS, args.format)
+    return EXIT_OK
+
+
+async def cancel(args: argparse.Namespace) -> int:
+    target = resolve_target(args)
+    client = await connect(target, Secret(args.password_stdin))
+    async with client:
+        request = await client.inactivation(args.request_id)
+        if request.status is not RequestStatus.SCHEDULED:
+            raise CommandError(
+                EXIT_USAGE,
+                f"request {request.id} is {request.status.value}: only a scheduled "
+                "request can be cancelled",
+            )
+        accepted = sum(1 for i in request.items if i.progress is not None)
+        say(f"request {request.id}: scheduled at {request.scheduled_at}, {accepted} device(s)")
+        if not (args.agree or ask(f"Cancel request {request.id}?")):
+            raise CommandError(EXIT_USAGE, "not cancelled: confirm with --agree")
+        cancelled = await client.cancel_inactivation(request.id)
+    emit([request_row(cancelled, args.format == "json")], REQUEST_COLUMNS, args.format)
+    return EXIT_OK
