@@ -58,7 +58,7 @@ def decode(data: bytes) -> str:
 
 def parse(text: str) -> list[list[str]]:
     """The rows, cells stripped; blank rows dropped."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     try:
         for row in reader:
