@@ -489,6 +489,41 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Wrote {count} file(s) to {directory}",
     ),
     "export.failed": ("書き出せません: {detail}", "Cannot write the sheets: {detail}"),
+    # CSV in and out
+    "csv.import.title": ("CSVから端末を選択", "Check devices from a CSV"),
+    "csv.import.hint": (
+        "シリアル番号または端末IDの列があるCSV（UTF-8 / Shift_JIS、見出し行は自動判別）",
+        "A CSV with a column of serial numbers or device ids (UTF-8 or Shift_JIS; a header "
+        "row is detected)",
+    ),
+    "csv.import.done": (
+        "{count} 台を選択しました。",
+        "Checked {count} device(s).",
+    ),
+    "csv.import.unmatched": (
+        "一致する端末がなかった値 ({count}): {values}",
+        "Matched no device ({count}): {values}",
+    ),
+    "csv.import.duplicates": (
+        "重複した値（1回だけ選択）: {values}",
+        "Given more than once (checked once): {values}",
+    ),
+    "csv.import.failed": ("CSVを読めません: {detail}", "Cannot read the CSV: {detail}"),
+    "csv.export.grid": ("表示中の端末をCSVに書き出す", "Export the shown devices to CSV"),
+    "csv.export.results": ("結果をCSVに書き出す", "Export the results to CSV"),
+    "csv.export.hint": (
+        "書き出すファイル（UTF-8、BOM付き: Excel でそのまま開けます）",
+        "The file to write (UTF-8 with a BOM, so Excel opens it as it is)",
+    ),
+    "csv.export.done": ("{count} 行を書き出しました: {path}", "Wrote {count} row(s) to {path}"),
+    "csv.export.failed": ("書き出せません: {detail}", "Cannot write: {detail}"),
+    "key.main.import_csv": ("CSVから選択", "check from CSV"),
+    "key.main.export_csv": ("CSVに書き出す", "export CSV"),
+    "help.import_csv": (
+        "CSVのシリアル番号・端末IDで端末を選択（一致しない値を表示）",
+        "check the devices listed in a CSV (serials or ids; unmatched values are listed)",
+    ),
+    "help.export_csv": ("表示中の端末をCSVに書き出す", "export the shown devices to CSV"),
     # resume after an interruption
     "resume.title": ("中断した一括処理", "Unfinished bulk operation"),
     "resume.summary": (

@@ -38,7 +38,6 @@ from mobitui.commands.common import (
     resolve_target,
     say,
 )
-from mobitui.commands.output import emit
 from mobitui.commands.reading import resolve_group
 from mobitui.describe import (
     WARNING_ORDER,
@@ -65,6 +64,7 @@ from mobitui.domain.rules import (
     schedule_problem,
 )
 from mobitui.i18n import Catalogue
+from mobitui.tables import RESULT_COLUMNS, emit, result_rows
 
 PLAN_COLUMNS = [
     ("device_id", "device_id"),
@@ -75,14 +75,6 @@ PLAN_COLUMNS = [
     ("on_device", "on_device"),
     ("jobs_cancelled", "jobs_cancelled"),
     ("warnings", "warnings"),
-]
-RESULT_COLUMNS = [
-    ("device_id", "device_id"),
-    ("name", "name"),
-    ("outcome", "outcome"),
-    ("reason", "reason"),
-    ("deleted", "deleted"),
-    ("request_id", "request_id"),
 ]
 
 
@@ -240,35 +232,6 @@ class Progress:
             print(f"\r{self.t('action.sending')} {text}", end=end, file=sys.stderr, flush=True)
         else:
             say(f"{self.t('action.sending')} {text}")
-
-
-def result_rows(state: OperationState) -> list[dict[str, Any]]:
-    request_of = {
-        item.device_id: done.request_id for done in state.done.values() for item in done.items
-    }
-    rows = [
-        {
-            "device_id": item.device_id,
-            "name": state.spec.names.get(item.device_id, ""),
-            "outcome": item.outcome.value,
-            "reason": None if item.reason is None else item.reason.value,
-            "deleted": item.deleted,
-            "request_id": request_of.get(item.device_id),
-        }
-        for item in state.items
-    ]
-    rows += [
-        {
-            "device_id": device_id,
-            "name": state.spec.names.get(device_id, ""),
-            "outcome": "not_done" if code is None else "refused",
-            "reason": code,
-            "deleted": False,
-            "request_id": None,
-        }
-        for device_id, code in state.not_done()
-    ]
-    return rows
 
 
 def finished_well(state: OperationState) -> bool:

@@ -15,22 +15,9 @@ from mobitui.commands.common import (
     resolve_target,
     say,
 )
-from mobitui.commands.output import emit
-from mobitui.domain.models import Device, DeviceState, InactivationRequest, RequestStatus
+from mobitui.domain.models import DeviceState, InactivationRequest, RequestStatus
+from mobitui.tables import DEVICE_COLUMNS, device_rows, emit
 
-DEVICE_COLUMNS = [
-    ("id", "id"),
-    ("name", "name"),
-    ("state", "state"),
-    ("platform", "platform"),
-    ("os_version", "os_version"),
-    ("enrollment", "enrollment"),
-    ("user_name", "user_name"),
-    ("serial", "serial"),
-    ("group_id", "group_id"),
-    ("last_seen_at", "last_seen_at"),
-    ("pending_jobs", "pending_jobs"),
-]
 REQUEST_COLUMNS = [
     ("id", "id"),
     ("status", "status"),
@@ -44,10 +31,6 @@ REQUEST_COLUMNS = [
     ("pending", "pending"),
     ("cancelled_jobs", "cancelled_jobs"),
 ]
-
-
-def device_row(device: Device) -> dict[str, Any]:
-    return device.to_json()
 
 
 def request_row(request: InactivationRequest, full: bool) -> dict[str, Any]:
@@ -101,7 +84,7 @@ async def devices(args: argparse.Namespace) -> int:
                 q=args.query,
             )
         ]
-    emit([device_row(d) for d in found], DEVICE_COLUMNS, args.format)
+    emit(device_rows(found), DEVICE_COLUMNS, args.format)
     return EXIT_OK
 
 

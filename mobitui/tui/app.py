@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -33,13 +33,24 @@ from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
 from mobitui.checklists import ChecklistStore, SheetJob, export_sheets
 from mobitui.domain.checklist import Assignment, sections
+from mobitui.domain.csv_select import decode, parse, select
 from mobitui.domain.fleet import Delta, Fleet
 from mobitui.domain.models import Account, Device, Role
+from mobitui.domain.operation import OperationState
 from mobitui.domain.rules import DEFAULT_STALL, ActionKind
 from mobitui.i18n import Catalogue, Lang
+from mobitui.tables import (
+    DEVICE_COLUMNS,
+    RESULT_COLUMNS,
+    Column,
+    device_rows,
+    emit,
+    result_rows,
+)
 from mobitui.tui.bindings import localise
 from mobitui.tui.operations import Operations
 from mobitui.tui.screens.action_menu import ActionMenu, menu_entries
+from mobitui.tui.screens.ask_path import AskPath
 from mobitui.tui.screens.bulk_action import BulkActionScreen, DialogContext
 from mobitui.tui.screens.checklist import ChecklistScreen, ChecklistView
 from mobitui.tui.screens.deletion import DeletionScreen
@@ -392,6 +403,7 @@ class MobiApp(App[None]):
             resume=ops.resume,
             abandon=ops.abandon,
             checklist=self.open_checklist,
+            export_results=self.export_results,
         )
 
     def _action_chosen(self, kind: ActionKind | None) -> None:
@@ -461,6 +473,62 @@ class MobiApp(App[None]):
 
         self.push_screen(ExportScreen(self.t, len(jobs)), chosen)
 
+    # ------------------------------------------------------------------ CSV in and out
+
+    def import_csv(self) -> None:
+        """Check the devices a spreadsheet lists; say which values matched nothing."""
+        t = self.t
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                rows = parse(decode(path.read_bytes()))
+            except (OSError, ValueError) as exc:
+                detail = f"{path}: {getattr(exc, 'strerror', None) or exc}"
+                self.push_screen(
+                    MessageScreen(t, t("error.title"), t("csv.import.failed", detail=detail))
+                )
+                return
+            picked = select(rows, self.fleet.devices.values())
+            self.fleet.check(picked.device_ids)
+            self.main_screen.refresh_view()
+            lines = [t("csv.import.done", count=len(picked.device_ids))]
+            if picked.unmatched:
+                values = ", ".join(picked.unmatched)
+                lines.append(t("csv.import.unmatched", count=len(picked.unmatched), values=values))
+            if picked.duplicates:
+                lines.append(t("csv.import.duplicates", values=", ".join(picked.duplicates)))
+            self.push_screen(MessageScreen(t, t("csv.import.title"), "\n".join(lines)))
+
+        self.push_screen(AskPath(t, t("csv.import.title"), t("csv.import.hint")), chosen)
+
+    def export_devices(self, devices: list[Device]) -> None:
+        self._export_csv(t_key="csv.export.grid", rows=device_rows(devices), columns=DEVICE_COLUMNS)
+
+    def export_results(self, state: OperationState) -> None:
+        rows = result_rows(state)
+        self._export_csv(t_key="csv.export.results", rows=rows, columns=RESULT_COLUMNS)
+
+    def _export_csv(self, *, t_key: str, rows: list[dict[str, Any]], columns: list[Column]) -> None:
+        t = self.t
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("w", encoding="utf-8-sig", newline="") as out:
+                    emit(rows, columns, "csv", out)
+            except OSError as exc:
+                body = t("csv.export.failed", detail=f"{path}: {exc.strerror}")
+            else:
+                body = t("csv.export.done", count=len(rows), path=path)
+            self.push_screen(MessageScreen(t, t(t_key), body))
+
+        default = str(Path.cwd() / "mobitui-export.csv")
+        self.push_screen(AskPath(t, t(t_key), t("csv.export.hint"), default), chosen)
+
     def inactivate_devices(self, devices: list[Device]) -> None:
         """A new inactivation of devices chosen elsewhere (the checklist's failure path)."""
         if not self.read_only and devices:
@@ -508,6 +576,8 @@ class MobiApp(App[None]):
         main = self.main_screen
         yield SystemCommand(t("device_management"), t("help.menu"), self.open_action_menu)
         yield SystemCommand(t("key.main.requests"), t("help.requests"), self.open_requests)
+        yield SystemCommand(t("key.main.import_csv"), t("help.import_csv"), self.import_csv)
+        yield SystemCommand(t("key.main.export_csv"), t("help.export_csv"), main.action_export_csv)
         yield SystemCommand(t("key.main.checklist"), t("help.checklist"), self.checklist_of_checked)
         yield SystemCommand(t("key.main.filter"), t("help.filter"), main.action_filter)
         yield SystemCommand(t("key.main.check_all"), t("help.check_all"), main.action_check_all)

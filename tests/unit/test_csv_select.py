@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mobitui.commands.output import neutral
 from mobitui.domain.csv_select import CsvProblem, decode, parse, select
+from mobitui.tables import neutral
 from tests.unit.test_rules import device
 
 FLEET = [device(id=f"d{n}", serial=f"SER{n:03d}") for n in range(1, 6)]
@@ -56,7 +56,7 @@ def test_a_broken_quote_names_the_line() -> None:
 
 
 def test_csv_cells_never_become_formulas() -> None:
-    assert neutral("=HYPERLINK(\"http://evil\")") == "'=HYPERLINK(\"http://evil\")"
+    assert neutral('=HYPERLINK("http://evil")') == '\'=HYPERLINK("http://evil")'
     assert neutral("+81-90") == "'+81-90"
     assert neutral("@SUM(A1)") == "'@SUM(A1)"
     assert neutral("iPhone") == "iPhone"

@@ -79,6 +79,8 @@ class DialogContext:
     abandon: Callable[[Path], None]
     #: Open the on-device checklist for these devices.
     checklist: Callable[[list[Assignment]], None]
+    #: Write an operation's per-device results to a CSV file (asks where).
+    export_results: Callable[[OperationState], None]
 
 
 class StepRow(Horizontal):
@@ -208,6 +210,7 @@ class BulkActionScreen(ModalScreen[None]):
                 yield Button(t("action.abandon"), id="abandon", compact=True)
                 yield Button(t("action.stop"), variant="warning", id="stop", compact=True)
                 yield Button(t("key.main.checklist"), id="to-checklist", compact=True)
+                yield Button(t("key.main.export_csv"), id="results-csv", compact=True)
                 yield Button(t("cancel"), id="cancel", compact=True)
             yield Label(t("action.show_steps"), classes="hint")
 
@@ -241,6 +244,7 @@ class BulkActionScreen(ModalScreen[None]):
         self.query_one("#abandon").display = resumable
         self.query_one("#stop").display = phase == "running"
         self.query_one("#to-checklist").display = phase == "result" and bool(self._to_do())
+        self.query_one("#results-csv").display = phase == "result" and self.state is not None
         cancel = self.query_one("#cancel", Button)
         cancel.display = phase != "running"
         label = "cancel" if phase == "form" else "resume.later" if resumable else "close"
@@ -567,6 +571,11 @@ class BulkActionScreen(ModalScreen[None]):
             if sections(work):
                 found.append(Assignment(device_id, work, request_id, remove))
         return found
+
+    @on(Button.Pressed, "#results-csv")
+    def _results_csv(self) -> None:
+        if self.state is not None:
+            self.ctx.export_results(self.state)
 
     @on(Button.Pressed, "#to-checklist")
     def _to_checklist(self) -> None:

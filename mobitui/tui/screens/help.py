@@ -31,6 +31,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("c / Delete", "help.requests_cancel"),
     ("f", "help.requests_force"),
     ("w", "help.checklist"),
+    ("I", "help.import_csv"),
+    ("X", "help.export_csv"),
     ("Space n p e E y s c x r N f", "help.checklist_keys"),
     ("Enter", "help.detail"),
     ("r", "help.refresh"),

@@ -42,6 +42,8 @@ class MainScreen(Screen[None]):
         Binding("m", "menu", "端末管理", id="main.menu"),
         Binding("i", "requests", "requests", id="main.requests"),
         Binding("w", "checklist", "on-device", show=False, id="main.checklist"),
+        Binding("I", "import_csv", "import CSV", show=False, id="main.import_csv"),
+        Binding("X", "export_csv", "export CSV", show=False, id="main.export_csv"),
         Binding("s", "subgroups", "subgroups", show=False, id="main.subgroups"),
         Binding("o", "next_sort", "sort", show=False, id="main.sort"),
         Binding("O", "reverse_sort", "reverse", show=False, id="main.reverse"),
@@ -240,6 +242,13 @@ class MainScreen(Screen[None]):
 
     def action_checklist(self) -> None:
         self.app.checklist_of_checked()  # type: ignore[attr-defined]
+
+    def action_import_csv(self) -> None:
+        self.app.import_csv()  # type: ignore[attr-defined]
+
+    def action_export_csv(self) -> None:
+        rows = self.query_one(DeviceGrid).rows
+        self.app.export_devices([self.fleet.devices[i] for i in rows])  # type: ignore[attr-defined]
 
 
 _SORT_COLUMN = {

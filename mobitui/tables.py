@@ -1,4 +1,4 @@
-"""Results on stdout as an aligned table, JSON or CSV.
+"""Rows as an aligned table, JSON or CSV: the headless commands' stdout and the TUI's CSV exports.
 
 Values from the server are untrusted. In a table they are written as they are (the client has
 already made control characters visible); in CSV a cell that a spreadsheet would run as a
@@ -16,6 +16,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, TextIO
 
 from rich.cells import cell_len
+
+from mobitui.domain.models import Device
+from mobitui.domain.operation import OperationState
 
 Format = Literal["table", "json", "csv"]
 Column = tuple[str, str]  # (key in the row, title)
@@ -63,3 +66,60 @@ def emit(
             text + " " * (width - cell_len(text)) for text, width in zip(line, widths, strict=True)
         ]
         out.write("  ".join(cells).rstrip() + "\n")
+
+
+DEVICE_COLUMNS: list[Column] = [
+    ("id", "id"),
+    ("name", "name"),
+    ("state", "state"),
+    ("platform", "platform"),
+    ("os_version", "os_version"),
+    ("enrollment", "enrollment"),
+    ("user_name", "user_name"),
+    ("serial", "serial"),
+    ("group_id", "group_id"),
+    ("last_seen_at", "last_seen_at"),
+    ("pending_jobs", "pending_jobs"),
+]
+RESULT_COLUMNS: list[Column] = [
+    ("device_id", "device_id"),
+    ("name", "name"),
+    ("outcome", "outcome"),
+    ("reason", "reason"),
+    ("deleted", "deleted"),
+    ("request_id", "request_id"),
+]
+
+
+def device_rows(devices: Sequence[Device]) -> list[dict[str, Any]]:
+    return [d.to_json() for d in devices]
+
+
+def result_rows(state: OperationState) -> list[dict[str, Any]]:
+    """Every device of an operation: what the server did, or that it is not done (or refused)."""
+    request_of = {
+        item.device_id: done.request_id for done in state.done.values() for item in done.items
+    }
+    rows = [
+        {
+            "device_id": item.device_id,
+            "name": state.spec.names.get(item.device_id, ""),
+            "outcome": item.outcome.value,
+            "reason": None if item.reason is None else item.reason.value,
+            "deleted": item.deleted,
+            "request_id": request_of.get(item.device_id),
+        }
+        for item in state.items
+    ]
+    rows += [
+        {
+            "device_id": device_id,
+            "name": state.spec.names.get(device_id, ""),
+            "outcome": "not_done" if code is None else "refused",
+            "reason": code,
+            "deleted": False,
+            "request_id": None,
+        }
+        for device_id, code in state.not_done()
+    ]
+    return rows

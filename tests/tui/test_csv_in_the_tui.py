@@ -1,0 +1,78 @@
+"""CSV in the TUI: check the devices a spreadsheet lists, export the grid and the results."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from mobitui.tui.screens.ask_path import AskPath
+from mobitui.tui.screens.message import MessageScreen
+from tests.tui.helpers import (
+    confirm,
+    finished,
+    loaded,
+    make_app,
+    open_dialog,
+    plain_active,
+    press_ok,
+    until,
+)
+
+
+async def _answer(pilot, path: Path) -> None:
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, AskPath))
+    app.screen.query_one("#path").value = str(path)
+    await pilot.press("enter")
+    await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+
+
+def _body(app) -> str:
+    return str(app.screen.query_one(".message-body").render())
+
+
+async def test_import_a_csv_then_export_the_grid_and_the_results(
+    make_server, tmp_path: Path
+) -> None:
+    server = make_server(fleet=150, seed=4)
+    app = make_app(server)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await loaded(pilot)
+        plain = (d for d in app.fleet.devices.values() if plain_active(d))
+        chosen = sorted(plain, key=lambda d: d.id)[:2]
+        sheet = tmp_path / "list.csv"
+        rows = [
+            "シリアル番号",
+            chosen[0].serial,
+            chosen[1].serial.lower(),
+            "TYPO-1",
+            chosen[0].serial,
+        ]
+        sheet.write_bytes("\r\n".join(rows).encode("cp932"))
+        await pilot.press("I")
+        await _answer(pilot, sheet)
+        body = _body(app)
+        assert "Checked 2 device(s)" in body and "TYPO-1" in body and "more than once" in body
+        assert app.fleet.checked == {d.id for d in chosen}
+        await pilot.press("escape")
+        await pilot.press("v")  # only the checked ones shown
+        await pilot.press("X")
+        grid_csv = tmp_path / "grid.csv"
+        await _answer(pilot, grid_csv)
+        assert "Wrote 2 row(s)" in _body(app)
+        await pilot.press("escape")
+        with grid_csv.open(encoding="utf-8-sig") as handle:
+            assert sorted(r["id"] for r in csv.DictReader(handle)) == sorted(d.id for d in chosen)
+        assert grid_csv.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel opens it as UTF-8
+        screen = await open_dialog(pilot, [d.id for d in chosen], 0)
+        await confirm(pilot)
+        await press_ok(pilot)
+        await finished(pilot)
+        screen.query_one("#results-csv").focus()
+        await pilot.press("enter")
+        results_csv = tmp_path / "results.csv"
+        await _answer(pilot, results_csv)
+    with results_csv.open(encoding="utf-8-sig") as handle:
+        results = list(csv.DictReader(handle))
+    assert sorted(r["device_id"] for r in results) == sorted(d.id for d in chosen)
+    assert {r["outcome"] for r in results} == {"accepted"}
