@@ -397,3 +397,67 @@ def test_the_executable_pipes_results_and_reports_progress_apart(server, tmp_pat
         timeout=60,
     )
     assert down.returncode == 4 and "Cannot reach" in down.stderr
+
+
+async def _interrupted(server, ids: list[str]) -> Path:
+    """A forced inactivation whose second batch's answer was lost: left open in the journal."""
+    from mobitui import config
+    from mobitui.api.audit_log import AuditLog
+    from mobitui.api.client import MobiClient
+    from mobitui.api.errors import BulkIncomplete
+    from mobitui.api.journal import Journal
+    from mobitui.api.runner import new_operation, run_operation
+    from mobitui.domain.rules import ForceInactivate
+    from tests.contract.faults import Fault, FaultyTransport, destructive, fast_retry, scheduled
+
+    faults = scheduled([Fault.PASS, Fault.DROP_AFTER, *[Fault.REFUSE] * 10])
+    transport = FaultyTransport(httpx.AsyncHTTPTransport(), plan=faults, match=destructive)
+    client = MobiClient(server.base_url, transport=transport, retry=fast_retry(max_attempts=2))
+    root = config.state_dir()
+    async with client:
+        await client.login("admin", PASSWORD)
+        journal = await new_operation(
+            client,
+            Journal(root / "journal"),
+            ForceInactivate(),
+            ids,
+            names={},
+            server=server.base_url,
+            profile="-",
+            account="admin",
+        )
+        with journal, pytest.raises(BulkIncomplete):
+            await run_operation(
+                client,
+                journal,
+                AuditLog(root / "audit.jsonl"),
+                password=PASSWORD,
+                agree=True,
+                concurrency=1,
+            )
+    return journal.path
+
+
+def test_resume_finishes_an_interrupted_run_once(make_server, monkeypatch, capsys) -> None:
+    import asyncio
+
+    server = make_server(fleet=120, seed=5, speed=0.0, max_bulk=5)
+    ids = [d["id"] for d in devices(server, monkeypatch, capsys, "--state", "active")][:15]
+    asyncio.run(_interrupted(server, ids))
+    run = cli(
+        server, "resume", "--agree", "--format", "json", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert run.code == 0, run.err
+    assert "did not finish" in run.err
+    assert sorted(r["device_id"] for r in run.json()) == sorted(ids)
+    forced = [
+        i
+        for e in audit(server, "force_inactivate")
+        if e["result"] == "ok"
+        for o in e["outcomes"]
+        if o["outcome"] == "accepted"
+        for i in [o["device_id"]]
+    ]
+    assert sorted(forced) == sorted(ids)  # each device exactly once
+    again = cli(server, "resume", "--agree", monkeypatch=monkeypatch, capsys=capsys)
+    assert again.code == 0 and "nothing to resume" in again.err
