@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help="fleet seed (default: %(default)s)")
     demo.add_argument("--db", type=Path, default=None, help="keep the demo database in this file")
     demo.add_argument(
+        "--hostile",
+        action="store_true",
+        help="seed devices with hostile names (markup, escape sequences, 10,000 characters …)",
+    )
+    demo.add_argument(
         "--speed",
         type=_positive_float,
         default=1.0,
@@ -106,6 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--accounts", type=Path, default=None, help="TOML file replacing the demo accounts"
+    )
+    serve.add_argument(
+        "--hostile",
+        action="store_true",
+        help="seed devices with hostile names (markup, escape sequences, 10,000 characters …)",
     )
     serve.add_argument(
         "--sim-controls",
@@ -301,7 +311,9 @@ def _demo(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="mobitui-demo-") as tmp:
         db = args.db or Path(tmp) / "demo.sqlite3"
         db.parent.mkdir(parents=True, exist_ok=True)
-        config = ServerConfig(db_path=db, fleet=args.fleet, seed=args.seed, speed=args.speed)
+        config = ServerConfig(
+            db_path=db, fleet=args.fleet, seed=args.seed, speed=args.speed, hostile=args.hostile
+        )
         logs = state_dir()
         logs.mkdir(parents=True, exist_ok=True)
         _quiet_server_logs(logs / "demo-server.log")
@@ -354,6 +366,7 @@ def _serve(args: argparse.Namespace) -> int:
         speed=args.speed,
         accounts_file=args.accounts,
         sim_controls=args.sim_controls,
+        hostile=args.hostile,
     )
     config.db_path.parent.mkdir(parents=True, exist_ok=True)
     try:

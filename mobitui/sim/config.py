@@ -35,6 +35,8 @@ class ServerConfig:
     #: ``speed=0`` it makes every time the server shows reproducible (snapshot tests).
     start_at: float | None = None
     login_failures_before_slowdown: int = 5
+    #: Seed hostile names into a new database (``--hostile``): see ``mobitui.sim.hostile``.
+    hostile: bool = False
 
     def __post_init__(self) -> None:
         # Accept plain strings from a CLI; refuse values that would only fail later.

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from mobitui.domain.models import Account
-from mobitui.sim import fleet
+from mobitui.sim import fleet, hostile
 from mobitui.sim.accounts import Directory, demo_accounts, load_accounts_file
 from mobitui.sim.auth import Auth, token_hash
 from mobitui.sim.clock import SimClock
@@ -75,6 +75,8 @@ class World:
             if get_meta(txn.conn, "schema") is None:
                 now = float(int(config.start_at if config.start_at is not None else time.time()))
                 fleet.seed(txn.conn, config.fleet, config.seed, now)
+                if config.hostile:
+                    hostile.apply(txn.conn)
                 set_meta(txn.conn, "schema", "1")
                 set_meta(txn.conn, "fleet", str(config.fleet))
                 set_meta(txn.conn, "seed", str(config.seed))

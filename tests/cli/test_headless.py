@@ -461,3 +461,44 @@ def test_resume_finishes_an_interrupted_run_once(make_server, monkeypatch, capsy
     assert sorted(forced) == sorted(ids)  # each device exactly once
     again = cli(server, "resume", "--agree", monkeypatch=monkeypatch, capsys=capsys)
     assert again.code == 0 and "nothing to resume" in again.err
+
+
+def test_hostile_names_stay_inert_in_every_export(make_server, monkeypatch, capsys, tmp_path):
+    """``--hostile`` names through table, JSON, CSV and the instruction sheets: control
+    characters arrive visible, nothing can act on a terminal, a spreadsheet or a chat."""
+    from mobitui.sim.hostile import HOSTILE
+
+    server = make_server(fleet=60, seed=5, hostile=True)
+    ids = [f"d{n:06d}" for n in range(1, len(HOSTILE) + 1)]
+    outputs = []
+    for fmt in ("table", "json", "csv"):
+        run = cli(server, "devices", "--format", fmt, monkeypatch=monkeypatch, capsys=capsys)
+        assert run.code == 0, run.err
+        outputs.append(run.out)
+    names = {d["id"]: d["name"] for d in json.loads(outputs[1])}
+    assert names["d000001"] == "[bold red]x[/] [@click=app.quit]q"  # literal, untouched
+    assert names["d000002"].startswith("␛]0;pwned␇")  # the escape made visible
+    assert len(names["d000007"]) == 10_000  # kept whole; screens truncate, exports do not
+    run = cli(
+        server,
+        "checklist",
+        "export",
+        "--device",
+        *ids,
+        "--lang",
+        "en",
+        "--out",
+        str(tmp_path / "sheets"),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert run.code == 0, run.err
+    sheets = list((tmp_path / "sheets").iterdir())
+    assert len(sheets) == 2 * len(ids)
+    outputs += [p.read_text("utf-8") for p in sheets]
+    for text in outputs:
+        assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text
+        assert "\u202e" not in text and "\u200b" not in text
+    markdown = "".join(p.read_text("utf-8") for p in sheets if p.suffix == ".md")
+    assert "\\[link=https://evil.example\\]" in markdown  # escaped: never a link
+    assert "'=HYPERLINK" in outputs[2]  # CSV: never a formula

@@ -130,3 +130,74 @@ def test_hostile_name_is_literal_and_no_escape_reaches_the_terminal(tmp_path: Pa
     oscs = set(re.findall(rb"\x1b\](\d+);", raw))
     assert oscs <= {b"22"}, oscs
     assert "pwned" not in term.screen.title
+
+
+def test_hostile_fleet_through_every_screen_reaches_the_terminal_only_as_text(
+    tmp_path: Path,
+) -> None:
+    """``mobitui demo --hostile``: the grid, a detail, a bulk dialog, the requests screen, the
+    checklist, help and a CSV export, with markup, escape sequences, controls, bidi, a
+    10,000-character name: all literal on screen, nothing interpreted by the terminal."""
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "MOBITUI_STATE_DIR": str(tmp_path / "state"),
+        "MOBITUI_CONFIG_DIR": str(tmp_path / "config"),
+        "TZ": "UTC",
+    }
+    export = tmp_path / "grid.csv"
+    term = Terminal([MOBITUI, "demo", "--fleet", "150", "--hostile", "--lang", "en"], env)
+    try:
+        term.wait_for("connected")
+        term.wait_for("[bold red]x[/]")  # the grid, sorted by name: hostile ones on top
+        assert "bidi ⟪U+202E⟫" in term.text()
+        term.send("\r")  # the detail of the first device
+        term.wait_for("Device id")
+        term.send("\x1b")
+        term.pump(0.5)
+        for _ in range(12):  # check the first twelve rows
+            term.send(" ")
+            term.send("j")
+        term.wait_for("12 checked")
+        term.send("m")
+        term.wait_for("Bulk forced inactivation")
+        term.send("\r")  # bulk inactivation: the preflight names every device
+        term.wait_for("Step 8")
+        term.send("\x1b")
+        term.pump(0.5)
+        term.send("i")
+        term.wait_for("Inactivation requests")
+        term.send("\x1b")
+        term.pump(0.5)
+        term.send("w")
+        term.wait_for("On-device steps")
+        term.send("\x1b")
+        term.pump(0.5)
+        term.send("?")
+        term.wait_for("Keys")
+        term.send("\x1b")
+        term.pump(0.5)
+        term.send("X")
+        term.wait_for("Export the shown devices")
+        term.send("\x15")  # Ctrl+U: clear the default path
+        term.send(str(export) + "\r")
+        term.wait_for("row(s) to")
+        term.send("\x1b")
+        term.pump(1.0)
+        term.send("q")
+        term.pump(2.0)
+    finally:
+        term.close()
+    raw = bytes(term.raw)
+    assert b"pwned" not in raw  # the title payload never left the app as bytes it could act on
+    assert b"\x1b]0;" not in raw and b"\x1b]2;" not in raw  # no title change at all
+    assert b"\x1b]52" not in raw  # no clipboard write at all
+    assert b"\x1b[2J\x1b[H cleared" not in raw and b"\x1bc reset" not in raw
+    assert "\x9b" not in raw.decode("utf-8", "replace")
+    assert "\u202e" not in raw.decode("utf-8", "replace")  # no bidi override reached it
+    assert set(re.findall(rb"\x1b\](\d+);", raw)) <= {b"22"}
+    assert "pwned" not in term.screen.title
+    data = export.read_bytes().decode("utf-8-sig")
+    assert "\x1b" not in data and "\x9b" not in data and "\u202e" not in data
+    assert "␛]0;pwned␇" in data  # literal, visible
+    assert "'=HYPERLINK" in data  # a formula kept as text for Excel
