@@ -33,10 +33,20 @@ class Fault(StrEnum):
     GATEWAY_AFTER = "gateway_after"  # server processed it, the gateway answered 502 anyway
     TRUNCATE = "truncate"  # server processed it, the body stops halfway (connection reset)
     TRUNCATE_CLEAN = "truncate_clean"  # server processed it, half the body, consistent length
+    TIMEOUT_AFTER = "timeout_after"  # server processed it, the answer never came in time
+    RATE_LIMITED = "rate_limited"  # a gateway answered 429 (Retry-After: 0); server never saw it
 
 
 #: The faults after which the server has acted although the client saw a failure.
-PROCESSED = frozenset({Fault.DROP_AFTER, Fault.GATEWAY_AFTER, Fault.TRUNCATE, Fault.TRUNCATE_CLEAN})
+PROCESSED = frozenset(
+    {
+        Fault.DROP_AFTER,
+        Fault.GATEWAY_AFTER,
+        Fault.TRUNCATE,
+        Fault.TRUNCATE_CLEAN,
+        Fault.TIMEOUT_AFTER,
+    }
+)
 
 Plan = Callable[[httpx.Request, int], Fault]
 Match = Callable[[httpx.Request], bool]
@@ -99,6 +109,10 @@ class FaultyTransport(httpx.AsyncBaseTransport):
             raise httpx.RemoteProtocolError("Server disconnected", request=request)
         if fault is Fault.UNAVAILABLE:
             return _problem(503, "unavailable")
+        if fault is Fault.RATE_LIMITED:
+            limited = _problem(429, "rate_limited")
+            limited.headers["Retry-After"] = "0"
+            return limited
         response = await self.inner.handle_async_request(request)
         body = await response.aread()
         await response.aclose()
@@ -110,6 +124,8 @@ class FaultyTransport(httpx.AsyncBaseTransport):
             )
         if fault is Fault.GATEWAY_AFTER:
             return _problem(502, "bad_gateway")
+        if fault is Fault.TIMEOUT_AFTER:
+            raise httpx.ReadTimeout("timed out waiting for the answer", request=request)
         half = body[: len(body) // 2]
         headers = {"content-type": response.headers.get("content-type", "application/json")}
         if fault is Fault.TRUNCATE_CLEAN:
