@@ -587,6 +587,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "一括処理が途中で止まりました: {cause}",
         "The bulk run stopped before it finished: {cause}",
     ),
+    "error.retry_hint": ("r: もう一度接続します。", "r: connect again."),
     "error.server_said": ("サーバーの説明: {detail}", "The server said: {detail}"),
     "error.journal": (
         "ジャーナルに書き込めません。処理を止めました: {detail}",

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mobitui.api.journal import JournalError
 from mobitui.domain.models import ItemResult, format_time
 from mobitui.domain.operation import OperationSpec, action_options
 
@@ -57,14 +58,19 @@ class AuditLog:
         self._append(entry)
 
     def _append(self, entry: Mapping[str, Any]) -> None:
-        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        """Write one line; a failure stops the run (as the journal's would): nothing is sent
+        that the admin's own record cannot hold."""
         data = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                os.write(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise JournalError(f"{self.path}: cannot write: {exc.strerror}") from None
 
     def entries(self) -> list[dict[str, Any]]:
         """Every entry (for tests and for the admin's own tools); a torn last line is skipped."""

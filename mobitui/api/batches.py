@@ -71,6 +71,8 @@ async def run_batches(
     total = sum(len(b) for b in batches)
     results: dict[int, R] = {}
     failed: dict[int, ApiError] = {}
+    #: Recording an answer failed (the journal's disk is full …): stop, then raise it as is.
+    local: list[Exception] = []
     done_devices = 0
 
     def record(index: int, result: R) -> None:
@@ -96,18 +98,24 @@ async def run_batches(
 
         async def one(index: int) -> None:
             async with gate:
-                if failed or (should_stop is not None and should_stop()):
+                if failed or local or (should_stop is not None and should_stop()):
                     return
                 try:
                     result = await send(batches[index])
                 except ApiError as error:
                     failed[index] = error
                     return
-                record(index, result)
+                try:
+                    record(index, result)
+                except Exception as exc:  # raised again below, unchanged
+                    results.pop(index, None)
+                    local.append(exc)
 
         async with asyncio.TaskGroup() as group:
             for index in range(1, len(batches)):
                 group.create_task(one(index))
+    if local:
+        raise local[0]
 
     if failed or len(results) < len(batches):
         raise _incomplete(batches, results, failed)

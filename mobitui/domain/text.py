@@ -10,6 +10,8 @@ has to remember to.
 - C1 controls and every other invisible format character (bidi embeddings, overrides and
   isolates, zero-width space, soft hyphen, tag characters …) become a visible ``⟪U+XXXX⟫``
   tag, so a name cannot reorder or hide what is shown beside it.
+- Lone surrogates (a JSON ``"\ud800"``) become a tag too: they are not characters, and a
+  terminal write, a CSV or a sheet holding one would fail to encode.
 - Everything else (Japanese, emoji, combining marks, the zero-width joiner inside emoji) is left
   as it is.
 """
@@ -37,6 +39,7 @@ HIDDEN_RANGES: tuple[tuple[int, int], ...] = (
     (0x2028, 0x202E),  # line/paragraph separators, bidi embeddings and overrides
     (0x2060, 0x2064),  # word joiner, invisible operators
     (0x2066, 0x206F),  # bidi isolates, deprecated format characters
+    (0xD800, 0xDFFF),  # lone surrogates (JSON "\ud800"): not text; no encoder can write them
     (0xFEFF, 0xFEFF),  # zero width no-break space / BOM
     (0xFFF9, 0xFFFB),  # interlinear annotation
     (0x110BD, 0x110BD),

@@ -48,6 +48,7 @@ from mobitui.tables import (
     result_rows,
 )
 from mobitui.tui.bindings import localise
+from mobitui.tui.errors import error_text
 from mobitui.tui.operations import Operations
 from mobitui.tui.screens.action_menu import ActionMenu, menu_entries
 from mobitui.tui.screens.ask_path import AskPath
@@ -169,6 +170,8 @@ class MobiApp(App[None]):
         self.connection = "connecting"
         self.connection_detail = ""
         self.bulk_running = False
+        #: The first full sync succeeded (until then, r retries the whole connection).
+        self.loaded = False
         self._auth_lock = asyncio.Lock()
         self._poll_timer: Timer | None = None
         self.main_screen = MainScreen(self.fleet, self.t)
@@ -216,7 +219,12 @@ class MobiApp(App[None]):
             self.exit()
             return
         self.post_message(ConnectionState("syncing"))
-        await self.call(lambda: self.sync.full(self._sync_progress))
+        try:
+            await self.call(lambda: self.sync.full(self._sync_progress))
+        except ApiError as exc:
+            self.post_message(ConnectionState("disconnected", error_text(self.t, exc)))
+            raise
+        self.loaded = True
         self.post_message(FleetLoaded())
         self.post_message(ConnectionState("connected"))
         self._schedule_poll()
@@ -303,6 +311,9 @@ class MobiApp(App[None]):
             delta = await self.call(self.sync.poll)
         except Unreachable as exc:
             self.post_message(ConnectionState("disconnected", exc.message))
+        except ApiError as exc:
+            # A 5xx or a malformed answer: shown in the header, once, not a modal per poll.
+            self.post_message(ConnectionState("disconnected", error_text(self.t, exc)))
         else:
             if self.connection != "connected":
                 self.post_message(ConnectionState("connected"))
@@ -312,7 +323,11 @@ class MobiApp(App[None]):
             self._schedule_poll()
 
     def action_refresh_now(self) -> None:
-        self.poll_now()
+        """r: the change feed; or, when the first connection failed, the whole connection."""
+        if self.loaded:
+            self.poll_now()
+        else:
+            self.connect()
 
     @on(FleetLoaded)
     def _fleet_loaded(self) -> None:
@@ -355,10 +370,9 @@ class MobiApp(App[None]):
         if event.state is not WorkerState.ERROR:
             return
         error = event.worker.error
-        if isinstance(error, ApiError):
-            body = error.message
-        else:
-            body = self.t("error.unexpected", kind=type(error).__name__)
+        body = error_text(self.t, error) if error is not None else ""
+        if event.worker.group == "connect":
+            body += "\n" + self.t("error.retry_hint")
         self.push_screen(MessageScreen(self.t, self.t("error.title"), body))
 
     # ------------------------------------------------------------------ screens
@@ -465,8 +479,9 @@ class MobiApp(App[None]):
                 return
             try:
                 written = export_sheets(jobs, choice.directory, choice.langs, choice.formats)
-            except OSError as exc:
-                body = self.t("export.failed", detail=f"{exc.filename or ''} {exc.strerror}")
+            except (OSError, UnicodeError) as exc:
+                detail = f"{getattr(exc, 'filename', None) or choice.directory}: {exc}"
+                body = self.t("export.failed", detail=detail)
             else:
                 body = self.t("export.done", count=len(written), directory=choice.directory)
             self.push_screen(MessageScreen(self.t, self.t("export.title"), body))
@@ -520,8 +535,8 @@ class MobiApp(App[None]):
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with path.open("w", encoding="utf-8-sig", newline="") as out:
                     emit(rows, columns, "csv", out)
-            except OSError as exc:
-                body = t("csv.export.failed", detail=f"{path}: {exc.strerror}")
+            except (OSError, UnicodeError) as exc:
+                body = t("csv.export.failed", detail=f"{path}: {getattr(exc, 'strerror', exc)}")
             else:
                 body = t("csv.export.done", count=len(rows), path=path)
             self.push_screen(MessageScreen(t, t(t_key), body))

@@ -25,4 +25,7 @@ def error_text(t: Catalogue, error: BaseException) -> str:
         return t("resume.busy")
     if isinstance(error, JournalError):
         return t("error.journal", detail=str(error))
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return t("error.unexpected", kind=f"{where}{error.strerror or error}")
     return t("error.unexpected", kind=type(error).__name__)

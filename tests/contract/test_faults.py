@@ -45,6 +45,9 @@ EVERY_FAULT = [
     Fault.UNAVAILABLE,
     Fault.REFUSE,
     Fault.PASS,
+    Fault.TIMEOUT_AFTER,
+    Fault.RATE_LIMITED,
+    Fault.PASS,
     Fault.DROP_AFTER,
     Fault.PASS,
     Fault.TRUNCATE,
@@ -88,7 +91,11 @@ async def test_every_fault_mid_bulk_forces_each_device_exactly_once(make_server)
     # A resend that executed again would answer "skipped: already_inactive": it must replay.
     assert [i.device_id for i in items] == ids
     assert {i.outcome for i in items} == {Outcome.ACCEPTED}
-    assert set(transport.faults()) >= PROCESSED | {Fault.DROP_BEFORE, Fault.UNAVAILABLE}
+    assert set(transport.faults()) >= PROCESSED | {
+        Fault.DROP_BEFORE,
+        Fault.UNAVAILABLE,
+        Fault.RATE_LIMITED,
+    }
     sent = [r for r in transport.log if destructive_path(r.path)]
     assert len({r.key for r in sent}) == 5 < len(sent)
     entries = await Sim(running).audit("force_inactivate")

@@ -24,7 +24,9 @@ def hidden_left(text: str) -> set[str]:
 def test_hidden_ranges_are_exactly_the_invisible_characters() -> None:
     """text.HIDDEN_RANGES is hard-coded for start-up speed; it must match unicodedata."""
     expected = {
-        cp for cp in range(0x110000) if unicodedata.category(chr(cp)) in ("Cc", "Cf", "Zl", "Zp")
+        cp
+        for cp in range(0x110000)
+        if unicodedata.category(chr(cp)) in ("Cc", "Cf", "Zl", "Zp", "Cs")
     } - {ord(ch) for ch in ALLOWED_FORMAT}
     listed = {cp for low, high in HIDDEN_RANGES for cp in range(low, high + 1)}
     assert listed == expected
@@ -38,6 +40,8 @@ def test_hidden_ranges_are_exactly_the_invisible_characters() -> None:
     [
         # OSC 0 (set the window title), BEL- and ST-terminated
         ("\x1b]0;pwned\x07", "␛]0;pwned␇"),
+        # a lone surrogate from JSON: tagged, so the text can be encoded again
+        ("x\ud800y", "x⟪U+D800⟫y"),
         ("\x1b]0;pwned\x1b\\", "␛]0;pwned␛\\"),
         # OSC 52: write the clipboard
         ("\x1b]52;c;cm0gLXJmIH4=\x07", "␛]52;c;cm0gLXJmIH4=␇"),
