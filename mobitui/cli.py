@@ -196,6 +196,11 @@ def _acting(parser: argparse.ArgumentParser) -> None:
 
 
 def _headless(commands: argparse._SubParsersAction) -> None:
+    logout = commands.add_parser(
+        "logout", help="revoke the profile's cached token on the server and delete its file"
+    )
+    _connection(logout, formats=False)
+
     groups = commands.add_parser("groups", help="list the groups")
     _connection(groups)
 
@@ -315,7 +320,11 @@ def _demo(args: argparse.Namespace) -> int:
             db_path=db, fleet=args.fleet, seed=args.seed, speed=args.speed, hostile=args.hostile
         )
         logs = state_dir()
-        logs.mkdir(parents=True, exist_ok=True)
+        try:
+            logs.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"mobitui demo: {logs}: cannot create: {exc.strerror}", file=sys.stderr)
+            return EXIT_USAGE
         _quiet_server_logs(logs / "demo-server.log")
         with BackgroundServer(config) as server:
             _quiet_server_logs(logs / "demo-server.log")
@@ -398,6 +407,8 @@ def _run_headless(args: argparse.Namespace) -> int | None:
     from mobitui.domain.rules import ActionKind
 
     match args.command:
+        case "logout":
+            return run(lambda: reading.logout(args))
         case "groups":
             return run(lambda: reading.groups(args))
         case "devices":

@@ -2,7 +2,8 @@
 
 A profile names a server and an account; it never holds a password. The token from a login is
 cached so the next launch skips the password until the token expires; the cache file is
-created with mode 0600 inside a 0700 directory and removed on logout.
+created with mode 0600 inside a 0700 directory and removed on logout (``mobitui logout``, or
+"Log out" in the TUI's command palette), or as soon as the server refuses it.
 
 Where files live (platformdirs, overridable for tests and unusual hosts):
 

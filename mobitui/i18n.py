@@ -588,6 +588,11 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "The bulk run stopped before it finished: {cause}",
     ),
     "error.retry_hint": ("r: もう一度接続します。", "r: connect again."),
+    "logout": ("ログアウト", "Log out"),
+    "help.logout": (
+        "トークンを失効させ、保存したトークンを削除して終了",
+        "revoke the token, delete the cached one, quit",
+    ),
     "error.server_said": ("サーバーの説明: {detail}", "The server said: {detail}"),
     "error.journal": (
         "ジャーナルに書き込めません。処理を止めました: {detail}",

@@ -35,6 +35,7 @@ from mobitui.commands.common import (
     ask,
     catalogue,
     connect,
+    require_admin,
     resolve_target,
     say,
 )
@@ -260,6 +261,8 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
         devices, unmatched = await choose(client, args)
         by_id = {d.id: d for d in devices}
         pf = preflight(devices, action, client.server_now())
+        if not args.dry_run:
+            require_admin(client)
         print_preflight(t, pf, by_id, args.format, to_stdout=args.dry_run)
         refused = any(p.outcome is Outcome.REFUSED for p in pf.not_acted_on)
         partial = bool(unmatched) or refused
@@ -300,6 +303,7 @@ async def resume(args: argparse.Namespace) -> int:
     journal, audit = journal_and_audit()
     client = await connect(target, secret)
     async with client:
+        require_admin(client)
         account = client.account.name if client.account else target.account
         found, errors = journal.scan(
             server=target.base_url, profile=target.profile, account=account

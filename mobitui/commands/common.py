@@ -148,6 +148,15 @@ async def connect(target: Target, secret: Secret) -> MobiClient:
         raise
 
 
+def require_admin(client: MobiClient) -> None:
+    """Operators read; a destructive call from one never leaves this machine."""
+    account = client.account
+    if account is not None and not account.may_destroy:
+        raise CommandError(
+            EXIT_AUTH, f"{account.name} is an operator: it may not change devices; nothing was sent"
+        )
+
+
 def ask(question: str, stdin: TextIO | None = None) -> bool:
     """A yes/no question on the terminal (stderr); without one, the answer is no."""
     stream = stdin or sys.stdin

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from mobitui import config
+from mobitui.api.client import MobiClient
+from mobitui.api.errors import Unreachable
 from mobitui.commands.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -12,6 +15,7 @@ from mobitui.commands.common import (
     Secret,
     ask,
     connect,
+    require_admin,
     resolve_target,
     say,
 )
@@ -44,6 +48,28 @@ def request_row(request: InactivationRequest, full: bool) -> dict[str, Any]:
     if not full:
         data.pop("items")
     return data
+
+
+async def logout(args: argparse.Namespace) -> int:
+    """Revoke the cached token on the server and delete its file."""
+    target = resolve_target(args)
+    if not target.caches_token:
+        raise CommandError(EXIT_USAGE, "logout is per profile: give --profile")
+    cached = config.load_token(target.profile, target.account)
+    if cached is not None:
+        client = MobiClient(target.base_url, ca_bundle=target.ca_bundle, proxy=target.proxy)
+        async with client:
+            client.use_token(cached.token)
+            try:
+                await client.logout()
+            except Unreachable as exc:
+                say(
+                    f"{exc.message} The token is forgotten here; on the server it expires "
+                    f"at {cached.expires_at.isoformat()}."
+                )
+    config.forget_token(target.profile, target.account)
+    say(f"logged out: {target.account} on {target.profile}")
+    return EXIT_OK
 
 
 async def groups(args: argparse.Namespace) -> int:
@@ -103,6 +129,7 @@ async def cancel(args: argparse.Namespace) -> int:
     target = resolve_target(args)
     client = await connect(target, Secret(args.password_stdin))
     async with client:
+        require_admin(client)
         request = await client.inactivation(args.request_id)
         if request.status is not RequestStatus.SCHEDULED:
             raise CommandError(

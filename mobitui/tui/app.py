@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -215,13 +216,14 @@ class MobiApp(App[None]):
         if self.needs_profile and not await self._first_profile():
             self.exit()
             return
-        if not await self._authenticate(None):
-            self.exit()
-            return
-        self.post_message(ConnectionState("syncing"))
         try:
+            if not await self._authenticate(None):
+                self.exit()
+                return
+            self.post_message(ConnectionState("syncing"))
             await self.call(lambda: self.sync.full(self._sync_progress))
         except ApiError as exc:
+            # Shown in the header too; the modal (the worker's error) adds "r: connect again".
             self.post_message(ConnectionState("disconnected", error_text(self.t, exc)))
             raise
         self.loaded = True
@@ -402,6 +404,15 @@ class MobiApp(App[None]):
         self.push_screen(ActionMenu(self.t, entries, len(self.fleet.checked)), self._action_chosen)
 
     @property
+    def read_only_reason(self) -> str | None:
+        """Why nothing destructive may leave this app, or None."""
+        if self.account is not None and self.account.role is Role.OPERATOR:
+            return self.t("menu.reason.operator")
+        if self.launch.read_only:
+            return self.t("menu.reason.read_only")
+        return None
+
+    @property
     def can_delete(self) -> bool:
         return self.account is not None and self.account.can_delete_devices
 
@@ -439,6 +450,7 @@ class MobiApp(App[None]):
             cancel=ops.cancel_request,
             force=self.force_devices,
             checklist=self.open_checklist,
+            read_only=self.read_only_reason,
         )
         self.push_screen(RequestsScreen(view))
 
@@ -573,6 +585,15 @@ class MobiApp(App[None]):
 
         next_one()
 
+    @work(exclusive=True, group="logout", exit_on_error=False)
+    async def logout(self) -> None:
+        """Revoke the token on the server, delete its cached file, quit."""
+        # Unreachable: the token is still forgotten here, and expires on its own.
+        with contextlib.suppress(ApiError):
+            await self.client.logout()
+        config.forget_token(self.launch.profile, self.launch.account)
+        self.exit()
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.t))
 
@@ -603,3 +624,4 @@ class MobiApp(App[None]):
         yield SystemCommand(t("key.main.sort"), t("help.sort"), main.action_next_sort)
         yield SystemCommand(t("key.main.refresh"), t("help.refresh"), self.action_refresh_now)
         yield SystemCommand(t("key.app.help"), t("help.help"), self.action_help)
+        yield SystemCommand(t("logout"), t("help.logout"), self.logout)

@@ -17,7 +17,7 @@ from textual.message import Message
 
 from mobitui import config
 from mobitui.api.audit_log import FILE_NAME, AuditLog
-from mobitui.api.errors import ApiError
+from mobitui.api.errors import ApiError, Forbidden
 from mobitui.api.journal import Journal, JournalError, JournalFile, Loaded
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.fleet import Delta
@@ -80,6 +80,13 @@ class Operations:
 
     # ------------------------------------------------------------------ starting
 
+    def _refused(self, target: Target) -> bool:
+        """The last gate of read-only mode and the operator role (screens refuse first)."""
+        reason = self.app.read_only_reason
+        if reason is not None:
+            target.post_message(OpFailed(Forbidden(reason, code="forbidden"), None, None))
+        return reason is not None
+
     def start(
         self,
         target: Target,
@@ -88,6 +95,8 @@ class Operations:
         names: dict[str, str],
         password: str,
     ) -> None:
+        if self._refused(target):
+            return
         app = self.app
         launch = app.launch
         account = app.account.name if app.account is not None else launch.account
@@ -107,6 +116,9 @@ class Operations:
         self._spawn(target, make, password)
 
     def resume(self, target: Target, path: Path, password: str) -> None:
+        if self._refused(target):
+            return
+
         async def make() -> JournalFile:
             return self.journal.open(path)
 
@@ -138,6 +150,9 @@ class Operations:
         self.app.run_worker(load(), group="requests", exclusive=True, exit_on_error=False)
 
     def cancel_request(self, target: RequestsScreen, request_id: str) -> None:
+        if self.app.read_only:  # the screen refuses first; this is the last gate
+            return
+
         async def cancel() -> None:
             t = self.app.t
             try:

@@ -66,6 +66,8 @@ class RequestsView:
     force: Callable[[list[Device]], None]
     #: Open the on-device checklist for these devices.
     checklist: Callable[[list[Assignment]], None]
+    #: Why destructive actions are off here (read-only mode, an operator), or None.
+    read_only: str | None = None
 
 
 def _time(value: datetime | None) -> str:
@@ -234,6 +236,9 @@ class RequestsScreen(Screen[None]):
     def action_cancel_request(self) -> None:
         request = self.selected()
         status = self.query_one("#requests-status", Static)
+        if self.view.read_only is not None:
+            status.update(Text(self.view.read_only))
+            return
         if request is None or request.status is not RequestStatus.SCHEDULED:
             status.update(Text(self.t("requests.not_cancellable")))
             return
@@ -270,6 +275,9 @@ class RequestsScreen(Screen[None]):
             self.query_one("#requests-status", Static).update(Text(self.t("checklist.empty")))
 
     def action_force(self) -> None:
+        if self.view.read_only is not None:
+            self.query_one("#requests-status", Static).update(Text(self.view.read_only))
+            return
         request = self.selected()
         stalled = self._stalled(request) if request is not None else []
         if stalled:
