@@ -502,3 +502,45 @@ def test_hostile_names_stay_inert_in_every_export(make_server, monkeypatch, caps
     markdown = "".join(p.read_text("utf-8") for p in sheets if p.suffix == ".md")
     assert "\\[link=https://evil.example\\]" in markdown  # escaped: never a link
     assert "'=HYPERLINK" in outputs[2]  # CSV: never a formula
+
+
+def test_an_operator_sends_nothing_destructive(server, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("demo-operator-pass\n"))
+    code = main(
+        [
+            "force-inactivate",
+            "--server",
+            server.base_url,
+            "--account",
+            "operator",
+            "--password-stdin",
+            "--device",
+            "d000001",
+            "--agree",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 3 and "operator" in err and "nothing was sent" in err
+    assert audit(server) == []  # not even a refused attempt reached the server
+
+
+def test_logout_revokes_the_token_and_deletes_its_file(server, monkeypatch, capsys) -> None:
+    from mobitui import config
+
+    profiles = config.Profiles(
+        {"lab": config.Profile("lab", server.base_url, "admin")}, default="lab"
+    )
+    config.save_profiles(profiles)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["groups", "--profile", "lab", "--password-stdin"]) == 0
+    cached = config.load_token("lab", "admin")
+    assert cached is not None
+    token_files = list((config.state_dir() / "tokens").iterdir())
+    assert [oct(p.stat().st_mode & 0o777) for p in token_files] == ["0o600"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # no password needed: the token works
+    assert main(["groups", "--profile", "lab"]) == 0
+    assert main(["logout", "--profile", "lab"]) == 0
+    assert list((config.state_dir() / "tokens").iterdir()) == []
+    answer = httpx.get(f"{server.api_url}/me", headers={"Authorization": f"Bearer {cached.token}"})
+    assert answer.status_code == 401  # revoked on the server, not only forgotten here
+    capsys.readouterr()
