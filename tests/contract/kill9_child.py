@@ -4,7 +4,8 @@ It plans a forced inactivation through the journal and runs it one batch at a ti
 each answer for a while after the server has acted and before the journal records it: the
 window in which a crash leaves an outcome unknown. The parent kills it there with SIGKILL.
 
-Arguments: base URL, state directory, comma-separated device ids, seconds to hold an answer.
+Arguments: base URL, state directory, comma-separated device ids, seconds to hold an answer,
+and the action (``inactivate``, ``force`` or ``delete``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from mobitui.api.audit_log import AuditLog
 from mobitui.api.client import MobiClient
 from mobitui.api.journal import Journal
 from mobitui.api.runner import new_operation, run_operation
-from mobitui.domain.rules import ForceInactivate
+from mobitui.domain.rules import Delete, ForceInactivate, Inactivate
 
 
 class Slow(httpx.AsyncHTTPTransport):
@@ -29,20 +30,24 @@ class Slow(httpx.AsyncHTTPTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await super().handle_async_request(request)
-        if request.method == "POST" and request.url.path.endswith("/forced-inactivations"):
+        if request.method == "POST" and request.url.path.endswith(DESTRUCTIVE):
             await response.aread()
             await asyncio.sleep(self.hold)  # the server acted; the journal does not know yet
         return response
 
 
-async def main(base_url: str, state: Path, ids: list[str], hold: float) -> None:
+DESTRUCTIVE = ("/inactivations", "/forced-inactivations", "/device-deletions")
+ACTIONS = {"inactivate": Inactivate(), "force": ForceInactivate(), "delete": Delete()}
+
+
+async def main(base_url: str, state: Path, ids: list[str], hold: float, action: str) -> None:
     client = MobiClient(base_url, transport=Slow(hold))
     async with client:
         await client.login("admin", "demo-admin-pass")
         journal = await new_operation(
             client,
             Journal(state / "journal"),
-            ForceInactivate(),
+            ACTIONS[action],
             ids,
             names={},
             server=base_url,
@@ -61,5 +66,5 @@ async def main(base_url: str, state: Path, ids: list[str], hold: float) -> None:
 
 
 if __name__ == "__main__":
-    url, where, devices, seconds = sys.argv[1:5]
-    asyncio.run(main(url, Path(where), devices.split(","), float(seconds)))
+    url, where, devices, seconds, kind = sys.argv[1:6]
+    asyncio.run(main(url, Path(where), devices.split(","), float(seconds), kind))
