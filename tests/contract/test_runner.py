@@ -272,3 +272,25 @@ async def test_a_wrong_password_on_resume_leaves_the_operation_open(make_server,
             state = await run_operation(client, again, place.audit, password=PASSWORD, agree=True)
     assert state.ending is Ending.FINISHED
     assert acted_on(await Sim(server).audit("inactivate")) == {i: 1 for i in ids}
+
+
+async def test_a_damaged_journal_is_reported_beside_the_good_ones_and_left_alone(
+    make_server, place
+):
+    server = make_server(max_bulk=5)
+    ids = await active_ids(server, 10)
+    client = await connect(server)
+    async with client:
+        good = await start(client, place, Inactivate(), ids[:5], server)
+        good.close()
+        bad = await start(client, place, Inactivate(), ids[5:], server)
+        bad.close()
+    # Damage the second one: a line in the middle that is not a record (not a torn tail).
+    header = bad.path.read_bytes()
+    damaged = header + b'{"type": "batch_done", "key": "nope", "result": {}}\n' + b"\x00garbage\n"
+    bad.path.write_bytes(damaged)
+    found, errors = place.journal.scan(server=server.base_url, profile="test", account="admin")
+    assert [f.path for f in found] == [good.path]
+    assert len(errors) == 1
+    assert str(bad.path) in str(errors[0]) and "line 2" in str(errors[0])
+    assert bad.path.read_bytes() == damaged  # never rewritten, never dropped
