@@ -1,13 +1,18 @@
 """End to end, as a person would: `mobitui demo` in tmux, send-keys in, capture-pane out.
 
 At 80×24, by keyboard alone: move, check, filter, the 「端末管理」 menu, then a bulk
-inactivation (a wrong password first), a forced inactivation and a deletion, help, quit.
+inactivation (a wrong password first), a forced inactivation and a deletion, help, quit. Once
+in tmux directly, and once inside ``ssh -t`` to an OpenSSH server on loopback (a throwaway
+key), as admins use it from a jump host.
 """
 
 from __future__ import annotations
 
+import getpass
 import os
+import shlex
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -81,8 +86,63 @@ class Tmux:
         )
 
 
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
+SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
+
+
+class Sshd:
+    """An OpenSSH server on a loopback port with a throwaway host key and client key."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(mode=0o700)
+        self.folder = folder
+        self.key = folder / "client_key"
+        for name in ("host_key", "client_key"):
+            subprocess.run(
+                ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / name)],
+                check=True,
+                timeout=30,
+            )
+        (folder / "authorized_keys").write_text((folder / "client_key.pub").read_text())
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        config = folder / "sshd_config"
+        config.write_text(
+            f"Port {self.port}\nListenAddress 127.0.0.1\nHostKey {folder / 'host_key'}\n"
+            f"PidFile {folder / 'sshd.pid'}\nAuthorizedKeysFile {folder / 'authorized_keys'}\n"
+            "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
+            "StrictModes no\nPermitRootLogin prohibit-password\n"
+        )
+        Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
+        self.proc = subprocess.Popen(
+            [SSHD, "-D", "-e", "-f", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise AssertionError("sshd did not start")
+
+    def wrap(self, command: str) -> str:
+        """``command`` run on the far side of ``ssh -t`` to this server, as admins work."""
+        user = getpass.getuser()
+        options = (
+            f"-t -p {self.port} -i {self.key} -o StrictHostKeyChecking=no "
+            "-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+        )
+        return f"ssh {options} {user}@127.0.0.1 {shlex.quote(command)}"
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+@pytest.fixture(params=["direct", "ssh"])
+def tmux(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Tmux]:
     env = {
         **os.environ,
         "TMUX_TMPDIR": str(tmp_path),
@@ -95,6 +155,16 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     env.pop("TMUX", None)
     session = f"mobitui-{uuid.uuid4().hex[:8]}"
     command = f"{MOBITUI} demo --fleet 300 --lang ja"
+    sshd = None
+    if request.param == "ssh":
+        if not (Path(SSHD).exists() and shutil.which("ssh") and os.geteuid() == 0):
+            pytest.skip("needs openssh-server and root (.ci/run installs it)")
+        sshd = Sshd(tmp_path / "ssh")
+        remote = " ".join(
+            f"{name}={shlex.quote(env[name])}"
+            for name in ("TERM", "MOBITUI_STATE_DIR", "MOBITUI_CONFIG_DIR", "LANG", "TZ")
+        )
+        command = sshd.wrap(f"env {remote} {command}")
     subprocess.run(
         ["tmux", "new-session", "-d", "-s", session, "-x", "80", "-y", "24", command],
         env=env,
@@ -104,6 +174,8 @@ def tmux(tmp_path: Path) -> Iterator[Tmux]:
     t = Tmux(session, env)
     yield t
     subprocess.run(["tmux", "kill-server"], env=env, capture_output=True, timeout=30)
+    if sshd is not None:
+        sshd.stop()
 
 
 def test_demo_by_keyboard_at_80x24(tmux: Tmux) -> None:
