@@ -151,6 +151,25 @@ def test_hostile_fleet_through_every_screen_reaches_the_terminal_only_as_text(
         term.wait_for("connected")
         term.wait_for("[bold red]x[/]")  # the grid, sorted by name: hostile ones on top
         assert "bidi ⟪U+202E⟫" in term.text()
+        # The names carrying escape sequences sort last: filter to bring each on screen.
+        for needle, shown in (
+            ("pwned", "␛]0;pwned␇iPad"),
+            ("cleared", "␛[31mRED␛[0m"),
+            ("cHduZWQ", "␛]52;c;cHd"),  # in the user column, cut to fit
+        ):
+            term.send("/")
+            term.send(needle)  # the filter selects its old text on focus: typing replaces it
+            term.wait_for(f"filter: {needle}")
+            term.wait_for("1 shown")
+            term.send("\r")
+            term.wait_for(shown)
+        term.send("\r")  # the detail of the one shown (OSC 52 in its user name)
+        term.wait_for("Device id")
+        assert "␛]52;c;cHduZWQ=␇clipboard" in term.text()
+        term.send("\x1b")
+        term.pump(0.5)
+        term.send("\x1b")  # clear the filter
+        term.pump(0.5)
         term.send("\r")  # the detail of the first device
         term.wait_for("Device id")
         term.send("\x1b")
@@ -189,7 +208,7 @@ def test_hostile_fleet_through_every_screen_reaches_the_terminal_only_as_text(
     finally:
         term.close()
     raw = bytes(term.raw)
-    assert b"pwned" not in raw  # the title payload never left the app as bytes it could act on
+    assert b"\x1b]0;pwned" not in raw  # the payload reached the terminal only as text
     assert b"\x1b]0;" not in raw and b"\x1b]2;" not in raw  # no title change at all
     assert b"\x1b]52" not in raw  # no clipboard write at all
     assert b"\x1b[2J\x1b[H cleared" not in raw and b"\x1bc reset" not in raw
