@@ -273,8 +273,8 @@ class MobiClient:
             query = params if cursor is None else {**params, "cursor": cursor}
             data = await self._call("GET", "/devices", params=query)
             page = self._model(DevicePage.from_json, data, "GET /devices")
-            largest = (await self.limits()).max_page_size
-            if len(page.items) > largest:
+            largest = None if self._limits is None else self._limits.max_page_size
+            if largest is not None and len(page.items) > largest:
                 raise MalformedResponse(
                     f"a page of {len(page.items)} devices, more than the server's limit "
                     f"of {largest}",

@@ -29,6 +29,7 @@ class FleetSync:
 
     async def full(self, on_progress: Callable[[int, int], None] | None = None) -> None:
         """Load groups and every device the account can see."""
+        await self.client.limits()  # known limits: a page larger than them is malformed
         start = (await self.client.changes(_FUTURE)).seq
         groups = await self.client.groups()
         devices: list[Device] = []

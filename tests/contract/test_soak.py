@@ -130,6 +130,7 @@ async def test_soak_every_device_once_every_outcome_recorded_audits_agree(
     }
     assert local_done == server_ok
     assert sum(1 for e in local if e["result"] == "done") == len(server_ok)  # each once
-    lost = [e for e in local if e["result"] == "no_answer"]
-    assert lost  # the answers the client lost are on record too
+    # Every call whose answer was lost is on record, and its batch was settled later.
+    settled = {e["batch"] for e in local if e["result"] == "done"}
+    assert {e["batch"] for e in local if e["result"] == "no_answer"} <= settled
     assert PASSWORD.encode() not in audit.path.read_bytes()

@@ -81,9 +81,9 @@ class Terminal:
                 return
         raise AssertionError(f"{needle!r} never appeared:\n{self.text()}")
 
-    def send(self, data: str) -> None:
+    def send(self, data: str, settle: float = 0.3) -> None:
         os.write(self.master, data.encode())
-        self.pump(0.3)
+        self.pump(settle)
 
     def close(self) -> None:
         if self.proc.poll() is None:
@@ -174,9 +174,7 @@ def test_hostile_fleet_through_every_screen_reaches_the_terminal_only_as_text(
         term.wait_for("Device id")
         term.send("\x1b")
         term.pump(0.5)
-        for _ in range(12):  # check the first twelve rows
-            term.send(" ")
-            term.send("j")
+        term.send(" j" * 12, settle=0.1)  # check the first twelve rows
         term.wait_for("12 checked")
         term.send("m")
         term.wait_for("Bulk forced inactivation")

@@ -639,8 +639,8 @@ class ServerInvariants(RuleBasedStateMachine):
 
 
 QUICK = settings(
-    max_examples=15,
-    stateful_step_count=20,
+    max_examples=8,
+    stateful_step_count=15,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
