@@ -544,3 +544,11 @@ def test_logout_revokes_the_token_and_deletes_its_file(server, monkeypatch, caps
     answer = httpx.get(f"{server.api_url}/me", headers={"Authorization": f"Bearer {cached.token}"})
     assert answer.status_code == 401  # revoked on the server, not only forgotten here
     capsys.readouterr()
+
+
+def test_serve_and_demo_take_hostile() -> None:
+    from mobitui.cli import build_parser
+
+    assert build_parser().parse_args(["serve", "--hostile"]).hostile is True
+    assert build_parser().parse_args(["demo", "--hostile"]).hostile is True
+    assert build_parser().parse_args(["serve"]).hostile is False

@@ -155,7 +155,7 @@ def test_hostile_fleet_through_every_screen_reaches_the_terminal_only_as_text(
         for needle, shown in (
             ("pwned", "␛]0;pwned␇iPad"),
             ("cleared", "␛[31mRED␛[0m"),
-            ("cHduZWQ", "␛]52;c;cHd"),  # in the user column, cut to fit
+            ("cHduZWQ", "␛]0;pwned␇iPad"),  # its user name holds OSC 52: see the detail
         ):
             term.send("/")
             term.send(needle)  # the filter selects its old text on focus: typing replaces it
