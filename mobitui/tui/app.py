@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -32,32 +32,21 @@ from textual.worker import Worker, WorkerState
 from mobitui import config
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
-from mobitui.checklists import ChecklistStore, SheetJob, export_sheets
-from mobitui.domain.checklist import Assignment, sections
-from mobitui.domain.csv_select import decode, parse, select
+from mobitui.checklists import ChecklistStore
+from mobitui.domain.checklist import Assignment
 from mobitui.domain.fleet import Delta, Fleet
 from mobitui.domain.models import Account, Device, Role
-from mobitui.domain.operation import OperationState
 from mobitui.domain.rules import DEFAULT_STALL, ActionKind
 from mobitui.i18n import Catalogue, Lang
-from mobitui.tables import (
-    DEVICE_COLUMNS,
-    RESULT_COLUMNS,
-    Column,
-    device_rows,
-    emit,
-    result_rows,
-)
 from mobitui.tui.bindings import localise
 from mobitui.tui.errors import error_text
+from mobitui.tui.files import Files
 from mobitui.tui.operations import Operations
 from mobitui.tui.screens.action_menu import ActionMenu, menu_entries
-from mobitui.tui.screens.ask_path import AskPath
 from mobitui.tui.screens.bulk_action import BulkActionScreen, DialogContext
-from mobitui.tui.screens.checklist import ChecklistScreen, ChecklistView
+from mobitui.tui.screens.checklist import ChecklistScreen
 from mobitui.tui.screens.deletion import DeletionScreen
 from mobitui.tui.screens.detail import DetailScreen
-from mobitui.tui.screens.export_sheets import ExportChoice, ExportScreen
 from mobitui.tui.screens.forced import ForcedInactivationScreen
 from mobitui.tui.screens.help import HelpScreen
 from mobitui.tui.screens.inactivation import InactivationScreen
@@ -177,6 +166,7 @@ class MobiApp(App[None]):
         self._poll_timer: Timer | None = None
         self.main_screen = MainScreen(self.fleet, self.t)
         self.operations = Operations(self)
+        self.files = Files(self)
         self.checklists = ChecklistStore()
         #: This machine's clock (the checklist's countdown); tests put a fake one here.
         self.local_now: Callable[[], datetime] = lambda: datetime.now(UTC)
@@ -388,7 +378,7 @@ class MobiApp(App[None]):
 
         def closed(answer: str | None) -> None:
             if answer == "checklist":
-                self.open_checklist([Assignment.of(device)])
+                self.files.open_checklist([Assignment.of(device)])
 
         self.push_screen(DetailScreen(device, self.t, name), closed)
 
@@ -427,8 +417,8 @@ class MobiApp(App[None]):
             start=ops.start,
             resume=ops.resume,
             abandon=ops.abandon,
-            checklist=self.open_checklist,
-            export_results=self.export_results,
+            checklist=self.files.open_checklist,
+            export_results=self.files.export_results,
         )
 
     def _action_chosen(self, kind: ActionKind | None) -> None:
@@ -449,112 +439,10 @@ class MobiApp(App[None]):
             load=ops.load_requests,
             cancel=ops.cancel_request,
             force=self.force_devices,
-            checklist=self.open_checklist,
+            checklist=self.files.open_checklist,
             read_only=self.read_only_reason,
         )
         self.push_screen(RequestsScreen(view))
-
-    # ------------------------------------------------------------------ on-device steps
-
-    def open_checklist(self, assignments: list[Assignment]) -> None:
-        account = self.account.name if self.account is not None else self.launch.account
-        view = ChecklistView(
-            t=self.t,
-            fleet=self.fleet,
-            store=self.checklists,
-            server=self.launch.base_url,
-            account=account,
-            now=lambda: self.local_now(),
-            server_now=self.client.server_now,
-            stall_after=self.launch.stall_after,
-            export=self.export_sheets,
-            copy=self.copy_to_clipboard,
-            inactivate=self.inactivate_devices,
-            force=self.force_devices,
-        )
-        self.push_screen(ChecklistScreen(view, assignments))
-
-    def checklist_of_checked(self) -> None:
-        """The on-device steps of the checked devices that have a request (those needing
-        work on the device first)."""
-        found = [Assignment.of(d) for d in self.fleet.checked_devices()]
-        found = [a for a in found if a.work is not None]
-        found.sort(key=lambda a: not sections(a.work))
-        self.open_checklist(found)
-
-    def export_sheets(self, jobs: list[SheetJob]) -> None:
-        if not jobs:
-            return
-
-        def chosen(choice: ExportChoice | None) -> None:
-            if choice is None:
-                return
-            try:
-                written = export_sheets(jobs, choice.directory, choice.langs, choice.formats)
-            except (OSError, UnicodeError) as exc:
-                detail = f"{getattr(exc, 'filename', None) or choice.directory}: {exc}"
-                body = self.t("export.failed", detail=detail)
-            else:
-                body = self.t("export.done", count=len(written), directory=choice.directory)
-            self.push_screen(MessageScreen(self.t, self.t("export.title"), body))
-
-        self.push_screen(ExportScreen(self.t, len(jobs)), chosen)
-
-    # ------------------------------------------------------------------ CSV in and out
-
-    def import_csv(self) -> None:
-        """Check the devices a spreadsheet lists; say which values matched nothing."""
-        t = self.t
-
-        def chosen(path: Path | None) -> None:
-            if path is None:
-                return
-            try:
-                rows = parse(decode(path.read_bytes()))
-            except (OSError, ValueError) as exc:
-                detail = f"{path}: {getattr(exc, 'strerror', None) or exc}"
-                self.push_screen(
-                    MessageScreen(t, t("error.title"), t("csv.import.failed", detail=detail))
-                )
-                return
-            picked = select(rows, self.fleet.devices.values())
-            self.fleet.check(picked.device_ids)
-            self.main_screen.refresh_view()
-            lines = [t("csv.import.done", count=len(picked.device_ids))]
-            if picked.unmatched:
-                values = ", ".join(picked.unmatched)
-                lines.append(t("csv.import.unmatched", count=len(picked.unmatched), values=values))
-            if picked.duplicates:
-                lines.append(t("csv.import.duplicates", values=", ".join(picked.duplicates)))
-            self.push_screen(MessageScreen(t, t("csv.import.title"), "\n".join(lines)))
-
-        self.push_screen(AskPath(t, t("csv.import.title"), t("csv.import.hint")), chosen)
-
-    def export_devices(self, devices: list[Device]) -> None:
-        self._export_csv(t_key="csv.export.grid", rows=device_rows(devices), columns=DEVICE_COLUMNS)
-
-    def export_results(self, state: OperationState) -> None:
-        rows = result_rows(state)
-        self._export_csv(t_key="csv.export.results", rows=rows, columns=RESULT_COLUMNS)
-
-    def _export_csv(self, *, t_key: str, rows: list[dict[str, Any]], columns: list[Column]) -> None:
-        t = self.t
-
-        def chosen(path: Path | None) -> None:
-            if path is None:
-                return
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("w", encoding="utf-8-sig", newline="") as out:
-                    emit(rows, columns, "csv", out)
-            except (OSError, UnicodeError) as exc:
-                body = t("csv.export.failed", detail=f"{path}: {getattr(exc, 'strerror', exc)}")
-            else:
-                body = t("csv.export.done", count=len(rows), path=path)
-            self.push_screen(MessageScreen(t, t(t_key), body))
-
-        default = str(Path.cwd() / "mobitui-export.csv")
-        self.push_screen(AskPath(t, t(t_key), t("csv.export.hint"), default), chosen)
 
     def inactivate_devices(self, devices: list[Device]) -> None:
         """A new inactivation of devices chosen elsewhere (the checklist's failure path)."""
@@ -612,9 +500,11 @@ class MobiApp(App[None]):
         main = self.main_screen
         yield SystemCommand(t("device_management"), t("help.menu"), self.open_action_menu)
         yield SystemCommand(t("key.main.requests"), t("help.requests"), self.open_requests)
-        yield SystemCommand(t("key.main.import_csv"), t("help.import_csv"), self.import_csv)
+        yield SystemCommand(t("key.main.import_csv"), t("help.import_csv"), self.files.import_csv)
         yield SystemCommand(t("key.main.export_csv"), t("help.export_csv"), main.action_export_csv)
-        yield SystemCommand(t("key.main.checklist"), t("help.checklist"), self.checklist_of_checked)
+        yield SystemCommand(
+            t("key.main.checklist"), t("help.checklist"), self.files.checklist_of_checked
+        )
         yield SystemCommand(t("key.main.filter"), t("help.filter"), main.action_filter)
         yield SystemCommand(t("key.main.check_all"), t("help.check_all"), main.action_check_all)
         yield SystemCommand(

@@ -241,14 +241,14 @@ class MainScreen(Screen[None]):
         self.app.open_requests()  # type: ignore[attr-defined]
 
     def action_checklist(self) -> None:
-        self.app.checklist_of_checked()  # type: ignore[attr-defined]
+        self.app.files.checklist_of_checked()  # type: ignore[attr-defined]
 
     def action_import_csv(self) -> None:
-        self.app.import_csv()  # type: ignore[attr-defined]
+        self.app.files.import_csv()  # type: ignore[attr-defined]
 
     def action_export_csv(self) -> None:
         rows = self.query_one(DeviceGrid).rows
-        self.app.export_devices([self.fleet.devices[i] for i in rows])  # type: ignore[attr-defined]
+        self.app.files.export_devices([self.fleet.devices[i] for i in rows])  # type: ignore[attr-defined]
 
 
 _SORT_COLUMN = {

@@ -1,0 +1,139 @@
+"""The app's side of files: the on-device checklist's store and sheets, CSV in and out.
+
+Screens ask (a path, a folder, which languages); this class reads and writes the files and
+says what happened, so the App itself stays about connecting, refreshing and screens.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mobitui.checklists import SheetJob, export_sheets
+from mobitui.domain.checklist import Assignment, sections
+from mobitui.domain.csv_select import decode, parse, select
+from mobitui.domain.models import Device
+from mobitui.domain.operation import OperationState
+from mobitui.tables import (
+    DEVICE_COLUMNS,
+    RESULT_COLUMNS,
+    Column,
+    device_rows,
+    emit,
+    result_rows,
+)
+from mobitui.tui.screens.ask_path import AskPath
+from mobitui.tui.screens.checklist import ChecklistScreen, ChecklistView
+from mobitui.tui.screens.export_sheets import ExportChoice, ExportScreen
+from mobitui.tui.screens.message import MessageScreen
+
+if TYPE_CHECKING:
+    from mobitui.tui.app import MobiApp
+
+
+class Files:
+    def __init__(self, app: MobiApp) -> None:
+        self.app = app
+
+    # ------------------------------------------------------------------ on-device steps
+
+    def open_checklist(self, assignments: list[Assignment]) -> None:
+        app = self.app
+        account = app.account.name if app.account is not None else app.launch.account
+        view = ChecklistView(
+            t=app.t,
+            fleet=app.fleet,
+            store=app.checklists,
+            server=app.launch.base_url,
+            account=account,
+            now=lambda: app.local_now(),
+            server_now=app.client.server_now,
+            stall_after=app.launch.stall_after,
+            export=self.export_sheets,
+            copy=app.copy_to_clipboard,
+            inactivate=app.inactivate_devices,
+            force=app.force_devices,
+        )
+        app.push_screen(ChecklistScreen(view, assignments))
+
+    def checklist_of_checked(self) -> None:
+        """The on-device steps of the checked devices that have a request (those needing
+        work on the device first)."""
+        found = [Assignment.of(d) for d in self.app.fleet.checked_devices()]
+        found = [a for a in found if a.work is not None]
+        found.sort(key=lambda a: not sections(a.work))
+        self.open_checklist(found)
+
+    def export_sheets(self, jobs: list[SheetJob]) -> None:
+        if not jobs:
+            return
+
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is None:
+                return
+            try:
+                written = export_sheets(jobs, choice.directory, choice.langs, choice.formats)
+            except (OSError, UnicodeError) as exc:
+                detail = f"{getattr(exc, 'filename', None) or choice.directory}: {exc}"
+                body = self.app.t("export.failed", detail=detail)
+            else:
+                body = self.app.t("export.done", count=len(written), directory=choice.directory)
+            self.app.push_screen(MessageScreen(self.app.t, self.app.t("export.title"), body))
+
+        self.app.push_screen(ExportScreen(self.app.t, len(jobs)), chosen)
+
+    # ------------------------------------------------------------------ CSV in and out
+
+    def import_csv(self) -> None:
+        """Check the devices a spreadsheet lists; say which values matched nothing."""
+        t = self.app.t
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                rows = parse(decode(path.read_bytes()))
+            except (OSError, ValueError) as exc:
+                detail = f"{path}: {getattr(exc, 'strerror', None) or exc}"
+                self.app.push_screen(
+                    MessageScreen(t, t("error.title"), t("csv.import.failed", detail=detail))
+                )
+                return
+            picked = select(rows, self.app.fleet.devices.values())
+            self.app.fleet.check(picked.device_ids)
+            self.app.main_screen.refresh_view()
+            lines = [t("csv.import.done", count=len(picked.device_ids))]
+            if picked.unmatched:
+                values = ", ".join(picked.unmatched)
+                lines.append(t("csv.import.unmatched", count=len(picked.unmatched), values=values))
+            if picked.duplicates:
+                lines.append(t("csv.import.duplicates", values=", ".join(picked.duplicates)))
+            self.app.push_screen(MessageScreen(t, t("csv.import.title"), "\n".join(lines)))
+
+        self.app.push_screen(AskPath(t, t("csv.import.title"), t("csv.import.hint")), chosen)
+
+    def export_devices(self, devices: list[Device]) -> None:
+        self._export_csv(t_key="csv.export.grid", rows=device_rows(devices), columns=DEVICE_COLUMNS)
+
+    def export_results(self, state: OperationState) -> None:
+        rows = result_rows(state)
+        self._export_csv(t_key="csv.export.results", rows=rows, columns=RESULT_COLUMNS)
+
+    def _export_csv(self, *, t_key: str, rows: list[dict[str, Any]], columns: list[Column]) -> None:
+        t = self.app.t
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("w", encoding="utf-8-sig", newline="") as out:
+                    emit(rows, columns, "csv", out)
+            except (OSError, UnicodeError) as exc:
+                body = t("csv.export.failed", detail=f"{path}: {getattr(exc, 'strerror', exc)}")
+            else:
+                body = t("csv.export.done", count=len(rows), path=path)
+            self.app.push_screen(MessageScreen(t, t(t_key), body))
+
+        default = str(Path.cwd() / "mobitui-export.csv")
+        self.app.push_screen(AskPath(t, t(t_key), t("csv.export.hint"), default), chosen)
