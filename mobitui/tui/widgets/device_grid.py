@@ -7,9 +7,17 @@ parsed as markup (control characters were already made visible by the API client
 
 The cursor follows a device, not a row number: when the view changes (a filter, a live update,
 a new sort) the cursor stays on the same device if it is still shown.
+
+Over SSH every byte counts, so the cursor is a two-cell marker (``>`` and the check mark, in
+the accent colour) rather than a highlighted row: moving it repaints those two cells on two rows,
+about a hundred bytes, where a row highlight rewrites two whole lines. Each line is handed to
+Textual with adjacent same-style segments joined, because every segment is written with its
+own colour codes: a page of rows then costs about half the bytes.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -29,6 +37,10 @@ from mobitui.tui.bindings import localise
 from mobitui.tui.widgets.columns import GAP, OS_GLYPH, Column, layout
 
 CHECK = "✓"
+#: The cursor marker, ASCII so it is one cell wide in every terminal and locale.
+MARKER = ">"
+#: Cells of the check column: the cursor marker and the check mark.
+GUTTER = 2
 
 
 class DeviceGrid(ScrollView, can_focus=True):
@@ -106,6 +118,7 @@ class DeviceGrid(ScrollView, can_focus=True):
         self.rows: list[str] = []
         self.sort: SortKey = SortKey.NAME
         self.descending = False
+        self._styles: _Styles | None = None
         localise(self, catalogue)
 
     # ------------------------------------------------------------------ data
@@ -134,20 +147,30 @@ class DeviceGrid(ScrollView, can_focus=True):
         """Cells available to a line: the widget less its vertical scrollbar."""
         return self.scrollable_content_region.width
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # ``rich_style`` walks the DOM for inherited colours each time it is read: work out the
+        # styles once per frame, not once per cell (it was most of a frame's cost).
+        self._styles = _Styles.of(self)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._styles = None
+
     def render_line(self, y: int) -> Strip:
         width = self._width
         if y == 0:
             return self._header(width)
         index = self.scroll_offset.y + y - 1
+        styles = self._styles or _Styles.of(self)
         if index >= len(self.rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, styles.base)
         device = self.fleet.devices.get(self.rows[index])
         if device is None:
-            return Strip.blank(width, self.rich_style)
-        return self._row(device, index == self.cursor, width)
+            return Strip.blank(width, styles.base)
+        return self._row(device, index == self.cursor, width, styles)
 
     def _header(self, width: int) -> Strip:
-        style = self.get_component_rich_style("device-grid--header")
+        style = (self._styles or _Styles.of(self)).header
         segments: list[Segment] = []
         for column, cells in layout(width):
             title = self.t(column.title_key)
@@ -155,37 +178,32 @@ class DeviceGrid(ScrollView, can_focus=True):
                 title += " ▼" if self.descending else " ▲"
             segments.append(Segment(set_cell_size(title, cells), style))
             segments.append(Segment(" " * GAP, style))
-        return Strip(segments).adjust_cell_length(width, style)
+        return Strip(Segment.simplify(segments)).adjust_cell_length(width, style)
 
-    def _row(self, device: Device, at_cursor: bool, width: int) -> Strip:
-        base = self.rich_style
-        if at_cursor:
-            base = base + self.get_component_rich_style("device-grid--cursor")
+    def _row(self, device: Device, at_cursor: bool, width: int, styles: _Styles) -> Strip:
         checked = device.id in self.fleet.checked
         segments: list[Segment] = []
         for column, cells in layout(width):
-            segments.append(self._cell(column, device, cells, base, checked))
-            segments.append(Segment(" " * GAP, base))
-        return Strip(segments).adjust_cell_length(width, base)
+            if column.key == "check":
+                # The cursor marker and the check mark: all a cursor move repaints.
+                mark = (MARKER if at_cursor else " ") + (CHECK if checked else "·")
+                style = styles.cursor if at_cursor else styles.checked if checked else styles.base
+                segments.append(Segment(set_cell_size(mark, cells), style))
+            else:
+                segments.append(self._cell(column, device, cells, styles))
+            segments.append(Segment(" " * GAP, styles.base))
+        return Strip(Segment.simplify(segments)).adjust_cell_length(width, styles.base)
 
-    def _cell(
-        self, column: Column, device: Device, cells: int, base: Style, checked: bool
-    ) -> Segment:
-        if column.key == "check":
-            mark = CHECK if checked else "·"
-            style = (
-                base + self.get_component_rich_style("device-grid--checked") if checked else base
-            )
-            return Segment(set_cell_size(mark, cells), style)
+    def _cell(self, column: Column, device: Device, cells: int, styles: _Styles) -> Segment:
         text = column.cell(device, self.t)
-        style = base
+        style = styles.base
         if column.key == "os" and device.state is DeviceState.INACTIVE:
             # As the console greys the OS icon of an inactive device.
-            style = base + self.get_component_rich_style("device-grid--inactive")
+            style = styles.inactive
         elif column.key == "state" and device.state is DeviceState.INACTIVATION_PENDING:
-            style = base + self.get_component_rich_style("device-grid--pending")
+            style = styles.pending
         elif column.key == "state" and device.state is DeviceState.INACTIVE:
-            style = base + self.get_component_rich_style("device-grid--inactive")
+            style = styles.inactive
         if cell_len(text) > cells:
             text = set_cell_size(text, max(0, cells - 1)) + "…"
         return Segment(set_cell_size(text, cells), style)
@@ -210,8 +228,8 @@ class DeviceGrid(ScrollView, can_focus=True):
         if refresh_all:
             self.refresh()
         elif old != index:
-            self.refresh_line(old + 1)
-            self.refresh_line(index + 1)
+            self._refresh_gutter(old)
+            self._refresh_gutter(index)
         if old != index or refresh_all:
             self.post_message(self.CursorMoved(self.cursor_id))
 
@@ -244,15 +262,16 @@ class DeviceGrid(ScrollView, can_focus=True):
 
     # ------------------------------------------------------------------ check marks
 
-    def _refresh_row(self, index: int) -> None:
-        self.refresh_line(index + 1)
+    def _refresh_gutter(self, index: int) -> None:
+        """Repaint only the marker and check cells of row ``index`` (when on screen)."""
+        self.refresh(Region(0, index + 1 - self.scroll_offset.y, GUTTER, 1))
 
     def action_toggle_check(self) -> None:
         device_id = self.cursor_id
         if device_id is None:
             return
         self.fleet.toggle(device_id)
-        self._refresh_row(self.cursor)
+        self._refresh_gutter(self.cursor)
         self.post_message(self.ChecksChanged())
 
     def _extend(self, step: int) -> None:
@@ -260,11 +279,11 @@ class DeviceGrid(ScrollView, can_focus=True):
         if device_id is None:
             return
         self.fleet.check([device_id])
-        self._refresh_row(self.cursor)
+        self._refresh_gutter(self.cursor)
         self._move(self.cursor + step)
         if (moved := self.cursor_id) is not None:
             self.fleet.check([moved])
-            self._refresh_row(self.cursor)
+            self._refresh_gutter(self.cursor)
         self.post_message(self.ChecksChanged())
 
     def action_extend_up(self) -> None:
@@ -303,6 +322,31 @@ class DeviceGrid(ScrollView, can_focus=True):
 
     def row_region(self, index: int) -> Region:
         return Region(0, index + 1 - self.scroll_offset.y, self.size.width, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Styles:
+    """The grid's styles for one frame."""
+
+    base: Style
+    header: Style
+    cursor: Style
+    checked: Style
+    inactive: Style
+    pending: Style
+
+    @classmethod
+    def of(cls, grid: DeviceGrid) -> _Styles:
+        base = grid.rich_style
+        part = grid.get_component_rich_style
+        return cls(
+            base=base,
+            header=part("device-grid--header"),
+            cursor=base + part("device-grid--cursor"),
+            checked=base + part("device-grid--checked"),
+            inactive=base + part("device-grid--inactive"),
+            pending=base + part("device-grid--pending"),
+        )
 
 
 class SortRequested(Message):

@@ -1,0 +1,311 @@
+"""Figures of the TUI, headless with Textual's Pilot at 120×40: load, filter, scroll, change feed,
+memory, and repaints during a bulk operation.
+
+A figure at 100,000 devices is compared with the same figure at 1,000 devices measured in the
+same run, so what it shows is how the app scales with the fleet, not how fast this machine is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from bench.drive import (
+    SIZE,
+    Frames,
+    fully_loaded,
+    grid_of,
+    key_event,
+    key_event_named,
+    make_app,
+    shows_devices,
+    until,
+)
+from bench.report import Figure, Goal, median, p95
+from bench.servers import PASSWORD, Server, Templates
+
+if TYPE_CHECKING:
+    from mobitui.domain.fleet import Delta
+    from mobitui.tui.app import MobiApp
+
+SMALL, LARGE = 1_000, 100_000
+#: What an admin types into the filter: a user, a model, a phone prefix, a group, a name in
+#: Japanese, and something that matches nothing (the whole fleet is searched for it).
+QUERIES = ("takahashi", "iphone", "090-12", "sapporo", "山本", "zqx")
+
+
+def _server(templates: Templates, work: Path, fleet: int, name: str) -> Server:
+    return Server(templates.database(fleet, f"{name}-{fleet}"), fleet, work / "server.log")
+
+
+# ---------------------------------------------------------------------------- load
+
+
+async def _load(server: Server) -> float:
+    app = make_app(server)
+    start = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+        frames = Frames(app, lambda: shows_devices(app))
+        shown = await frames.first(bool)
+        await fully_loaded(app, pilot, server.fleet)
+    return shown - start
+
+
+def load_first_frame(templates: Templates, work: Path) -> Figure:
+    took: dict[int, list[float]] = {SMALL: [], LARGE: []}
+    for fleet in (SMALL, LARGE):
+        with _server(templates, work, fleet, "load") as server:
+            for _ in range(3):
+                took[fleet].append(asyncio.run(_load(server)))
+    return Figure(
+        "load + first frame, 100k devices",
+        median(took[LARGE]),
+        median(took[SMALL]),
+        "s",
+        Goal(ratio=2.0),
+        "start → login → grid showing devices; baseline: 1k",
+    )
+
+
+# ---------------------------------------------------------------------------- filter
+
+
+async def _filter(server: Server) -> list[float]:
+    app = make_app(server)
+    samples: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await fully_loaded(app, pilot, server.fleet)
+        screen = app.main_screen
+        frames = Frames(app, lambda: screen.spec.query)
+        for query in QUERIES:
+            await pilot.press("slash")
+            await pilot.pause()
+            for n in range(1, len(query) + 1):
+                since = len(frames.seen)
+                start = time.perf_counter()
+                app._driver.send_message(key_event(query[n - 1]))
+                shown = await frames.first(lambda q, typed=query[:n]: q == typed, since)
+                samples.append(shown - start)
+                await asyncio.sleep(0.03)  # a person types about this fast, at most
+            await pilot.press("escape")
+            await pilot.pause()
+    return samples
+
+
+def filter_latency(templates: Templates, work: Path) -> Figure:
+    samples: dict[int, list[float]] = {}
+    for fleet in (SMALL, LARGE):
+        with _server(templates, work, fleet, "filter") as server:
+            samples[fleet] = asyncio.run(_filter(server)) + asyncio.run(_filter(server))
+    return Figure(
+        "filter keystroke latency p95, 100k devices",
+        p95(samples[LARGE]) * 1000,
+        p95(samples[SMALL]) * 1000,
+        "ms",
+        Goal(ratio=1.2, at_most=50),
+        f"{len(samples[LARGE])} keystrokes, key → frame; baseline: 1k",
+    )
+
+
+# ---------------------------------------------------------------------------- scroll
+
+
+async def _scroll(server: Server) -> list[float]:
+    app = make_app(server)
+    samples: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await fully_loaded(app, pilot, server.fleet)
+        grid = grid_of(app)
+        frames = Frames(app, lambda: grid.scroll_offset.y)
+        for _ in range(20):
+            before = grid.scroll_offset.y
+            since = len(frames.seen)
+            start = time.perf_counter()
+            app._driver.send_message(key_event_named("pagedown"))
+            shown = await frames.first(lambda y, b=before: y > b, since)
+            samples.append(shown - start)
+            await asyncio.sleep(0.03)
+    return samples
+
+
+def scroll_page(templates: Templates, work: Path) -> Figure:
+    samples: dict[int, list[float]] = {}
+    for fleet in (SMALL, LARGE):
+        with _server(templates, work, fleet, "scroll") as server:
+            samples[fleet] = asyncio.run(_scroll(server)) + asyncio.run(_scroll(server))
+    return Figure(
+        "scroll one page (PageDown), 100k devices",
+        median(samples[LARGE]) * 1000,
+        median(samples[SMALL]) * 1000,
+        "ms",
+        Goal(ratio=1.2),
+        "median of 40, key → frame; baseline: 1k",
+    )
+
+
+# ---------------------------------------------------------------------------- change feed
+
+
+def _change_on_server(server: Server, token: str, ids: list[str]) -> None:
+    """Force-inactivate ``ids`` behind the app's back, as another admin would."""
+    answer = httpx.post(
+        server.api_url + "/forced-inactivations",
+        json={"device_ids": ids, "password": PASSWORD, "agree": True, "delete_after": False},
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"bench-{ids[0]}"},
+        timeout=60,
+    )
+    answer.raise_for_status()
+
+
+async def _change_feed(server: Server, token: str) -> list[float]:
+    from mobitui.domain.models import DeviceState
+
+    app = make_app(server)
+    samples: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await fully_loaded(app, pilot, server.fleet)
+        screen = app.main_screen
+        shown_changes = [0]
+        fleet_changed = screen.fleet_changed
+
+        def counting(delta: Delta) -> None:
+            fleet_changed(delta)
+            shown_changes[0] += 1
+
+        screen.fleet_changed = counting
+        frames = Frames(app, lambda: shown_changes[0])
+        active = sorted(i for i, d in app.fleet.devices.items() if d.state is DeviceState.ACTIVE)
+        for round_ in range(5):
+            ids = active[round_ * 100 : (round_ + 1) * 100]
+            await asyncio.to_thread(_change_on_server, server, token, ids)
+            seq, wanted = app.fleet.seq, shown_changes[0] + 1
+            since = len(frames.seen)
+            start = time.perf_counter()
+            app.poll_now()
+            shown = await frames.first(lambda n, w=wanted: n >= w, since)
+            samples.append(shown - start)
+            await pilot.pause()
+            assert app.fleet.seq > seq
+            assert all(app.fleet.devices[i].state is DeviceState.INACTIVE for i in ids)
+    return samples
+
+
+def change_feed(templates: Templates, work: Path) -> Figure:
+    samples: dict[int, list[float]] = {}
+    for fleet in (SMALL, LARGE):
+        with _server(templates, work, fleet, "changes") as server:
+            samples[fleet] = asyncio.run(_change_feed(server, server.token()))
+    return Figure(
+        "change-feed refresh, 100 changed of 100k",
+        median(samples[LARGE]) * 1000,
+        median(samples[SMALL]) * 1000,
+        "ms",
+        Goal(ratio=1.2),
+        "poll → cache → grid frame, median of 5; baseline: 100 changed of 1k",
+    )
+
+
+# ---------------------------------------------------------------------------- memory
+
+
+def _rss(*argv: str) -> float:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.rss", *argv],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])["rss_mb"]
+
+
+def memory(templates: Templates, work: Path) -> Figure:
+    with _server(templates, work, LARGE, "memory") as server:
+        app = _rss("app", server.base_url, str(LARGE))
+    bare = _rss("bare")
+    return Figure(
+        "resident memory, 100k devices",
+        app,
+        bare,
+        "MB",
+        Goal(over=150),
+        "after load; baseline: the bare DataTable app",
+    )
+
+
+# ---------------------------------------------------------------------------- repaints
+
+
+async def _bulk_repaints(server: Server, count: int) -> tuple[int, float, int]:
+    from mobitui.tui.screens.action_menu import ActionMenu
+    from mobitui.tui.screens.bulk_action import BulkActionScreen
+
+    app = make_app(server)
+    frames: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await fully_loaded(app, pilot, server.fleet)
+        display = app._display
+
+        def counting(screen: object, renderable: object) -> None:
+            if renderable is not None:
+                frames.append(time.perf_counter())
+            display(screen, renderable)
+
+        app._display = counting  # type: ignore[method-assign]
+        ids = sorted(_plain(app))[:count]
+        assert len(ids) == count, f"only {len(ids)} plain devices"
+        app.fleet.check(ids)
+        app.main_screen.refresh_view()
+        await pilot.press("m")
+        await until(lambda: isinstance(app.screen, ActionMenu))
+        await pilot.press("enter")
+        await until(lambda: isinstance(app.screen, BulkActionScreen))
+        await pilot.pause()
+        screen = app.screen
+        screen.query_one("#password").focus()
+        await pilot.press(*PASSWORD, "tab", "space")
+        await pilot.pause()
+        assert not screen.reasons(), screen.reasons()
+        screen.query_one("#ok").focus()
+        frames.clear()
+        start = time.perf_counter()
+        await pilot.press("enter")
+        await until(lambda: screen.phase != "running")
+        took = time.perf_counter() - start
+        during = len(frames)
+        accepted = sum(1 for _ in ids) if screen.state is None else screen.state.total
+    return during, took, accepted
+
+
+def _plain(app: MobiApp) -> list[str]:
+    from mobitui.domain.models import DeviceState, Enrollment, Platform
+
+    return [
+        d.id
+        for d in app.fleet.devices.values()
+        if d.state is DeviceState.ACTIVE
+        and d.platform is Platform.IOS
+        and d.enrollment is Enrollment.APPLE_MDM
+        and not d.dep
+        and not d.silent_wlan
+    ]
+
+
+def repaints_during_bulk(templates: Templates, work: Path, count: int = 10_000) -> Figure:
+    with _server(templates, work, LARGE, "repaints") as server:
+        frames, took, total = asyncio.run(_bulk_repaints(server, count))
+    return Figure(
+        f"repaints per second during a {count // 1000}k bulk operation",
+        frames / took,
+        None,
+        "/s",
+        Goal(at_most=10),
+        f"{frames} frames in {took:.1f} s for {total} devices",
+    )
