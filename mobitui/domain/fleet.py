@@ -1,11 +1,12 @@
 """The local fleet cache: every visible device, kept fresh by the change feed, filtered and sorted.
 
 The device grid draws only the rows on screen, but it must know which rows those are among up to
-100,000 devices at every keystroke. So the cache keeps, per sort column, the device ids in sorted
-order and updates those orders incrementally when the change feed reports a few changed devices
-(bisect, not a re-sort), and keeps one lower-cased "haystack" string per device for the filter.
-A filter is then one pass over an already-sorted order; a change-feed delta costs O(changed ×
-log n) comparisons plus list moves, not a re-sort of the fleet.
+100,000 devices at every keystroke. So the cache keeps, per sort column, the device ids in a
+sorted list of blocks (``sortedcontainers.SortedKeyList``: insert and remove in O(log n)), so a
+change-feed delta of a hundred devices costs a hundred small moves, not a re-sort and not a
+hundred shifts of a 100,000-entry list. A view (:mod:`mobitui.domain.fleet_view`) reads a
+snapshot of an order, taken once per change and shared by every view until the next change,
+and for the filter the lower-cased "haystacks" of the same ids joined in that order.
 
 Check marks live here too, because they must follow the data: a checked device deleted elsewhere
 loses its mark, and the caller is told which ones, so nothing ever acts on a device the admin
@@ -16,13 +17,17 @@ Pure Python: no I/O.
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from array import array
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from itertools import accumulate
 from typing import Any
 
+from sortedcontainers import SortedKeyList
+
+from mobitui.domain.fleet_view import View
 from mobitui.domain.models import Changes, Device, DeviceState, Group
 from mobitui.domain.rules import major_version
 
@@ -72,23 +77,54 @@ def haystack(device: Device) -> str:
     ).casefold()
 
 
-@dataclass(slots=True)
 class _Order:
-    """Device ids sorted by one key, with the keys beside them for bisect."""
+    """Device ids sorted by one key, and what views read of it (built once per change)."""
 
-    keys: list[tuple[Any, ...]] = field(default_factory=list)
-    ids: list[str] = field(default_factory=list)
+    def __init__(self, ids: Iterable[str], key: Callable[[str], tuple[Any, ...]]) -> None:
+        self._sorted = SortedKeyList(ids, key=key)
+        self._snapshot: list[str] | None = None
+        self._search: tuple[str, array[int]] | None = None
 
-    def remove(self, value: tuple[Any, ...]) -> None:
-        i = bisect.bisect_left(self.keys, value)
-        if i < len(self.keys) and self.keys[i] == value:
-            del self.keys[i]
-            del self.ids[i]
+    def add(self, device_id: str) -> None:
+        self._changed()
+        self._sorted.add(device_id)
 
-    def insert(self, value: tuple[Any, ...], device_id: str) -> None:
-        i = bisect.bisect_left(self.keys, value)
-        self.keys.insert(i, value)
-        self.ids.insert(i, device_id)
+    def discard(self, device_id: str) -> None:
+        """Remove ``device_id``; its key must still be computable from the old device."""
+        self._changed()
+        self._sorted.discard(device_id)
+
+    def _changed(self) -> None:
+        # Views hold the old snapshot and go on reading it; the next view gets a new one.
+        self._snapshot = None
+        self._search = None
+
+    def snapshot(self) -> list[str]:
+        """The ids in order, as a list no one changes (shared by views until the next change)."""
+        if self._snapshot is None:
+            self._snapshot = list(self._sorted)
+        return self._snapshot
+
+    def searchable(self, hay: Mapping[str, str]) -> tuple[str, array[int]]:
+        """The haystacks of :meth:`snapshot` joined by line feeds, and where each one starts."""
+        if self._search is None:
+            parts = [hay[i] for i in self.snapshot()]
+            starts = array("q", accumulate((len(p) + 1 for p in parts[:-1]), initial=0))
+            self._search = ("\n".join(parts), starts)
+        return self._search
+
+    def locate(self, snapshot: list[str]) -> Callable[[str], int | None]:
+        """Position of an id in ``snapshot`` by bisecting the keys, while it is still current."""
+
+        def position(device_id: str) -> int | None:
+            if self._snapshot is not snapshot:
+                return None  # the order changed since: the caller searches the snapshot
+            try:
+                return self._sorted.index(device_id)
+            except (ValueError, KeyError):
+                return None
+
+        return position
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,21 +181,22 @@ class Fleet:
             old = self.devices.get(device.id)
             if old == device:
                 continue
-            for key, order in self._orders.items():
-                if old is not None:
-                    order.remove(_sort_value(old, key))
-                order.insert(_sort_value(device, key), device.id)
+            if old is not None:
+                for order in self._orders.values():
+                    order.discard(device.id)  # its key is still the old device's
             self.devices[device.id] = device
             self._hay[device.id] = haystack(device)
+            for order in self._orders.values():
+                order.add(device.id)
             (changed if old is not None else added).add(device.id)
         removed: set[str] = set()
         for device_id in changes.deleted:
-            old = self.devices.pop(device_id, None)
-            if old is None:
+            if device_id not in self.devices:
                 continue
+            for order in self._orders.values():
+                order.discard(device_id)
+            del self.devices[device_id]
             self._hay.pop(device_id, None)
-            for key, order in self._orders.items():
-                order.remove(_sort_value(old, key))
             removed.add(device_id)
         unchecked = self.checked & removed
         self.checked -= unchecked
@@ -168,14 +205,17 @@ class Fleet:
 
     # ------------------------------------------------------------------ views
 
-    def order(self, key: SortKey) -> list[str]:
-        """Every device id sorted by ``key`` (built once, then kept up to date)."""
+    def _order(self, key: SortKey) -> _Order:
         order = self._orders.get(key)
         if order is None:
-            pairs = sorted((_sort_value(d, key), i) for i, d in self.devices.items())
-            order = _Order([k for k, _ in pairs], [i for _, i in pairs])
+            devices = self.devices
+            order = _Order(devices, lambda i: _sort_value(devices[i], key))
             self._orders[key] = order
-        return order.ids
+        return order
+
+    def order(self, key: SortKey) -> list[str]:
+        """Every device id sorted by ``key`` (built once, then kept up to date)."""
+        return self._order(key).snapshot()
 
     def subtree(self, group_id: str) -> frozenset[str]:
         """``group_id`` and every group below it."""
@@ -192,9 +232,10 @@ class Fleet:
             stack.extend(children.get(gid, ()))
         return frozenset(found)
 
-    def view(self, spec: ViewSpec) -> list[str]:
-        """The ids the grid shows for ``spec``, in order."""
-        ids = self.order(spec.sort)
+    def view(self, spec: ViewSpec) -> View:
+        """The ids the grid shows for ``spec``, in order (worked out as far as they are read)."""
+        order = self._order(spec.sort)
+        ids = order.snapshot()
         tests: list[Callable[[str], bool]] = []
         if spec.groups is not None:
             groups, devices = spec.groups, self.devices
@@ -202,20 +243,29 @@ class Fleet:
         if spec.only_checked:
             checked = self.checked
             tests.append(lambda i: i in checked)
-        needle = spec.query.strip().casefold()
-        if needle:
-            hay = self._hay
-            tests.append(lambda i: needle in hay[i])
+        test: Callable[[str], bool] | None = None
         if len(tests) == 1:
             test = tests[0]
-            shown = [i for i in ids if test(i)]
         elif tests:
-            shown = [i for i in ids if all(t(i) for t in tests)]
-        else:
-            shown = list(ids)
-        if spec.descending:
-            shown.reverse()
-        return shown
+            test = lambda i: all(t(i) for t in tests)  # noqa: E731 - one line, one use
+        needle = spec.query.strip().casefold()
+        if "\n" in needle:
+            # The joined haystacks are one line per device: such a needle would match across
+            # two devices. Server text never holds a line feed (made visible on arrival).
+            return View([])
+        if not needle:
+            locate = order.locate(ids) if test is None else None
+            return View(ids, test=test, descending=spec.descending, locate=locate)
+        text, starts = order.searchable(self._hay)
+        return View(
+            ids,
+            needle=needle,
+            text=text,
+            starts=starts,
+            hay=self._hay,
+            test=test,
+            descending=spec.descending,
+        )
 
     # ------------------------------------------------------------------ check marks
 

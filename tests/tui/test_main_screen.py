@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import httpx
 import pytest
 
-from mobitui.domain.fleet import SortKey
+from mobitui.domain.fleet import SortKey, haystack
 from mobitui.domain.models import DeviceState
 from mobitui.tui.screens.action_menu import ActionMenu
 from mobitui.tui.screens.detail import DetailScreen
@@ -61,6 +62,27 @@ async def test_filter_then_check_all_checks_only_what_is_shown(tui_server) -> No
         assert set(grid.rows) == set(shown)
         await pilot.press("escape", "escape")  # leave "checked only", then clear the marks
         assert app.fleet.checked == set()
+
+
+async def test_a_filtered_view_shows_its_rows_first_and_its_count_when_worked_out(
+    make_server,
+) -> None:
+    server = make_server(fleet=3000, seed=5)
+    app = make_app(server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        grid = await loaded(pilot)
+        grid.set_rows(app.fleet.view(replace(app.main_screen.spec, query="e")))
+        assert not grid.rows.complete and grid.counted is None  # only what the screen needs
+        assert grid.rows.known >= 29
+        await pilot.press("slash", "e")
+        await until(pilot, lambda: grid.counted is not None)
+        await pilot.pause()
+        expected = [
+            i for i in app.fleet.order(SortKey.NAME) if "e" in haystack(app.fleet.devices[i])
+        ]
+        assert list(grid.rows) == expected and 300 < len(expected) < 3000
+        status = str(app.main_screen.query_one("#status").render())
+        assert f"{len(expected)} shown" in status
 
 
 async def test_open_a_group_from_the_sidebar(tui_server) -> None:

@@ -153,3 +153,73 @@ def test_incremental_orders_equal_a_full_resort(batches: list, key: SortKey) -> 
         fleet.apply(Changes(changes=list(changed.values()), deleted=deleted, seq=seq))
         spec = ViewSpec(sort=key)
         assert fleet.view(spec) == brute(fleet, spec)
+
+
+# --------------------------------------------------------------------------- lazy views
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    batches=st.lists(changes_strategy, max_size=3),
+    key=st.sampled_from(list(SortKey)),
+    descending=st.booleans(),
+    query=st.sampled_from(["", "iphone-3", "ser0000001", "山田", "emily", "0000-00", "zzz", "n1"]),
+    group=st.sampled_from([None, frozenset({"g02"}), frozenset({"g03", "g04"})]),
+    only_checked=st.booleans(),
+    asked=st.integers(0, 80),
+)
+def test_a_view_worked_out_in_any_steps_equals_brute_force(
+    batches: list,
+    key: SortKey,
+    descending: bool,
+    query: str,
+    group: frozenset[str] | None,
+    only_checked: bool,
+    asked: int,
+) -> None:
+    fleet = loaded(70)
+    fleet.check([f"d{n:06d}" for n in range(0, 70, 4)])
+    for seq, batch in enumerate(batches, start=11):
+        changed = {
+            f"d{n:06d}": dev(n, name=f"n{salt % 17}") for op, n, salt in batch if op == "upd"
+        }
+        deleted = [f"d{n:06d}" for op, n, _ in batch if op == "del"]
+        fleet.apply(Changes(changes=list(changed.values()), deleted=deleted, seq=seq))
+    spec = ViewSpec(group, query, only_checked, key, descending)
+    expected = brute(fleet, spec)
+    view = fleet.view(spec)
+    assert view.available(asked) >= min(asked, len(expected))
+    assert view[: min(asked, len(expected))] == expected[:asked]
+    for device_id in list(fleet.devices)[:10]:
+        at = view.position(device_id)
+        assert at == (expected.index(device_id) if device_id in expected else None)
+    assert list(view) == expected and len(view) == len(expected) and view.complete
+
+
+def test_the_first_rows_of_a_filter_are_found_without_scanning_the_fleet() -> None:
+    fleet = Fleet()
+    fleet.load([dev(i, name=f"device-{i:05d}") for i in range(20_000)], seq=1)
+    view = fleet.view(ViewSpec(query="device"))
+    assert view.known == 0  # nothing worked out yet
+    assert view.available(40) >= 40
+    assert not view.complete  # a screenful, not the 20,000 matches
+    assert view[:3] == ["d000000", "d000001", "d000002"]
+    while not view.step():
+        pass
+    assert len(view) == 20_000
+
+
+def test_a_view_is_a_snapshot_a_later_change_does_not_alter() -> None:
+    fleet = loaded()
+    before = fleet.view(ViewSpec())
+    rows = list(before)
+    fleet.apply(Changes(changes=[dev(1, name="aaa-first")], deleted=["d000002"], seq=11))
+    assert list(before) == rows  # the grid still shows what it showed until it is refreshed
+    after = fleet.view(ViewSpec())
+    assert after[0] == "d000001" and "d000002" not in after
+    assert before.position("d000002") == rows.index("d000002")
+
+
+def test_a_needle_with_a_line_feed_matches_nothing_rather_than_across_two_devices() -> None:
+    fleet = loaded()
+    assert list(fleet.view(ViewSpec(query="iphone-1\nser"))) == []

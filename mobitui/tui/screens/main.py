@@ -133,7 +133,7 @@ class MainScreen(Screen[None]):
             t(
                 "status.counts",
                 checked=len(self.fleet.checked),
-                shown=len(grid.rows),
+                shown="…" if grid.counted is None else grid.counted,
                 total=len(self.fleet.devices),
             ),
         ]
@@ -167,6 +167,10 @@ class MainScreen(Screen[None]):
             self.refresh_view()
         else:
             self.update_status()
+
+    @on(DeviceGrid.RowsCounted)
+    def _rows_counted(self) -> None:
+        self.update_status()
 
     @on(DeviceGrid.Opened)
     def _open_detail(self, event: DeviceGrid.Opened) -> None:

@@ -17,6 +17,7 @@ own colour codes: a page of rows then costs about half the bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -31,6 +32,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from mobitui.domain.fleet import Fleet, SortKey
+from mobitui.domain.fleet_view import View
 from mobitui.domain.models import Device, DeviceState
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
@@ -109,13 +111,18 @@ class DeviceGrid(ScrollView, can_focus=True):
     class ChecksChanged(Message):
         """The set of check marks changed through the grid."""
 
+    class RowsCounted(Message):
+        """The view is worked out to the end: how many rows it has is known now."""
+
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     def __init__(self, fleet: Fleet, catalogue: Catalogue, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.fleet = fleet
         self.t = catalogue
-        self.rows: list[str] = []
+        #: A view of the fleet, worked out as far as drawing needed; the rest in steps.
+        self.rows: View = View.of([])
+        self._counting = False
         self.sort: SortKey = SortKey.NAME
         self.descending = False
         self._styles: _Styles | None = None
@@ -125,20 +132,49 @@ class DeviceGrid(ScrollView, can_focus=True):
 
     @property
     def cursor_id(self) -> str | None:
-        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+        if self.cursor < 0 or self.cursor >= self.rows.available(self.cursor + 1):
+            return None
+        return self.rows[self.cursor]
 
-    def set_rows(self, rows: list[str]) -> None:
-        """Show ``rows`` (device ids, in order), keeping the cursor on the same device."""
-        keep = self.cursor_id
-        self.rows = rows
+    def set_rows(self, rows: Sequence[str]) -> None:
+        """Show ``rows`` (device ids, in order), keeping the cursor on the same device.
+
+        A :class:`View` is worked out only as far as the screen needs; the grid finishes it in
+        steps between events and then posts :class:`RowsCounted`.
+        """
+        view = rows if isinstance(rows, View) else View.of(rows)
+        keep = self.cursor_id  # read from the old view: a snapshot, so the device shown
+        self.rows = view
         index = 0
         if keep is not None:
-            try:
-                index = rows.index(keep)
-            except ValueError:
-                index = min(self.cursor, max(0, len(rows) - 1))
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+            found = view.position(keep)
+            if found is not None:
+                index = found
+            else:
+                index = min(self.cursor, max(0, view.available(self.cursor + 1) - 1))
+        self._sync_height()
         self._move(index, refresh_all=True)
+        if not view.complete and not self._counting:
+            self._counting = True
+            self.call_later(self._count_step)
+
+    def _count_step(self) -> None:
+        """Work out one more chunk of the view; other events get their turn in between."""
+        if not self.rows.step():
+            self.call_later(self._count_step)
+            return
+        self._counting = False
+        self._sync_height()
+        self.post_message(self.RowsCounted())
+
+    @property
+    def counted(self) -> int | None:
+        """The number of rows, once the view is worked out."""
+        return len(self.rows) if self.rows.complete else None
+
+    def _sync_height(self) -> None:
+        shown = len(self.rows) if self.rows.complete else self.rows.known
+        self.virtual_size = Size(self.size.width, shown + 1)
 
     # ------------------------------------------------------------------ rendering
 
@@ -162,7 +198,7 @@ class DeviceGrid(ScrollView, can_focus=True):
             return self._header(width)
         index = self.scroll_offset.y + y - 1
         styles = self._styles or _Styles.of(self)
-        if index >= len(self.rows):
+        if index >= self.rows.available(index + 1):
             return Strip.blank(width, styles.base)
         device = self.fleet.devices.get(self.rows[index])
         if device is None:
@@ -215,7 +251,10 @@ class DeviceGrid(ScrollView, can_focus=True):
 
     def _move(self, index: int, refresh_all: bool = False) -> None:
         old = self.cursor
-        index = max(0, min(index, len(self.rows) - 1)) if self.rows else 0
+        shown = self.rows.available(max(0, index) + 1)
+        index = max(0, min(index, shown - 1)) if shown else 0
+        if not self.rows.complete:
+            self._sync_height()  # the rows worked out to reach ``index`` must be scrollable
         self.cursor = index
         top = self.scroll_offset.y
         page = self._page()
@@ -238,8 +277,9 @@ class DeviceGrid(ScrollView, can_focus=True):
         super().watch_scroll_y(old, new)
         top = round(new)
         page = self._page()
-        if self.rows and not top <= self.cursor < top + page:
-            self.cursor = max(top, min(self.cursor, top + page - 1, len(self.rows) - 1))
+        shown = self.rows.available(top + page)
+        if shown and not top <= self.cursor < top + page:
+            self.cursor = max(top, min(self.cursor, top + page - 1, shown - 1))
             self.post_message(self.CursorMoved(self.cursor_id))
 
     def action_cursor_up(self) -> None:
@@ -258,7 +298,7 @@ class DeviceGrid(ScrollView, can_focus=True):
         self._move(0)
 
     def action_last(self) -> None:
-        self._move(len(self.rows) - 1)
+        self._move(len(self.rows) - 1)  # works the view out to its end
 
     # ------------------------------------------------------------------ check marks
 
@@ -303,7 +343,7 @@ class DeviceGrid(ScrollView, can_focus=True):
             self._sort_by_header(event.x)
             return
         index = self.scroll_offset.y + event.y - 1
-        if 0 <= index < len(self.rows):
+        if 0 <= index < self.rows.available(index + 1):
             self._move(index)
             if event.chain == 2:
                 self.action_open()
@@ -317,7 +357,7 @@ class DeviceGrid(ScrollView, can_focus=True):
             left += cells + GAP
 
     def on_resize(self, _event: events.Resize) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+        self._sync_height()
         self.refresh()
 
     def row_region(self, index: int) -> Region:
