@@ -35,7 +35,7 @@ class View(Sequence[str]):
 
     def __init__(
         self,
-        ids: Sequence[str],
+        ids: list[str],
         *,
         needle: str = "",
         text: str = "",
@@ -60,7 +60,8 @@ class View(Sequence[str]):
         self._chunk = FIRST_CHUNK
         self._found: list[str]
         if not needle and test is None:  # every id: nothing to work out
-            self._found = list(reversed(ids)) if descending else list(ids)
+            # Never extended once complete, so the snapshot itself serves (no copy).
+            self._found = ids[::-1] if descending else ids  # type: ignore[assignment]
             self._scanned = self._count
         else:
             self._found = []
