@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import compress, repeat
+from operator import contains
 from typing import overload
 
 #: Ids scanned by the first step; each later step scans twice as many, up to ``LAST_CHUNK``.
@@ -40,6 +42,7 @@ class View(Sequence[str]):
         needle: str = "",
         text: str = "",
         starts: Sequence[int] = (),
+        hays: Sequence[str] = (),
         hay: Mapping[str, str] | None = None,
         test: Callable[[str], bool] | None = None,
         descending: bool = False,
@@ -52,6 +55,9 @@ class View(Sequence[str]):
         self._needle = needle
         self._text = text
         self._starts = starts
+        #: The same haystacks as a list, for chunks where most rows match (see ``_scan``).
+        self._hays = hays
+        self._dense = False
         self._hay = hay
         self._test = test
         self._descending = descending
@@ -108,15 +114,23 @@ class View(Sequence[str]):
         if not self._needle:
             assert test is not None
             return [i for i in ids[low:high] if test(i)]
-        text, starts, needle, count = self._text, self._starts, self._needle, self._count
-        end = starts[high] if high < count else len(text)
-        found: list[str] = []
-        find = text.find
-        at = starts[low]
-        while (hit := find(needle, at, end)) >= 0:
-            row = bisect_right(starts, hit, low, high) - 1
-            found.append(ids[row])
-            at = starts[row + 1] if row + 1 < count else end
+        needle = self._needle
+        if self._dense and self._hays:
+            # Most rows match: testing each haystack at C speed beats jumping hit to hit.
+            found = list(
+                compress(ids[low:high], map(contains, self._hays[low:high], repeat(needle)))
+            )
+        else:
+            text, starts, count = self._text, self._starts, self._count
+            end = starts[high] if high < count else len(text)
+            found = []
+            find = text.find
+            at = starts[low]
+            while (hit := find(needle, at, end)) >= 0:
+                row = bisect_right(starts, hit, low, high) - 1
+                found.append(ids[row])
+                at = starts[row + 1] if row + 1 < count else end
+        self._dense = len(found) * 16 > high - low
         if test is not None:
             found = [i for i in found if test(i)]
         return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -223,3 +224,31 @@ def test_a_view_is_a_snapshot_a_later_change_does_not_alter() -> None:
 def test_a_needle_with_a_line_feed_matches_nothing_rather_than_across_two_devices() -> None:
     fleet = loaded()
     assert list(fleet.view(ViewSpec(query="iphone-1\nser"))) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(batches=st.lists(changes_strategy, max_size=4))
+def test_devices_per_group_follow_every_delta(batches: list) -> None:
+    fleet = loaded()
+    for seq, batch in enumerate(batches, start=11):
+        changed = {
+            f"d{n:06d}": dev(n, group_id=["g02", "g03", "g04"][salt % 3])
+            for op, n, salt in batch
+            if op == "upd"
+        }
+        deleted = [f"d{n:06d}" for op, n, _ in batch if op == "del"]
+        fleet.apply(Changes(changes=list(changed.values()), deleted=deleted, seq=seq))
+        counted = Counter(d.group_id for d in fleet.devices.values())
+        assert fleet.per_group == counted and all(fleet.per_group.values())
+
+
+def test_prepare_builds_the_filter_index_ahead_and_a_change_discards_it() -> None:
+    fleet = loaded()
+    fleet.view(ViewSpec())  # the name order and its snapshot exist
+    fleet.prepare(SortKey.NAME)
+    order = fleet._orders[SortKey.NAME]
+    assert order._search is not None
+    assert fleet.view(ViewSpec(query="emily")) == brute(fleet, ViewSpec(query="emily"))
+    fleet.apply(Changes(changes=[dev(3, name="Emily-new")], deleted=[], seq=11))
+    assert order._search is None  # rebuilt for the next filter, never stale
+    assert fleet.view(ViewSpec(query="emily")) == brute(fleet, ViewSpec(query="emily"))

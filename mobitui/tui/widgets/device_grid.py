@@ -38,6 +38,8 @@ from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
 from mobitui.tui.widgets.columns import GAP, OS_GLYPH, Column, layout
 
+#: Between two chunks of counting a view's rows (seconds): frames and keys go first.
+COUNT_PAUSE = 0.001
 CHECK = "✓"
 #: The cursor marker, ASCII so it is one cell wide in every terminal and locale.
 MARKER = ">"
@@ -156,12 +158,16 @@ class DeviceGrid(ScrollView, can_focus=True):
         self._move(index, refresh_all=True)
         if not view.complete and not self._counting:
             self._counting = True
-            self.call_later(self._count_step)
+            self.set_timer(COUNT_PAUSE, self._count_step)
 
     def _count_step(self) -> None:
-        """Work out one more chunk of the view; other events get their turn in between."""
+        """Work out one more chunk of the view, then let the frame and the next key go first.
+
+        A timer, not ``call_later``: a message queue that is never empty never yields to the
+        screen's refresh, and the rows typed for would wait for the count.
+        """
         if not self.rows.step():
-            self.call_later(self._count_step)
+            self.set_timer(COUNT_PAUSE, self._count_step)
             return
         self._counting = False
         self._sync_height()

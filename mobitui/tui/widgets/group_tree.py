@@ -7,8 +7,6 @@ with what the grid shows after a live update. Group names come from the server, 
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -28,11 +26,20 @@ class GroupTree(Tree[NodeData]):
         self.t = catalogue
         self.show_root = True
         self.guide_depth = 2
+        self._shown: object = None
 
     def populate(self, fleet: Fleet, include_subgroups: bool) -> None:
-        """Rebuild the tree from the cache, keeping the cursor on the same group."""
+        """Rebuild the tree from the cache, keeping the cursor on the same group.
+
+        Nothing happens when the groups and their counts are what the tree shows: most
+        change-feed deltas only change states, and a rebuilt tree is a repaint over SSH.
+        """
+        direct = fleet.per_group
+        shown = (include_subgroups, tuple(fleet.groups.values()), tuple(sorted(direct.items())))
+        if shown == self._shown:
+            return
+        self._shown = shown
         selected = self.cursor_node.data if self.cursor_node is not None else None
-        direct = Counter(d.group_id for d in fleet.devices.values())
         children: dict[str | None, list[str]] = {}
         for group in fleet.groups.values():
             parent = group.parent_id if group.parent_id in fleet.groups else None
