@@ -31,6 +31,7 @@ async def app_rss(url: str, fleet: int) -> float:
     app = make_app(_At())
     async with app.run_test(size=SIZE) as pilot:
         await fully_loaded(app, pilot, fleet)
+        app.fleet.prepare(app.main_screen.spec.sort)  # the filter's index, as after a keystroke
         gc.collect()
         await pilot.pause()
         return rss_mb()
