@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import logging
 import os
 import sys
 import tempfile
@@ -298,36 +297,28 @@ def _lang(args: argparse.Namespace, profile_lang: str | None = None) -> str:
     return choose_lang(args.lang, profile_lang, os.environ)
 
 
-def _quiet_server_logs(path: Path) -> None:
-    """Send the in-process server's logs to a file: on stderr they would tear the screen."""
-    handler = logging.FileHandler(path, encoding="utf-8")
-    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "mobitui.sim"):
-        logger = logging.getLogger(name)
-        logger.handlers = [handler]
-        logger.propagate = False
-
-
 def _demo(args: argparse.Namespace) -> int:
-    from mobitui.config import state_dir
+    # The server process starts first, so that it seeds (or copies) its database and imports
+    # its framework on another core while this one imports the terminal UI.
+    from mobitui.config import cache_dir, state_dir
     from mobitui.sim.config import ServerConfig
-    from mobitui.sim.server import BackgroundServer
-    from mobitui.tui.app import Launch, MobiApp
+    from mobitui.sim.demo_server import DemoServer
 
+    logs = state_dir()
+    try:
+        logs.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"mobitui demo: {logs}: cannot create: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="mobitui-demo-") as tmp:
         db = args.db or Path(tmp) / "demo.sqlite3"
         db.parent.mkdir(parents=True, exist_ok=True)
         config = ServerConfig(
             db_path=db, fleet=args.fleet, seed=args.seed, speed=args.speed, hostile=args.hostile
         )
-        logs = state_dir()
-        try:
-            logs.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            print(f"mobitui demo: {logs}: cannot create: {exc.strerror}", file=sys.stderr)
-            return EXIT_USAGE
-        _quiet_server_logs(logs / "demo-server.log")
-        with BackgroundServer(config) as server:
-            _quiet_server_logs(logs / "demo-server.log")
+        with DemoServer(config, logs / "demo-server.log", cache_dir() / "demo") as server:
+            from mobitui.tui.app import Launch, MobiApp
+
             launch = Launch(
                 base_url=server.base_url,
                 account=args.account,

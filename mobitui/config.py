@@ -46,6 +46,11 @@ def state_dir() -> Path:
     return Path(os.environ.get("MOBITUI_STATE_DIR") or platformdirs.user_state_dir("mobitui"))
 
 
+def cache_dir() -> Path:
+    """What can be rebuilt at any time (seeded demo databases): safe to delete."""
+    return Path(os.environ.get("MOBITUI_CACHE_DIR") or platformdirs.user_cache_dir("mobitui"))
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     name: str
