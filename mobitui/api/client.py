@@ -68,19 +68,23 @@ R = TypeVar("R")
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """What the server accepts: device ids per bulk call and items per page."""
+    """What the server accepts: device ids per bulk call and items per page; and which
+    database it serves (``instance_id``, optional: without it the fleet cache is not reused)."""
 
     max_bulk_devices: int
     max_page_size: int
+    instance_id: str | None = None
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Limits:
-        values = {}
+        values: dict[str, Any] = {}
         for name in ("max_bulk_devices", "max_page_size"):
             value = data.get(name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"field {name!r}: expected a positive integer")
             values[name] = value
+        instance = data.get("instance_id")
+        values["instance_id"] = instance if isinstance(instance, str) and instance else None
         return cls(**values)
 
 
