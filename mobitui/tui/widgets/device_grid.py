@@ -38,6 +38,8 @@ from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
 from mobitui.tui.widgets.columns import GAP, OS_GLYPH, Column, layout
 
+#: Rendered lines kept for reuse (a few screens' worth).
+LINE_CACHE = 1024
 #: Between two chunks of counting a view's rows (seconds): frames and keys go first.
 COUNT_PAUSE = 0.001
 CHECK = "✓"
@@ -128,6 +130,7 @@ class DeviceGrid(ScrollView, can_focus=True):
         self.sort: SortKey = SortKey.NAME
         self.descending = False
         self._styles: _Styles | None = None
+        self._lines: dict[tuple[object, ...], tuple[Device, Strip]] = {}
         localise(self, catalogue)
 
     # ------------------------------------------------------------------ data
@@ -224,6 +227,13 @@ class DeviceGrid(ScrollView, can_focus=True):
 
     def _row(self, device: Device, at_cursor: bool, width: int, styles: _Styles) -> Strip:
         checked = device.id in self.fleet.checked
+        # A line depends on the device record (a new object when it changes), the width, the
+        # cursor, the check mark and the styles: reuse it while none of them changed. Typing a
+        # filter, a change-feed refresh or scrolling back redraws mostly the same devices.
+        key = (device.id, width, at_cursor, checked, styles)
+        cached = self._lines.get(key)
+        if cached is not None and cached[0] is device:
+            return cached[1]
         segments: list[Segment] = []
         for column, cells in layout(width):
             if column.key == "check":
@@ -234,7 +244,11 @@ class DeviceGrid(ScrollView, can_focus=True):
             else:
                 segments.append(self._cell(column, device, cells, styles))
             segments.append(Segment(" " * GAP, styles.base))
-        return Strip(Segment.simplify(segments)).adjust_cell_length(width, styles.base)
+        strip = Strip(Segment.simplify(segments)).adjust_cell_length(width, styles.base)
+        if len(self._lines) >= LINE_CACHE:
+            self._lines.clear()
+        self._lines[key] = (device, strip)
+        return strip
 
     def _cell(self, column: Column, device: Device, cells: int, styles: _Styles) -> Segment:
         text = column.cell(device, self.t)
