@@ -35,6 +35,19 @@ class StatusLine(Static):
     """Checked / shown / total, the active filter and sort, and the latest notice."""
 
 
+class FilterBox(Input):
+    """The filter field: the grid follows each keystroke in the same frame as the echo.
+
+    Through ``Input.Changed`` the echo of a key and the rows it selects arrive in two frames
+    (the second a frame period later): twice the bytes, and the rows a frame late.
+    """
+
+    def watch_value(self, value: str) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.filter_by(value)
+
+
 class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+a", "check_all", "check all", id="main.check_all"),
@@ -73,7 +86,7 @@ class MainScreen(Screen[None]):
                 yield GroupTree(self.t, id="groups")
             with Vertical(id="main"):
                 yield DeviceGrid(self.fleet, self.t, id="grid")
-                yield Input(placeholder=self.t("filter.placeholder"), id="filter")
+                yield FilterBox(placeholder=self.t("filter.placeholder"), id="filter")
         yield StatusLine(id="status")
         yield Footer()
 
@@ -204,8 +217,12 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_typed(self, event: Input.Changed) -> None:
-        self.spec = replace(self.spec, query=event.value)
-        self.refresh_view()
+        self.filter_by(event.value)
+
+    def filter_by(self, query: str) -> None:
+        if query != self.spec.query:
+            self.spec = replace(self.spec, query=query)
+            self.refresh_view()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
