@@ -196,7 +196,8 @@ def _acting(parser: argparse.ArgumentParser) -> None:
 
 def _headless(commands: argparse._SubParsersAction) -> None:
     logout = commands.add_parser(
-        "logout", help="revoke the profile's cached token on the server and delete its file"
+        "logout",
+        help="revoke the profile's cached token on the server; delete it and the cached fleet",
     )
     _connection(logout, formats=False)
 
@@ -327,6 +328,9 @@ def _demo(args: argparse.Namespace) -> int:
                 read_only=args.read_only,
                 demo_password=DEMO_ACCOUNTS[args.account],
                 cache_token=False,
+                # A fresh database each run: a snapshot of it could never be used again. With
+                # --db the database stays, and so may its snapshot (a warm start, as in use).
+                cache_fleet=args.db is not None,
             )
             MobiApp(launch).run()
     return EXIT_OK

@@ -8,7 +8,9 @@ created with mode 0600 inside a 0700 directory and removed on logout (``mobitui 
 Where files live (platformdirs, overridable for tests and unusual hosts):
 
 - profiles: ``$MOBITUI_CONFIG_DIR`` or the user config dir, file ``profiles.toml``;
-- tokens and other state: ``$MOBITUI_STATE_DIR`` or the user state dir.
+- tokens and other state: ``$MOBITUI_STATE_DIR`` or the user state dir;
+- what can be rebuilt (the fleet cache, demo templates): ``$MOBITUI_CACHE_DIR`` or the user
+  cache dir.
 
 A malformed file is never silently discarded: :class:`ConfigError` names the file and the
 line (TOML syntax) or the key (wrong type or value), and the file is left as it was.
@@ -16,6 +18,7 @@ line (TOML syntax) or the key (wrong type or value), and the file is left as it 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -247,3 +250,18 @@ def load_token(profile: str, account: str) -> CachedToken | None:
 
 def forget_token(profile: str, account: str) -> None:
     _token_path(profile, account).unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- fleet cache
+
+
+def fleet_cache_path(profile: str, account: str) -> Path:
+    """Where the fleet of ``profile`` and ``account`` is cached (:mod:`mobitui.fleet_cache`).
+
+    One file per profile and account, in the cache directory (it can be rebuilt from the server
+    at any time). The readable part of the name is made safe like a token file's; the digest of
+    the exact pair keeps two pairs that make the same safe name (``a b`` and ``a_b``) apart.
+    """
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"{profile}--{account}")[:80]
+    digest = hashlib.sha256(f"{profile}\x00{account}".encode()).hexdigest()[:12]
+    return cache_dir() / "fleets" / f"{safe}-{digest}.msgpack"

@@ -22,11 +22,13 @@ from mobitui.sim.server import BackgroundServer
 
 @pytest.fixture(autouse=True)
 def _own_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test gets its own config and state directories: no test ever reads or writes the
-    real ~/.config/mobitui or ~/.local/state/mobitui (journals, audit log, tokens)."""
+    """Every test gets its own config, state and cache directories: no test ever reads or
+    writes the real ~/.config/mobitui, ~/.local/state/mobitui (journals, audit log, tokens) or
+    ~/.cache/mobitui (fleet snapshots, demo templates)."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("MOBITUI_CONFIG_DIR", str(home / "config"))
     monkeypatch.setenv("MOBITUI_STATE_DIR", str(home / "state"))
+    monkeypatch.setenv("MOBITUI_CACHE_DIR", str(home / "cache"))
 
 
 @pytest.fixture

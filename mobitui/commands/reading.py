@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mobitui import config
+from mobitui import config, fleet_cache
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import Unreachable
 from mobitui.commands.common import (
@@ -51,7 +51,7 @@ def request_row(request: InactivationRequest, full: bool) -> dict[str, Any]:
 
 
 async def logout(args: argparse.Namespace) -> int:
-    """Revoke the cached token on the server and delete its file."""
+    """Revoke the cached token on the server and delete its file, and the cached fleet's."""
     target = resolve_target(args)
     if not target.caches_token:
         raise CommandError(EXIT_USAGE, "logout is per profile: give --profile")
@@ -68,6 +68,10 @@ async def logout(args: argparse.Namespace) -> int:
                     f"at {cached.expires_at.isoformat()}."
                 )
     config.forget_token(target.profile, target.account)
+    try:
+        fleet_cache.forget(target.profile, target.account)
+    except OSError as exc:
+        raise CommandError(EXIT_USAGE, f"cannot delete the fleet cache: {exc}") from None
     say(f"logged out: {target.account} on {target.profile}")
     return EXIT_OK
 

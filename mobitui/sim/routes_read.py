@@ -52,7 +52,14 @@ def me(ctx: Ctx) -> Response:
 
 def limits(ctx: Ctx) -> Response:
     config = ctx.world.config
-    return JSONResponse({"max_bulk_devices": config.max_bulk, "max_page_size": config.max_page})
+    return JSONResponse(
+        {
+            "max_bulk_devices": config.max_bulk,
+            "max_page_size": config.max_page,
+            # Readable without a token, like the limits: a random id, not a secret.
+            "instance_id": ctx.world.instance_id(ctx.txn),
+        }
+    )
 
 
 def groups(ctx: Ctx) -> Response:

@@ -9,6 +9,7 @@ hidden simulation columns (``behaviour``, ``checkin_seconds``, ``user_delay_seco
 
 from __future__ import annotations
 
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -271,6 +272,21 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
         "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+def instance_id(conn: sqlite3.Connection) -> str:
+    """This database's identity: a random id, made the first time it is asked for, then kept.
+
+    It is made on first use rather than at seeding because a seeded database is also a template
+    that demos copy (:mod:`mobitui.sim.templates`): every copy is a database of its own, and
+    an id written at seeding would be shared by all of them. Clients compare it with the one
+    their fleet cache was saved from, so a fresh demo never shows another run's devices.
+    """
+    value = get_meta(conn, "instance_id")
+    if not value:
+        value = secrets.token_hex(16)
+        set_meta(conn, "instance_id", value)
+    return value
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -26,7 +26,7 @@ from mobitui.sim.config import ServerConfig
 from mobitui.sim.problems import Problem
 from mobitui.sim.ratelimit import RateLimiter
 from mobitui.sim.simulation import catch_up
-from mobitui.sim.store import Scope, Store, Txn, connect, get_meta, set_meta
+from mobitui.sim.store import Scope, Store, Txn, connect, get_meta, instance_id, set_meta
 
 OPENAPI_PATH = Path(__file__).with_name("openapi.json")
 
@@ -86,9 +86,16 @@ class World:
         self.clock = SimClock(base, config.speed)
         self.limiter = None if config.rate_limit is None else RateLimiter(config.rate_limit)
         self._openapi: bytes | None = None
+        self._instance_id: str | None = None
 
     def close(self) -> None:
         self.store.close()
+
+    def instance_id(self, txn: Txn) -> str:
+        """Which database this server serves (``GET /limits``); read once, then remembered."""
+        if self._instance_id is None:
+            self._instance_id = instance_id(txn.conn)
+        return self._instance_id
 
     # ------------------------------------------------------------------ per request
 

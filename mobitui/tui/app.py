@@ -8,6 +8,9 @@
 - Live refresh never overlaps: the next poll of the change feed is scheduled when the current
   one finishes. A poll that finds nothing changed repaints nothing, so an idle screen over SSH
   sends nothing.
+- The fleet starts warm from its snapshot on disk when it can (:mod:`mobitui.tui.sync`); the
+  snapshot is saved after the polls that changed something (at most every 30 s, so the first
+  screen is never slowed by it) and at exit, and deleted on logout.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from mobitui import config
+from mobitui import config, fleet_cache
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
 from mobitui.checklists import ChecklistStore
@@ -90,6 +93,9 @@ class Launch:
     demo_password: str | None = None
     #: Keep the token in the state dir (0600) for the next launch; off for the demo.
     cache_token: bool = True
+    #: Keep the fleet in the cache dir (0600) so the next launch starts warm; off for a demo
+    #: on a fresh database (its snapshot could never be used again).
+    cache_fleet: bool = True
     poll_seconds: float = 5.0
     #: Above this many devices a bulk dialog also asks the admin to type the count.
     confirm_above: int = 100
@@ -164,6 +170,7 @@ class MobiApp(App[None]):
         self.loaded = False
         self._auth_lock = asyncio.Lock()
         self._poll_timer: Timer | None = None
+        self._sync: FleetSync | None = None
         self.main_screen = MainScreen(self.fleet, self.t)
         self.operations = Operations(self)
         self.files = Files(self)
@@ -185,7 +192,16 @@ class MobiApp(App[None]):
 
     @property
     def sync(self) -> FleetSync:
-        return FleetSync(self.client, self.fleet)
+        """One per app: it remembers what is saved on disk (made once the profile is known)."""
+        if self._sync is None:
+            launch = self.launch
+            cache = (
+                fleet_cache.FleetCache.of(launch.profile, launch.account)
+                if launch.cache_fleet
+                else None
+            )
+            self._sync = FleetSync(self.client, self.fleet, cache)
+        return self._sync
 
     @property
     def read_only(self) -> bool:
@@ -198,6 +214,8 @@ class MobiApp(App[None]):
         self.connect()
 
     async def on_unmount(self) -> None:
+        if self._sync is not None and self.loaded:
+            await self._sync.save()  # what changed since the last save (nothing after logout)
         if self._client is not None:
             await self._client.aclose()
 
@@ -211,7 +229,7 @@ class MobiApp(App[None]):
                 self.exit()
                 return
             self.post_message(ConnectionState("syncing"))
-            await self.call(lambda: self.sync.full(self._sync_progress))
+            await self.call(lambda: self.sync.start(self._sync_progress))
         except ApiError as exc:
             # Shown in the header too; the modal (the worker's error) adds "r: connect again".
             self.post_message(ConnectionState("disconnected", error_text(self.t, exc)))
@@ -311,6 +329,7 @@ class MobiApp(App[None]):
                 self.post_message(ConnectionState("connected"))
             if delta.changed or delta.added or delta.removed:
                 self.post_message(FleetChanged(delta))
+            await self.sync.save_if_due()
         finally:
             self._schedule_poll()
 
@@ -475,11 +494,14 @@ class MobiApp(App[None]):
 
     @work(exclusive=True, group="logout", exit_on_error=False)
     async def logout(self) -> None:
-        """Revoke the token on the server, delete its cached file, quit."""
+        """Revoke the token on the server, delete its cached file and the fleet's, quit."""
         # Unreachable: the token is still forgotten here, and expires on its own.
         with contextlib.suppress(ApiError):
             await self.client.logout()
         config.forget_token(self.launch.profile, self.launch.account)
+        await self.sync.forget()  # and nothing is saved at exit
+        with contextlib.suppress(OSError):  # even if this run kept none
+            fleet_cache.forget(self.launch.profile, self.launch.account)
         self.exit()
 
     def action_help(self) -> None:
