@@ -16,11 +16,13 @@ stored on the client, logged, or put into an error.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -42,6 +44,7 @@ from mobitui.api.errors import (
     from_problem,
 )
 from mobitui.api.retry import RETRY_STATUSES, RetryPolicy, classify
+from mobitui.api.wire import NotJson, PageHead, decode_changes, page_head, page_of, sanitize
 from mobitui.domain.models import (
     Account,
     BulkResult,
@@ -88,15 +91,10 @@ class Limits:
         return cls(**values)
 
 
-def sanitize(value: Any) -> Any:
-    """Apply :func:`visible` to every string value of a decoded JSON document."""
-    if isinstance(value, str):
-        return visible(value)
-    if isinstance(value, list):
-        return [sanitize(item) for item in value]
-    if isinstance(value, dict):
-        return {key: sanitize(item) for key, item in value.items()}
-    return value
+#: Turns of the event loop a prefetch may take to put its request on the wire before the
+#: caller goes on decoding (it usually needs four or five; a new connection needs more and
+#: simply goes out later).
+_SEND_TURNS = 16
 
 
 class MobiClient:
@@ -259,7 +257,16 @@ class MobiClient:
         q: str | None = None,
         limit: int | None = None,
     ) -> AsyncIterator[DevicePage]:
-        """Every page of ``GET /devices``, following ``next_cursor`` to the end."""
+        """Every page of ``GET /devices``, following ``next_cursor`` to the end.
+
+        Pages are as large as the server allows unless ``limit`` asks for fewer devices: the
+        server's default page (100) made a sync of 100,000 devices 1,000 round trips. While a
+        page is decoded and handed out, the request for the next one is already on its way
+        (so a change the caller makes while holding a page may show only from the page after
+        the next); it is cancelled if the caller stops early or anything fails.
+        """
+        endpoint = "GET /devices"
+        largest = (await self.limits()).max_page_size
         params: dict[str, str] = {}
         if group_id is not None:
             params["group_id"] = group_id
@@ -269,31 +276,56 @@ class MobiClient:
             params["state"] = str(state)
         if q:
             params["q"] = q
-        if limit is not None:
-            params["limit"] = str(max(1, min(limit, (await self.limits()).max_page_size)))
+        params["limit"] = str(largest if limit is None else max(1, min(limit, largest)))
         seen: set[str] = set()
-        cursor: str | None = None
-        while True:
-            query = params if cursor is None else {**params, "cursor": cursor}
-            data = await self._call("GET", "/devices", params=query)
-            page = self._model(DevicePage.from_json, data, "GET /devices")
-            largest = None if self._limits is None else self._limits.max_page_size
-            if largest is not None and len(page.items) > largest:
-                raise MalformedResponse(
-                    f"a page of {len(page.items)} devices, more than the server's limit "
-                    f"of {largest}",
-                    endpoint=_where("GET /devices"),
-                )
-            yield page
-            if page.next_cursor is None:
-                return
-            if page.next_cursor in seen:
-                raise MalformedResponse(
-                    "field 'next_cursor': the server repeated a cursor",
-                    endpoint=_where("GET /devices"),
-                )
-            seen.add(page.next_cursor)
-            cursor = page.next_cursor
+        fetch: asyncio.Task[PageHead] | None = await self._prefetch(params)
+        try:
+            while fetch is not None:
+                head = await fetch
+                fetch = None
+                cursor = head.next_cursor
+                repeated = cursor is not None and cursor in seen
+                if cursor is not None and not repeated:
+                    seen.add(cursor)
+                    fetch = await self._prefetch({**params, "cursor": cursor})
+                page = self._shaped(page_of, head, endpoint)
+                if len(page.items) > largest:
+                    raise MalformedResponse(
+                        f"a page of {len(page.items)} devices, more than the server's limit "
+                        f"of {largest}",
+                        endpoint=_where(endpoint),
+                    )
+                yield page
+                if repeated:
+                    raise MalformedResponse(
+                        "field 'next_cursor': the server repeated a cursor",
+                        endpoint=_where(endpoint),
+                    )
+        finally:
+            if fetch is not None:
+                await _drop(fetch)
+
+    async def _prefetch(self, params: Mapping[str, str]) -> asyncio.Task[PageHead]:
+        """Start fetching a page; return once its request is on the wire (or it is done).
+
+        A task created and not yet run sends nothing: the caller's decoding would come first
+        and the server would sit idle. So the loop is given a few turns, until httpcore's trace
+        says the request was sent (transports without that trace just finish or run out of
+        turns).
+        """
+        sent = asyncio.Event()
+        task = asyncio.create_task(
+            self._call("GET", "/devices", params=params, decode=page_head, sent=sent)
+        )
+        try:
+            for _ in range(_SEND_TURNS):
+                if sent.is_set() or task.done():
+                    break
+                await asyncio.sleep(0)
+        except BaseException:  # cancelled while waiting: the task is ours to end
+            await _drop(task)
+            raise
+        return task
 
     async def iter_devices(
         self,
@@ -303,17 +335,22 @@ class MobiClient:
         q: str | None = None,
         limit: int | None = None,
     ) -> AsyncIterator[Device]:
-        async for page in self.device_pages(group_id, include_subgroups, state, q, limit):
-            for device in page.items:
-                yield device
+        pages = self.device_pages(group_id, include_subgroups, state, q, limit)
+        async with aclosing(pages):  # a caller that stops early cancels the prefetch now
+            async for page in pages:
+                for device in page.items:
+                    yield device
 
     async def device(self, device_id: str) -> Device:
         path = f"/devices/{_seg(device_id)}"
         return self._model(Device.from_json, await self._call("GET", path), f"GET {path}")
 
     async def changes(self, since: int) -> Changes:
-        data = await self._call("GET", "/devices/changes", params={"since": str(since)})
-        return self._model(Changes.from_json, data, "GET /devices/changes")
+        params = {"since": str(since)}
+        changes: Changes = await self._call(
+            "GET", "/devices/changes", params=params, decode=decode_changes
+        )
+        return changes
 
     # ------------------------------------------------------------------ bulk, one batch
 
@@ -487,8 +524,15 @@ class MobiClient:
         key: str | None = None,
         auth: bool = True,
         resendable: bool = False,
+        decode: Callable[[bytes], Any] | None = None,
+        sent: asyncio.Event | None = None,
     ) -> Any:
-        """One logical call: send, retry what is safe to retry, decode and sanitize the JSON."""
+        """One logical call: send, retry what is safe to retry, decode and sanitize the JSON.
+
+        ``decode`` turns the body of a 2xx answer into a model (:mod:`mobitui.api.wire`: fast,
+        and sanitized like the rest); a body it finds not to be JSON at all is retried like a
+        truncated one. ``sent`` is set once the request has been sent (httpcore's trace).
+        """
         endpoint = f"{method} {API_PREFIX}{path}"
         headers: dict[str, str] = {}
         token = self._token
@@ -499,7 +543,10 @@ class MobiClient:
         if key is not None:
             headers["Idempotency-Key"] = key
         resendable = resendable or method in ("GET", "DELETE") or key is not None
-        request = self._http.build_request(method, path, params=params, json=body, headers=headers)
+        extensions = {} if sent is None else {"trace": _tracer(sent)}
+        request = self._http.build_request(
+            method, path, params=params, json=body, headers=headers, extensions=extensions
+        )
         policy = self._retry
         attempt = 0
         while True:
@@ -530,9 +577,12 @@ class MobiClient:
                 await policy.sleep(wait if wait is not None else policy.backoff(attempt))
                 continue
             if 200 <= status < 300:
-                if status == 204 or not response.content:
+                if decode is not None:
+                    data, problem = _decode_with(decode, response, endpoint)
+                elif status == 204 or not response.content:
                     return None
-                data, problem = _decode(response, endpoint)
+                else:
+                    data, problem = _decode(response, endpoint)
                 if problem is None:
                     return data
                 if problem.code == "truncated" and resendable and not last:
@@ -554,6 +604,16 @@ class MobiClient:
             except (ValueError, TypeError, AttributeError, KeyError) as exc:
                 problem = str(exc) or type(exc).__name__
         raise MalformedResponse(visible(problem), endpoint=_where(endpoint))
+
+    def _shaped(self, decode: Callable[[PageHead], M], head: PageHead, endpoint: str) -> M:
+        """Finish decoding a page whose head was read: its errors as :class:`MalformedResponse`."""
+        try:
+            return decode(head)
+        except NotJson as exc:
+            problem, code = str(exc), "truncated"
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            problem, code = str(exc) or type(exc).__name__, None
+        raise MalformedResponse(visible(problem), code=code, endpoint=_where(endpoint))
 
     def _list(
         self, decode: Callable[[Mapping[str, Any]], M], data: Any, name: str, endpoint: str
@@ -592,17 +652,72 @@ def _error(response: httpx.Response, endpoint: str, wait: float | None) -> ApiEr
     return from_problem(status, doc, endpoint=endpoint, retry_after=wait)
 
 
+def _not_json(response: httpx.Response, endpoint: str) -> MalformedResponse | None:
+    """The problem with an answer whose content type is not JSON (``None`` when it is)."""
+    ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == "application/json" or ctype.endswith("+json"):
+        return None
+    shown = visible(ctype) or "none"
+    why = f"expected JSON, got content type {shown!r}"
+    return MalformedResponse(why, status=response.status_code, endpoint=endpoint)
+
+
+def _truncated(response: httpx.Response, endpoint: str) -> MalformedResponse:
+    why = "the body is not valid JSON (truncated?)"
+    return MalformedResponse(why, status=response.status_code, code="truncated", endpoint=endpoint)
+
+
 def _decode(response: httpx.Response, endpoint: str) -> tuple[Any, MalformedResponse | None]:
     """The sanitized JSON of an answer, or the problem with it (never raised from an except)."""
-    status = response.status_code
-    ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    if not (ctype == "application/json" or ctype.endswith("+json")):
-        shown = visible(ctype) or "none"
-        why = f"expected JSON, got content type {shown!r}"
-        return None, MalformedResponse(why, status=status, endpoint=endpoint)
+    problem = _not_json(response, endpoint)
+    if problem is not None:
+        return None, problem
     try:
         return sanitize(json.loads(response.content)), None
     except (ValueError, RecursionError):
         pass
-    why = "the body is not valid JSON (truncated?)"
-    return None, MalformedResponse(why, status=status, code="truncated", endpoint=endpoint)
+    return None, _truncated(response, endpoint)
+
+
+def _decode_with(
+    decode: Callable[[bytes], Any], response: httpx.Response, endpoint: str
+) -> tuple[Any, MalformedResponse | None]:
+    """An answer through ``decode``, or the problem with it (never raised from an except)."""
+    if response.status_code == 204 or not response.content:
+        return None, MalformedResponse("expected an object, got NoneType", endpoint=endpoint)
+    problem = _not_json(response, endpoint)
+    if problem is not None:
+        return None, problem
+    try:
+        return decode(response.content), None
+    except NotJson:
+        return None, _truncated(response, endpoint)
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
+        why = visible(str(exc) or type(exc).__name__)
+    return None, MalformedResponse(why, endpoint=endpoint)
+
+
+def _tracer(sent: asyncio.Event) -> Callable[[str, Mapping[str, Any]], Awaitable[None]]:
+    """An httpcore trace callback that sets ``sent`` once the request is on the wire."""
+
+    async def trace(name: str, info: Mapping[str, Any]) -> None:
+        if name.endswith(".receive_response_headers.started"):
+            sent.set()
+
+    return trace
+
+
+async def _drop(task: asyncio.Task[Any]) -> None:
+    """Cancel a prefetch nobody will read and wait for it to end.
+
+    Nothing is left running after the pages' generator closes, and an error the prefetch met
+    is collected here rather than logged as "never retrieved" by asyncio.
+    """
+    task.add_done_callback(_collect)
+    task.cancel()
+    await asyncio.wait([task])
+
+
+def _collect(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled():
+        task.exception()

@@ -81,3 +81,47 @@ def visible(text: str) -> str:
 def has_hidden(text: str) -> bool:
     """True when :func:`visible` would change ``text``."""
     return _NEEDS.search(text) is not None
+
+
+def _utf8_checks() -> tuple[bytes, dict[int, re.Pattern[bytes] | None]]:
+    """The bytes that may begin a hidden character in UTF-8, and what must follow each.
+
+    Built from :data:`HIDDEN_RANGES` (lone surrogates in their ``surrogatepass`` form, which
+    no UTF-8 decoder accepts anyway), so it cannot drift from :func:`visible`.
+    """
+    tails: dict[bytes, set[int]] = {}
+    for low, high in HIDDEN_RANGES:
+        for code in range(low, high + 1):
+            encoded = chr(code).encode("utf-8", "surrogatepass")
+            tails.setdefault(encoded[:-1], set()).add(encoded[-1])
+    by_lead: dict[int, list[bytes]] = {}
+    for lead, last in tails.items():
+        if lead:
+            klass = b"".join(re.escape(bytes([byte])) for byte in sorted(last))
+            by_lead.setdefault(lead[0], []).append(re.escape(lead) + b"[" + klass + b"]")
+    checks: dict[int, re.Pattern[bytes] | None] = dict.fromkeys(tails.get(b"", ()))
+    for lead_byte, choices in by_lead.items():
+        checks[lead_byte] = re.compile(b"|".join(choices))
+    others = bytes(byte for byte in range(256) if byte not in checks)
+    return others, checks
+
+
+_NOT_LEADS, _UTF8_CHECKS = _utf8_checks()
+
+
+def hidden_in_utf8(data: bytes) -> bool:
+    """True when the UTF-8 ``data`` encodes a character :func:`visible` would change.
+
+    Lets a decoder skip sanitizing a whole document that holds none, without decoding it: one
+    pass of ``bytes.translate`` keeps the few bytes that may begin such a character (usually
+    none), and a search for each of those that is present decides. Invalid UTF-8 may answer
+    either way: no decoder accepts it.
+    """
+    leads = data.translate(None, _NOT_LEADS)
+    if not leads:
+        return False
+    for lead in set(leads):
+        check = _UTF8_CHECKS[lead]
+        if check is None or check.search(data) is not None:
+            return True
+    return False

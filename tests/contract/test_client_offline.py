@@ -75,6 +75,10 @@ def session_json() -> dict[str, Any]:
     return {"token": "tok-1", "expires_at": "2025-04-01T10:00:00+00:00", "account": account}
 
 
+#: The answer of ``GET /limits``: paging asks for the largest page it allows.
+LIMITS = {"max_bulk_devices": 1000, "max_page_size": 1000}
+
+
 def bulk_json(ids: list[str]) -> dict[str, Any]:
     items = [{"device_id": i, "outcome": "accepted", "reason": None} for i in ids]
     return {"id": "f1", "cancelled_jobs": 0, "items": items}
@@ -411,7 +415,7 @@ def test_sanitize_walks_every_string_value():
 
 async def test_device_names_arrive_visible():
     page = {"items": [device_json(name="\x1b]52;c;Zm9v\x07 iPad")], "next_cursor": None, "total": 1}
-    script = Script(ok(page))
+    script = Script(ok(LIMITS), ok(page))
     client, _ = make(script)
     async with client:
         devices = [d async for d in client.iter_devices()]
@@ -420,6 +424,7 @@ async def test_device_names_arrive_visible():
 
 async def test_paging_follows_cursors_and_stops_on_a_repeated_one():
     pages = [
+        ok(LIMITS),
         ok({"items": [device_json("a")], "next_cursor": "c1", "total": 3}),
         ok({"items": [device_json("b")], "next_cursor": "c2", "total": 3}),
         ok({"items": [device_json("c")], "next_cursor": "c1", "total": 3}),
@@ -432,8 +437,11 @@ async def test_paging_follows_cursors_and_stops_on_a_repeated_one():
             async for device in client.iter_devices(group_id="g1", include_subgroups=True):
                 seen.append(device.id)
     assert seen == ["a", "b", "c"]
-    assert script.requests[1].url.params["cursor"] == "c1"
-    assert script.requests[0].url.params["include_subgroups"] == "true"
+    assert len(script.requests) == 4  # the limits and three pages: no fourth page asked for
+    assert script.requests[0].url.path == "/api/v1/limits"
+    assert script.requests[1].url.params["limit"] == "1000"  # the server's largest page
+    assert script.requests[2].url.params["cursor"] == "c1"
+    assert script.requests[1].url.params["include_subgroups"] == "true"
 
 
 async def test_bad_ca_bundle_is_a_clear_unreachable(tmp_path):
