@@ -74,6 +74,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "status.only_checked": ("選択した端末のみ", "checked only"),
     "status.subgroups": ("サブグループを含む", "with subgroups"),
     "status.sort": ("並び順: {column} {arrow}", "sort: {column} {arrow}"),
+    "notice.still_loading": (
+        "端末一覧を読み込み中です。読み込みが終わってから操作してください。",
+        "The device list is still loading: actions wait until it is complete.",
+    ),
     "notice.unchecked_deleted": (
         "選択していた {count} 台が他で削除されたため、選択を外しました。",
         "{count} checked device(s) were deleted elsewhere and lost their check mark.",

@@ -178,17 +178,24 @@ class Fleet:
         self.groups: dict[str, Group] = {}
         self.seq = 0
         self.checked: set[str] = set()
-        self._hay: dict[str, str] = {}
+        #: The filter's haystack per device, built when a filter first needs it (0.1 s at
+        #: 100k: ``prepare`` builds it in a thread), then kept up to date by ``apply``.
+        self._hay: dict[str, str] | None = None
+        #: Bumped by every load and apply: work done in a thread is kept only if unchanged.
+        self._generation = 0
         #: Devices per group (direct members), kept up to date by ``load`` and ``apply``.
         self.per_group: Counter[str] = Counter()
+        self._lock = threading.Lock()
         self._orders: dict[SortKey, _Order] = {}
 
     # ------------------------------------------------------------------ loading
 
     def load(self, devices: Iterable[Device], seq: int) -> None:
         """Replace the whole cache (a full sync). Check marks of vanished devices are dropped."""
+        with self._lock:  # before any change: a thread's haystacks are then never kept
+            self._generation += 1
+            self._hay = None
         self.devices = {d.id: d for d in devices}
-        self._hay = {i: haystack(d) for i, d in self.devices.items()}
         self.per_group = Counter(d.group_id for d in self.devices.values())
         self._orders.clear()
         self.checked &= self.devices.keys()
@@ -199,6 +206,8 @@ class Fleet:
 
     def apply(self, changes: Changes) -> Delta:
         """Apply one change-feed answer incrementally."""
+        with self._lock:  # before any change (see ``prepare``)
+            self._generation += 1
         changed: set[str] = set()
         added: set[str] = set()
         for device in changes.changes:
@@ -211,7 +220,8 @@ class Fleet:
                 self._count_out(old.group_id)
             self.per_group[device.group_id] += 1
             self.devices[device.id] = device
-            self._hay[device.id] = haystack(device)
+            if self._hay is not None:
+                self._hay[device.id] = haystack(device)
             for order in self._orders.values():
                 order.add(device.id)
             (changed if old is not None else added).add(device.id)
@@ -222,7 +232,8 @@ class Fleet:
             for order in self._orders.values():
                 order.discard(device_id)
             self._count_out(self.devices.pop(device_id).group_id)
-            self._hay.pop(device_id, None)
+            if self._hay is not None:
+                self._hay.pop(device_id, None)
             removed.add(device_id)
         unchecked = self.checked & removed
         self.checked -= unchecked
@@ -254,9 +265,32 @@ class Fleet:
         Safe to call from a worker thread: it only reads an order's snapshot (a list no one
         changes) and keeps its work only if the order did not change meanwhile.
         """
+        hay = self._hay
+        if hay is None:
+            generation, devices = self._generation, list(self.devices.values())
+            hay = {d.id: haystack(d) for d in devices}
+            with self._lock:
+                if self._generation != generation:
+                    return  # changed meanwhile: the next filter or prepare builds it
+                self._hay = hay
         order = self._orders.get(key)
         if order is not None:
-            order.prepare(self._hay)
+            order.prepare(hay)
+
+    def _haystacks(self) -> dict[str, str]:
+        with self._lock:
+            if self._hay is None:
+                self._hay = {i: haystack(d) for i, d in self.devices.items()}
+            return self._hay
+
+    def devices_in_order(self) -> list[Device]:
+        """Every device, in name order when that order is built (else as loaded): a fleet
+        saved so is sorted again in O(n) by the next launch."""
+        order = self._orders.get(SortKey.NAME)
+        if order is None:
+            return list(self.devices.values())
+        devices = self.devices
+        return [devices[i] for i in order.snapshot()]
 
     def subtree(self, group_id: str) -> frozenset[str]:
         """``group_id`` and every group below it."""
@@ -297,14 +331,15 @@ class Fleet:
         if not needle:
             locate = order.locate(ids) if test is None else None
             return View(ids, test=test, descending=spec.descending, locate=locate)
-        text, starts, hays = order.searchable(self._hay)
+        hay = self._haystacks()
+        text, starts, hays = order.searchable(hay)
         return View(
             ids,
             needle=needle,
             text=text,
             starts=starts,
             hays=hays,
-            hay=self._hay,
+            hay=hay,
             test=test,
             descending=spec.descending,
         )

@@ -229,7 +229,7 @@ class MobiApp(App[None]):
                 self.exit()
                 return
             self.post_message(ConnectionState("syncing"))
-            await self.call(lambda: self.sync.start(self._sync_progress))
+            await self.call(lambda: self.sync.start(self._sync_progress, self._first_page))
         except ApiError as exc:
             # Shown in the header too; the modal (the worker's error) adds "r: connect again".
             self.post_message(ConnectionState("disconnected", error_text(self.t, exc)))
@@ -239,6 +239,10 @@ class MobiApp(App[None]):
         self.post_message(ConnectionState("connected"))
         self._schedule_poll()
         self.call_later(self.offer_resume)
+
+    def _first_page(self) -> None:
+        """The first page of a full sync is in the cache: show it while the rest arrives."""
+        self.post_message(FleetLoaded())
 
     def _sync_progress(self, done: int, total: int) -> None:
         self.post_message(ConnectionState("syncing", f"{done}/{total}"))
@@ -402,6 +406,10 @@ class MobiApp(App[None]):
         self.push_screen(DetailScreen(device, self.t, name), closed)
 
     def open_action_menu(self) -> None:
+        if not self.loaded:
+            # The grid may show the first page of a sync: no action on a partial fleet.
+            self.notify(self.t("notice.still_loading"), severity="warning")
+            return
         operator = self.account is not None and self.account.role is Role.OPERATOR
         entries = menu_entries(
             self.t,

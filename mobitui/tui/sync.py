@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 _FUTURE = 2**62
 #: At most one save of the snapshot per this many seconds while changes keep coming.
 SAVE_EVERY = 30.0
+#: Group names and the tree are fetched again at most this often while devices change.
+GROUPS_EVERY = 60.0
 
 
 class FleetSync:
@@ -63,6 +65,8 @@ class FleetSync:
         #: The fleet holds changes the file does not.
         self._dirty = False
         self._saved_at: float | None = None
+        #: When the groups were last fetched (their names may change on the server).
+        self._groups_at: float | None = None
         #: Saves and deletion take turns: a logout never races a write that recreates the file.
         self._file_lock = asyncio.Lock()
         #: Logged out: nothing is saved any more.
@@ -70,7 +74,11 @@ class FleetSync:
 
     # ------------------------------------------------------------------ starting
 
-    async def start(self, on_progress: Callable[[int, int], None] | None = None) -> bool:
+    async def start(
+        self,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_first_page: Callable[[], None] | None = None,
+    ) -> bool:
         """Warm start from the cache when it is this fleet's, else a full sync.
 
         Returns True when the fleet came from the cache (and the change feed).
@@ -78,7 +86,7 @@ class FleetSync:
         await self._learn_identity()
         if self.cache is not None and self._identity is not None and await self._warm():
             return True
-        await self.full(on_progress)
+        await self.full(on_progress, on_first_page)
         return False
 
     async def _learn_identity(self) -> None:
@@ -116,6 +124,7 @@ class FleetSync:
             await self._delete_file()
             return False
         groups = await self.client.groups()
+        self._groups_at = self._clock()
         # Only now, with every answer in hand, does the fleet change: all or nothing.
         self.fleet.set_groups(groups)
         self.fleet.load(snapshot.devices, snapshot.seq)
@@ -124,15 +133,31 @@ class FleetSync:
         self._dirty = _changed(delta)
         return True
 
-    async def full(self, on_progress: Callable[[int, int], None] | None = None) -> None:
-        """Load groups and every device the account can see."""
+    async def full(
+        self,
+        on_progress: Callable[[int, int], None] | None = None,
+        on_first_page: Callable[[], None] | None = None,
+    ) -> None:
+        """Load groups and every device the account can see.
+
+        With ``on_first_page``, the fleet holds the first page as soon as it arrives (and the
+        callback says so) while the rest is fetched: at 100,000 devices the grid shows devices
+        after one page instead of a hundred. The complete fleet then replaces it.
+        """
         if self._identity is None:
             await self._learn_identity()
         start = (await self.client.changes(_FUTURE)).seq
         groups = await self.client.groups()
+        self._groups_at = self._clock()
         devices: list[Device] = []
         async for page in self.client.device_pages():
             devices.extend(page.items)
+            first = len(devices) == len(page.items)
+            if on_first_page is not None and first and page.next_cursor is not None:
+                # More to come: show this much meanwhile.
+                self.fleet.set_groups(groups)
+                self.fleet.load(page.items, start)
+                on_first_page()
             if on_progress is not None:
                 on_progress(len(devices), page.total)
         self.fleet.set_groups(groups)
@@ -150,10 +175,24 @@ class FleetSync:
             await self._went_back(changes)
         delta = self.fleet.apply(changes)
         if _changed(delta):
-            # Device counts per group may have moved; groups are few, so refetch them.
-            self.fleet.set_groups(await self.client.groups())
             self._dirty = True
+            if self._groups_stale(changes):
+                self.fleet.set_groups(await self.client.groups())
+                self._groups_at = self._clock()
         return delta
+
+    def _groups_stale(self, changes: Changes) -> bool:
+        """Whether the groups must be fetched again after ``changes``.
+
+        Device counts per group come from the cache itself (``Fleet.per_group``), so a state
+        change needs no refetch: at 100,000 devices the server counts every device for it.
+        A device in a group the cache does not know means the tree changed; otherwise names
+        are refreshed at most every ``GROUPS_EVERY`` seconds.
+        """
+        groups = self.fleet.groups
+        if any(d.group_id not in groups for d in changes.changes):
+            return True
+        return self._groups_at is None or self._clock() - self._groups_at >= GROUPS_EVERY
 
     async def _went_back(self, changes: Changes) -> None:
         """The server's change feed is behind us (restored from a backup?): what we hold may
@@ -195,8 +234,9 @@ class FleetSync:
             fleet = self.fleet
             # Devices are immutable: a copy of the list is a snapshot the thread may read
             # while polls go on changing the fleet here.
+            # In the order the grid first shows, so the next launch sorts an ordered list.
             snapshot = Snapshot(
-                self._identity, fleet.seq, list(fleet.groups.values()), list(fleet.devices.values())
+                self._identity, fleet.seq, list(fleet.groups.values()), fleet.devices_in_order()
             )
             self._dirty = False
             self._saved_at = self._clock()

@@ -212,3 +212,29 @@ async def test_server_down_mid_session_is_shown_and_recovers(tui_server) -> None
         tui_server.start()
         await pilot.press("r")
         await until(pilot, lambda: app.connection == "connected", tries=1500)
+
+
+async def test_the_first_page_shows_while_the_rest_loads_and_actions_wait(make_server) -> None:
+    server = make_server(fleet=1300, seed=8, max_page=500)
+    app = make_app(server, cache_fleet=False)
+    seen: list[tuple[int, bool]] = []
+    shown = app.main_screen.fleet_loaded
+
+    def recording() -> None:
+        if app.fleet.devices:
+            seen.append((len(app.fleet.devices), app.loaded))
+        shown()
+
+    app.main_screen.fleet_loaded = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        grid = await loaded(pilot)
+        assert seen[0] == (500, False)  # one page on screen before the sync was done
+        assert seen[-1] == (1300, True) and len(grid.rows) == 1300
+        app.loaded = False  # as during a sync: the menu waits for the whole fleet
+        await pilot.press("m")
+        await pilot.pause()
+        assert not isinstance(app.screen, ActionMenu)
+        assert any("still loading" in str(n.message) for n in app._notifications)
+        app.loaded = True
+        await pilot.press("m")
+        await until(pilot, lambda: isinstance(app.screen, ActionMenu))
