@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
@@ -131,7 +132,7 @@ class MobiClient:
         self._clock_offset = 0.0
         self._http = httpx.AsyncClient(
             base_url=str(url) + API_PREFIX,
-            verify=self._tls(ca_bundle, verify),
+            verify=self._tls(ca_bundle, verify) if _may_use_tls(url, proxy, trust_env) else False,
             proxy=proxy,
             timeout=timeout,
             transport=transport,
@@ -627,6 +628,22 @@ class MobiClient:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+def _may_use_tls(url: httpx.URL, proxy: str | None, trust_env: bool) -> bool:
+    """Whether any connection of this client can be TLS: an https server or an https proxy.
+
+    httpx builds its certificate store (about 45 ms) for every client, even one that only ever
+    speaks plain HTTP to the demo on loopback; ``verify=False`` skips it and changes nothing
+    when no connection is TLS. Requests only ever go to ``url`` (no redirects are followed).
+    """
+    if url.scheme != "http":
+        return True
+    proxies = [proxy] if proxy else []
+    if trust_env:
+        names = ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
+        proxies += [os.environ[n] for n in names if os.environ.get(n)]
+    return any(p.lower().startswith("https") for p in proxies)
 
 
 def _where(endpoint: str) -> str:

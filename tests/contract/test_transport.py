@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
@@ -152,3 +153,16 @@ async def test_a_ca_bundle_makes_the_certificate_trusted(tls_server, certificate
     assert session.account.name == "admin"
     async with MobiClient(tls_server, verify=False, retry=fast_retry()) as insecure:
         assert (await insecure.limits()).max_bulk_devices >= 1
+
+
+def test_no_certificate_store_for_a_plain_http_server_and_one_for_https(monkeypatch) -> None:
+    from mobitui.api.client import _may_use_tls
+
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    assert not _may_use_tls(httpx.URL("http://127.0.0.1:8765"), None, True)
+    assert _may_use_tls(httpx.URL("https://mdm.example.jp"), None, True)
+    assert _may_use_tls(httpx.URL("http://mdm.internal"), "https://proxy.example:3128", True)
+    monkeypatch.setenv("HTTP_PROXY", "https://proxy.example:3128")
+    assert _may_use_tls(httpx.URL("http://mdm.internal"), None, True)
+    assert not _may_use_tls(httpx.URL("http://mdm.internal"), None, False)
