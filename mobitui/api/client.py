@@ -257,8 +257,11 @@ class MobiClient:
         state: DeviceState | str | None = None,
         q: str | None = None,
         limit: int | None = None,
+        first: int | None = None,
     ) -> AsyncIterator[DevicePage]:
         """Every page of ``GET /devices``, following ``next_cursor`` to the end.
+
+        ``first`` asks for a smaller first page (a screenful, to show while the rest comes).
 
         Pages are as large as the server allows unless ``limit`` asks for fewer devices: the
         server's default page (100) made a sync of 100,000 devices 1,000 round trips. While a
@@ -279,7 +282,8 @@ class MobiClient:
             params["q"] = q
         params["limit"] = str(largest if limit is None else max(1, min(limit, largest)))
         seen: set[str] = set()
-        fetch: asyncio.Task[PageHead] | None = await self._prefetch(params)
+        opening = params if first is None else {**params, "limit": str(max(1, min(first, largest)))}
+        fetch: asyncio.Task[PageHead] | None = await self._prefetch(opening)
         try:
             while fetch is not None:
                 head = await fetch

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 _FUTURE = 2**62
 #: At most one save of the snapshot per this many seconds while changes keep coming.
 SAVE_EVERY = 30.0
+#: Devices in the first page of a full sync that shows its first page at once.
+FIRST_PAGE = 200
 #: Group names and the tree are fetched again at most this often while devices change.
 GROUPS_EVERY = 60.0
 
@@ -150,7 +152,10 @@ class FleetSync:
         groups = await self.client.groups()
         self._groups_at = self._clock()
         devices: list[Device] = []
-        async for page in self.client.device_pages():
+        # A first page of a screenful or two shows sooner than a full one (and costs nothing
+        # without ``on_first_page``: then every page is as large as the server allows).
+        first = FIRST_PAGE if on_first_page is not None else None
+        async for page in self.client.device_pages(first=first):
             devices.extend(page.items)
             first = len(devices) == len(page.items)
             if on_first_page is not None and first and page.next_cursor is not None:
