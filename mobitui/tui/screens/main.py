@@ -35,6 +35,17 @@ class StatusLine(Static):
     """Checked / shown / total, the active filter and sort, and the latest notice."""
 
 
+def _settle() -> None:
+    """Leave what exists now out of the cyclic garbage collector's full passes.
+
+    100,000 devices, their sort keys and the filter's index are a million long-lived objects
+    that never form cycles; a full pass over them is a 25–100 ms pause, at whatever keystroke
+    it happens to fall on. (Objects frozen and later freed are still freed: only cycles among
+    them would be kept, and there are none.)
+    """
+    gc.freeze()
+
+
 class FilterBox(Input):
     """The filter field: the grid follows each keystroke in the same frame as the echo.
 
@@ -106,17 +117,20 @@ class MainScreen(Screen[None]):
     def fleet_loaded(self) -> None:
         if not self._drawable:
             return  # on_mount will draw what the cache holds
-        # 100,000 devices are a million long-lived objects: leave them out of the cyclic
-        # garbage collector's full passes (each one a pause of about 0.1 s while typing).
-        gc.freeze()
         self.query_one(GroupTree).populate(self.fleet, self.include_subgroups)
         self.refresh_view()
+        _settle()  # the devices and the sorted order the view just built
         self._prepare_filter()
 
     def _prepare_filter(self) -> None:
         """Build what the filter reads for the current sort in a thread, not at the next key."""
+
+        def prepare(key: SortKey) -> None:
+            self.fleet.prepare(key)
+            _settle()  # the haystacks and the joined index
+
         self.run_worker(
-            partial(self.fleet.prepare, self.spec.sort),
+            partial(prepare, self.spec.sort),
             thread=True,
             exclusive=True,
             group="prepare-filter",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -30,6 +31,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.timer import Timer
 
 from mobitui.domain.fleet import Fleet, SortKey
 from mobitui.domain.fleet_view import View
@@ -42,6 +44,9 @@ from mobitui.tui.widgets.columns import GAP, OS_GLYPH, Column, layout
 LINE_CACHE = 1024
 #: Between two chunks of counting a view's rows (seconds): frames and keys go first.
 COUNT_PAUSE = 0.001
+#: Counting starts once the view has stayed the same this long (seconds): while the admin
+#: types, each key's rows come first and no count for a query already gone competes.
+COUNT_AFTER = 0.15
 CHECK = "✓"
 #: The cursor marker, ASCII so it is one cell wide in every terminal and locale.
 MARKER = ">"
@@ -126,7 +131,7 @@ class DeviceGrid(ScrollView, can_focus=True):
         self.t = catalogue
         #: A view of the fleet, worked out as far as drawing needed; the rest in steps.
         self.rows: View = View.of([])
-        self._counting = False
+        self._counting: Timer | None = None
         self.sort: SortKey = SortKey.NAME
         self.descending = False
         self._styles: _Styles | None = None
@@ -159,20 +164,24 @@ class DeviceGrid(ScrollView, can_focus=True):
                 index = min(self.cursor, max(0, view.available(self.cursor + 1) - 1))
         self._sync_height()
         self._move(index, refresh_all=True)
-        if not view.complete and not self._counting:
-            self._counting = True
-            self.set_timer(COUNT_PAUSE, self._count_step)
+        if self._counting is not None:
+            self._counting.stop()
+            self._counting = None
+        if not view.complete:
+            self._counting = self.set_timer(COUNT_AFTER, partial(self._count_step, view))
 
-    def _count_step(self) -> None:
+    def _count_step(self, view: View) -> None:
         """Work out one more chunk of the view, then let the frame and the next key go first.
 
         A timer, not ``call_later``: a message queue that is never empty never yields to the
         screen's refresh, and the rows typed for would wait for the count.
         """
-        if not self.rows.step():
-            self.set_timer(COUNT_PAUSE, self._count_step)
+        if view is not self.rows:
+            return  # another view replaced it; its own count is on its way
+        if not view.step():
+            self._counting = self.set_timer(COUNT_PAUSE, partial(self._count_step, view))
             return
-        self._counting = False
+        self._counting = None
         self._sync_height()
         self.post_message(self.RowsCounted())
 
