@@ -238,3 +238,21 @@ async def test_the_first_page_shows_while_the_rest_loads_and_actions_wait(make_s
         app.loaded = True
         await pilot.press("m")
         await until(pilot, lambda: isinstance(app.screen, ActionMenu))
+
+
+async def test_a_query_starts_at_its_first_match_and_clearing_it_keeps_the_device(
+    tui_server,
+) -> None:
+    app = make_app(tui_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        grid = await loaded(pilot)
+        await pilot.press("end")
+        await pilot.press("slash", "e")
+        await pilot.pause()
+        assert grid.cursor == 0  # the first match, not the old device deep in the matches
+        await pilot.press("enter", *["down"] * 12)
+        chosen = grid.cursor_id
+        await pilot.press("escape")  # clear the query: the full list, on the same device
+        await pilot.pause()
+        assert grid.cursor_id == chosen and grid.cursor == list(grid.rows).index(chosen)
+        assert grid.cursor != 12  # not merely the same row number

@@ -161,13 +161,13 @@ class MainScreen(Screen[None]):
             return self.fleet.subtree(self.group)
         return frozenset({self.group})
 
-    def refresh_view(self) -> None:
+    def refresh_view(self, *, top: bool = False) -> None:
         grid = self.query_one(DeviceGrid)
         self.spec = replace(self.spec, groups=self._groups())
         if self.spec.only_checked and not self.fleet.checked:
             self.spec = replace(self.spec, only_checked=False)
         grid.sort, grid.descending = self.spec.sort, self.spec.descending
-        grid.set_rows(self.fleet.view(self.spec))
+        grid.set_rows(self.fleet.view(self.spec), top=top)
         self.update_status()
 
     def update_status(self) -> None:
@@ -235,8 +235,9 @@ class MainScreen(Screen[None]):
 
     def filter_by(self, query: str) -> None:
         if query != self.spec.query:
+            # Narrowing to a query starts from its first match (clearing it keeps the device).
             self.spec = replace(self.spec, query=query)
-            self.refresh_view()
+            self.refresh_view(top=bool(query))
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:

@@ -146,14 +146,16 @@ class DeviceGrid(ScrollView, can_focus=True):
             return None
         return self.rows[self.cursor]
 
-    def set_rows(self, rows: Sequence[str]) -> None:
-        """Show ``rows`` (device ids, in order), keeping the cursor on the same device.
+    def set_rows(self, rows: Sequence[str], *, top: bool = False) -> None:
+        """Show ``rows`` (device ids, in order), keeping the cursor on the same device, or,
+        with ``top``, on the first row (a new filter query: its first match is what is wanted,
+        not wherever in the matches the old device happens to be).
 
         A :class:`View` is worked out only as far as the screen needs; the grid finishes it in
         steps between events and then posts :class:`RowsCounted`.
         """
         view = rows if isinstance(rows, View) else View.of(rows)
-        keep = self.cursor_id  # read from the old view: a snapshot, so the device shown
+        keep = None if top else self.cursor_id  # from the old view: the device it showed
         self.rows = view
         index = 0
         if keep is not None:
