@@ -247,12 +247,12 @@ async def test_a_query_starts_at_its_first_match_and_clearing_it_keeps_the_devic
     async with app.run_test(size=(100, 30)) as pilot:
         grid = await loaded(pilot)
         await pilot.press("end")
-        await pilot.press("slash", "e")
+        await pilot.press("slash", *"galaxy")
         await pilot.pause()
         assert grid.cursor == 0  # the first match, not the old device deep in the matches
-        await pilot.press("enter", *["down"] * 12)
+        await pilot.press("enter", *["down"] * 2)
         chosen = grid.cursor_id
         await pilot.press("escape")  # clear the query: the full list, on the same device
         await pilot.pause()
         assert grid.cursor_id == chosen and grid.cursor == list(grid.rows).index(chosen)
-        assert grid.cursor != 12  # not merely the same row number
+        assert grid.cursor != 2  # not merely the same row number
