@@ -98,6 +98,11 @@ class _Order:
         self._changed()
         self._sorted.discard(device_id)
 
+    def unsearchable(self) -> None:
+        """A haystack changed: the joined index must be built again (the order stands)."""
+        with self._lock:
+            self._search = None
+
     def _changed(self) -> None:
         # Views hold the old snapshot and go on reading it; the next view gets a new one.
         with self._lock:
@@ -214,15 +219,25 @@ class Fleet:
             old = self.devices.get(device.id)
             if old == device:
                 continue
+            # A device whose sort value is the same (a state change in the name order) keeps
+            # its place: that order, its snapshot and the views on it stay as they are.
+            moved = [
+                order
+                for key, order in self._orders.items()
+                if old is None or _sort_value(old, key) != _sort_value(device, key)
+            ]
             if old is not None:
-                for order in self._orders.values():
+                for order in moved:
                     order.discard(device.id)  # its key is still the old device's
                 self._count_out(old.group_id)
             self.per_group[device.group_id] += 1
             self.devices[device.id] = device
-            if self._hay is not None:
-                self._hay[device.id] = haystack(device)
-            for order in self._orders.values():
+            if old is None or haystack(old) != haystack(device):
+                if self._hay is not None:
+                    self._hay[device.id] = haystack(device)
+                for order in self._orders.values():
+                    order.unsearchable()
+            for order in moved:
                 order.add(device.id)
             (changed if old is not None else added).add(device.id)
         removed: set[str] = set()

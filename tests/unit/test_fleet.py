@@ -252,3 +252,17 @@ def test_prepare_builds_the_filter_index_ahead_and_a_change_discards_it() -> Non
     fleet.apply(Changes(changes=[dev(3, name="Emily-new")], deleted=[], seq=11))
     assert order._search is None  # rebuilt for the next filter, never stale
     assert fleet.view(ViewSpec(query="emily")) == brute(fleet, ViewSpec(query="emily"))
+
+
+def test_a_change_that_keeps_a_device_in_place_keeps_the_order_and_its_snapshot() -> None:
+    fleet = loaded()
+    before = fleet.order(SortKey.NAME)
+    fleet.view(ViewSpec(query="emily"))  # the filter index exists
+    order = fleet._orders[SortKey.NAME]
+    fleet.apply(Changes([dev(4, state=DeviceState.INACTIVE)], [], seq=11))
+    assert fleet.order(SortKey.NAME) is before  # nothing moved: no copy of the order
+    assert order._search is not None  # nor of the filter index
+    fleet.apply(Changes([dev(5, user_name="Emily Stone")], [], seq=12))
+    assert fleet.order(SortKey.NAME) is before and order._search is None
+    for spec in (ViewSpec(query="emily"), ViewSpec(sort=SortKey.STATE), ViewSpec()):
+        assert fleet.view(spec) == brute(fleet, spec)
