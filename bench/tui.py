@@ -15,8 +15,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
-
 from bench.drive import (
     SIZE,
     Frames,
@@ -29,7 +27,7 @@ from bench.drive import (
     until,
 )
 from bench.report import Figure, Goal, median, p95
-from bench.servers import PASSWORD, Server, Templates
+from bench.servers import PASSWORD, Server, Templates, force_inactivate
 
 if TYPE_CHECKING:
     from mobitui.domain.fleet import Delta
@@ -155,17 +153,6 @@ def scroll_page(templates: Templates, work: Path) -> Figure:
 # ---------------------------------------------------------------------------- change feed
 
 
-def _change_on_server(server: Server, token: str, ids: list[str]) -> None:
-    """Force-inactivate ``ids`` behind the app's back, as another admin would."""
-    answer = httpx.post(
-        server.api_url + "/forced-inactivations",
-        json={"device_ids": ids, "password": PASSWORD, "agree": True, "delete_after": False},
-        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": f"bench-{ids[0]}"},
-        timeout=60,
-    )
-    answer.raise_for_status()
-
-
 async def _change_feed(server: Server, token: str) -> list[float]:
     from mobitui.domain.models import DeviceState
 
@@ -187,7 +174,7 @@ async def _change_feed(server: Server, token: str) -> list[float]:
         for round_ in range(CHANGE_ROUNDS):
             ids = active[round_ * 100 : (round_ + 1) * 100]
             assert len(ids) == 100, "not enough active devices"
-            await asyncio.to_thread(_change_on_server, server, token, ids)
+            await asyncio.to_thread(force_inactivate, server, token, ids)
             seq, wanted = app.fleet.seq, shown_changes[0] + 1
             since = len(frames.seen)
             start = time.perf_counter()

@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from bench.report import Figure, Goal, median
-from bench.servers import PASSWORD, Server, Templates
+from bench.servers import PASSWORD, Server, Templates, force_inactivate
 
 ROUNDS = 3
 
@@ -210,7 +210,7 @@ def warm_start(templates: Templates, work: Path, fleet: int = 100_000) -> Figure
             took, was_warm = asyncio.run(_start(server, cache_file, save=True))
             assert not was_warm
             cold.append(took)
-            _force(server, token, ids[round_ * 100 : (round_ + 1) * 100])
+            force_inactivate(server, token, ids[round_ * 100 : (round_ + 1) * 100])
             took, was_warm = asyncio.run(_start(server, cache_file, save=False))
             assert was_warm, "the cache was not used"
             warm.append(took)
@@ -222,14 +222,3 @@ def warm_start(templates: Templates, work: Path, fleet: int = 100_000) -> Figure
         Goal(ratio=0.2),
         "fleet cached on disk + change feed; baseline: cold start (full sync)",
     )
-
-
-def _force(server: Server, token: str, ids: list[str]) -> None:
-    """Change ``ids`` on the server behind the cache's back (forced inactivation)."""
-    answer = httpx.post(
-        server.api_url + "/forced-inactivations",
-        json={"device_ids": ids, "password": PASSWORD, "agree": True, "delete_after": False},
-        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex},
-        timeout=60,
-    )
-    answer.raise_for_status()
