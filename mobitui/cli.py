@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser(
         "demo",
-        help="start the reference server in this process and open the TUI as the demo admin",
+        help="start the reference server (a child process) and open the TUI as the demo admin",
         description=(
             "Start the reference server on a free loopback port (fresh database in a temporary "
             "directory unless --db), log in as the demo admin and open the TUI."
@@ -172,7 +172,9 @@ def _selection(parser: argparse.ArgumentParser) -> None:
 
 
 def _acting(parser: argparse.ArgumentParser) -> None:
-    from mobitui.commands.acting import ACKNOWLEDGEABLE
+    # From the domain, not the command: building the parser must not import the API client
+    # (``mobitui demo`` starts its server before anything heavy is imported).
+    from mobitui.domain.rules import ACKNOWLEDGEABLE
 
     _connection(parser)
     _selection(parser)
@@ -395,8 +397,29 @@ def _hash_password() -> int:
     return EXIT_OK
 
 
+HEADLESS = frozenset(
+    {
+        "logout",
+        "groups",
+        "devices",
+        "requests",
+        "inactivate",
+        "force-inactivate",
+        "delete",
+        "resume",
+        "checklist",
+    }
+)
+
+
 def _run_headless(args: argparse.Namespace) -> int | None:
-    """The headless commands (None: not one of them)."""
+    """The headless commands (None: not one of them).
+
+    Their modules (the API client, httpx) are imported only for them: ``mobitui demo`` must
+    reach its server's start without paying for them first.
+    """
+    if args.command not in HEADLESS:
+        return None
     from mobitui.commands import acting, reading
     from mobitui.commands.common import run
     from mobitui.domain.rules import ActionKind
@@ -422,7 +445,7 @@ def _run_headless(args: argparse.Namespace) -> int | None:
             return run(lambda: acting.resume(args))
         case "checklist":
             return run(lambda: acting.export_checklists(args))
-    return None
+    raise AssertionError(args.command)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

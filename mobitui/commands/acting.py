@@ -57,7 +57,6 @@ from mobitui.domain.rules import (
     Action,
     ActionKind,
     Delete,
-    DeviceWarning,
     ForceInactivate,
     Inactivate,
     Preflight,
@@ -369,7 +368,3 @@ async def export_checklists(args: argparse.Namespace) -> int:
         print(path)
     say(f"{len(written)} file(s) in {Path(args.out).expanduser()}")
     return EXIT_PARTIAL if unmatched else EXIT_OK
-
-
-#: ``--acknowledge`` names.
-ACKNOWLEDGEABLE = tuple(w.value for w in DeviceWarning if w in ACKNOWLEDGE)

@@ -90,6 +90,8 @@ ACKNOWLEDGE = frozenset(
         DeviceWarning.STILL_COMMUNICATING,
     }
 )
+#: Their names, in the order the warnings are declared: what ``--acknowledge`` accepts.
+ACKNOWLEDGEABLE = tuple(w.value for w in DeviceWarning if w in ACKNOWLEDGE)
 
 
 class OnDeviceWork(StrEnum):

@@ -24,7 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from mobitui.checklists import ChecklistStore, SheetJob, progress_key
 from mobitui.config import ConfigError
@@ -36,6 +36,7 @@ from mobitui.domain.rules import OnDeviceWork, is_stalled
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
 from mobitui.tui.widgets.columns import STATE_GLYPH
+from mobitui.tui.widgets.key_footer import KeyFooter
 from mobitui.tui.widgets.row_list import ListColumn, Row, RowList
 from mobitui.tui.widgets.stepper import OPEN, TICKED
 
@@ -166,7 +167,7 @@ class ChecklistScreen(Screen[None]):
                 yield Static(id="banner")
                 yield VerticalScroll(id="steps")
         yield Static(id="checklist-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         problem = self.view.store.problem

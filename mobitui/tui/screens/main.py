@@ -17,13 +17,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Static, Tree
+from textual.widgets import Input, Label, Static, Tree
 
 from mobitui.domain.fleet import Delta, Fleet, SortKey, ViewSpec
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
 from mobitui.tui.widgets.device_grid import DeviceGrid, SortRequested
 from mobitui.tui.widgets.group_tree import GroupTree, NodeData
+from mobitui.tui.widgets.key_footer import KeyFooter
 
 SORT_CYCLE = list(SortKey)
 
@@ -113,7 +114,7 @@ class MainScreen(Screen[None]):
                 yield DeviceGrid(self.fleet, self.t, id="grid")
                 yield FilterBox(placeholder=self.t("filter.placeholder"), id="filter")
         yield StatusLine(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False

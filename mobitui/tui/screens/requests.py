@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.fleet import Delta, Fleet
@@ -32,6 +32,7 @@ from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.widgets.columns import STATE_GLYPH
+from mobitui.tui.widgets.key_footer import KeyFooter
 from mobitui.tui.widgets.row_list import ListColumn, Row, RowList
 
 
@@ -116,7 +117,7 @@ class RequestsScreen(Screen[None]):
             id="items",
         )
         yield Static(id="requests-status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#requests", RowList).focus()

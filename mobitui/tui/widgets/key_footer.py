@@ -1,0 +1,48 @@
+"""The key bar: Textual's Footer, rebuilt only when what it shows changes.
+
+Textual's Footer recomposes (unmounts and mounts a widget per key, each styled anew) whenever
+its screen publishes "bindings updated", which it does on every focus change, screen resume
+and ``refresh_bindings``, whether or not a key appeared, vanished or was enabled. On the main
+screen that is ~20 keys, ~50 ms a time; during start-up it happened five times before the first
+devices showed. This Footer remembers what it last showed and skips a rebuild that would draw
+the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+class KeyFooter(Footer):
+    """A Footer that recomposes only when its keys (or their state) change."""
+
+    _shown: Hashable | None = None
+
+    def _signature(self, screen: Screen) -> Hashable:
+        """Everything ``Footer.compose`` reads: the shown keys, their labels and state."""
+        app = self.app
+        keys = tuple(
+            (
+                binding.key,
+                app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                binding.group,
+                enabled,
+                tooltip,
+            )
+            for (_, binding, enabled, tooltip) in screen.active_bindings.values()
+            if binding.show
+        )
+        return keys, self.show_command_palette, self.compact
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self.is_attached and screen is self.screen and screen.app.app_focus:
+            shown = self._signature(screen)
+            if shown == self._shown:
+                return
+            self._shown = shown
+        super().bindings_changed(screen)
