@@ -262,6 +262,9 @@ class MobiClient:
         """Every page of ``GET /devices``, following ``next_cursor`` to the end.
 
         ``first`` asks for a smaller first page (a screenful, to show while the rest comes).
+        The next page is asked for only once the caller is done with that one: the server
+        would otherwise build the largest page while the caller draws the first, on the same
+        small machine.
 
         Pages are as large as the server allows unless ``limit`` asks for fewer devices: the
         server's default page (100) made a sync of 100,000 devices 1,000 round trips. While a
@@ -284,6 +287,7 @@ class MobiClient:
         seen: set[str] = set()
         opening = params if first is None else {**params, "limit": str(max(1, min(first, largest)))}
         fetch: asyncio.Task[PageHead] | None = await self._prefetch(opening)
+        later: dict[str, str] | None = None  # the page after an opening one: asked for after it
         try:
             while fetch is not None:
                 head = await fetch
@@ -292,7 +296,11 @@ class MobiClient:
                 repeated = cursor is not None and cursor in seen
                 if cursor is not None and not repeated:
                     seen.add(cursor)
-                    fetch = await self._prefetch({**params, "cursor": cursor})
+                    following = {**params, "cursor": cursor}
+                    if first is not None and len(seen) == 1:
+                        later = following
+                    else:
+                        fetch = await self._prefetch(following)
                 page = self._shaped(page_of, head, endpoint)
                 if len(page.items) > largest:
                     raise MalformedResponse(
@@ -306,6 +314,8 @@ class MobiClient:
                         "field 'next_cursor': the server repeated a cursor",
                         endpoint=_where(endpoint),
                     )
+                if later is not None:
+                    fetch, later = await self._prefetch(later), None
         finally:
             if fetch is not None:
                 await _drop(fetch)

@@ -195,13 +195,22 @@ class Fleet:
 
     # ------------------------------------------------------------------ loading
 
-    def load(self, devices: Iterable[Device], seq: int) -> None:
-        """Replace the whole cache (a full sync). Check marks of vanished devices are dropped."""
+    def load(self, devices: Iterable[Device], seq: int, *, complete: bool = True) -> None:
+        """Replace the whole cache (a full sync). Check marks of vanished devices are dropped.
+
+        ``complete=False``: these are the first devices of a sync still under way. The counts
+        per group are then the server's (``Group.device_count``, set by ``set_groups`` first),
+        not those of the few devices loaded: the tree shows the real sizes from the start and
+        stays as it is when the rest arrives.
+        """
         with self._lock:  # before any change: a thread's haystacks are then never kept
             self._generation += 1
             self._hay = None
         self.devices = {d.id: d for d in devices}
-        self.per_group = Counter(d.group_id for d in self.devices.values())
+        if complete:
+            self.per_group = Counter(d.group_id for d in self.devices.values())
+        else:
+            self.per_group = Counter({g.id: g.device_count for g in self.groups.values()})
         self._orders.clear()
         self.checked &= self.devices.keys()
         self.seq = seq

@@ -20,8 +20,9 @@ import contextlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -35,38 +36,45 @@ from textual.worker import Worker, WorkerState
 from mobitui import config, fleet_cache
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
-from mobitui.checklists import ChecklistStore
-from mobitui.domain.checklist import Assignment
 from mobitui.domain.fleet import Delta, Fleet
 from mobitui.domain.models import Account, Device, Role
 from mobitui.domain.rules import DEFAULT_STALL, ActionKind
 from mobitui.i18n import Catalogue, Lang
 from mobitui.tui.bindings import localise
 from mobitui.tui.errors import error_text
-from mobitui.tui.files import Files
-from mobitui.tui.operations import Operations
-from mobitui.tui.screens.action_menu import ActionMenu, menu_entries
-from mobitui.tui.screens.bulk_action import BulkActionScreen, DialogContext
-from mobitui.tui.screens.checklist import ChecklistScreen
-from mobitui.tui.screens.deletion import DeletionScreen
-from mobitui.tui.screens.detail import DetailScreen
-from mobitui.tui.screens.forced import ForcedInactivationScreen
-from mobitui.tui.screens.help import HelpScreen
-from mobitui.tui.screens.inactivation import InactivationScreen
-from mobitui.tui.screens.login import LoginScreen
 from mobitui.tui.screens.main import MainScreen
-from mobitui.tui.screens.message import MessageScreen
-from mobitui.tui.screens.profile_form import ProfileForm
-from mobitui.tui.screens.requests import RequestsScreen, RequestsView
 from mobitui.tui.sync import FleetSync
+
+if TYPE_CHECKING:
+    from mobitui.checklists import ChecklistStore
+    from mobitui.tui.files import Files
+    from mobitui.tui.operations import Operations
+    from mobitui.tui.screens.bulk_action import BulkActionScreen, DialogContext
+
+# Everything else (the dialogs, the checklist, the requests screen, journals and files) is
+# imported where it is first used: none of it is needed to show the devices, and importing it
+# all up front cost ~80 ms of every start-up (measured by python -m bench, figure "start").
 
 T = TypeVar("T")
 
-DIALOGS: dict[ActionKind, type[BulkActionScreen]] = {
-    ActionKind.INACTIVATE: InactivationScreen,
-    ActionKind.FORCE_INACTIVATE: ForcedInactivationScreen,
-    ActionKind.DELETE: DeletionScreen,
-}
+#: Seconds the first paint waits for devices (see ``MobiApp._hold_first_paint``).
+FIRST_PAINT_HOLD = 0.5
+#: Seconds a sync waits for its first page to be painted before it asks for the rest.
+FIRST_PAGE_WAIT = 1.0
+
+
+def dialog_for(kind: ActionKind) -> type[BulkActionScreen]:
+    """The dialog of an action (its module is imported on first use)."""
+    from mobitui.tui.screens.deletion import DeletionScreen
+    from mobitui.tui.screens.forced import ForcedInactivationScreen
+    from mobitui.tui.screens.inactivation import InactivationScreen
+
+    dialogs: dict[ActionKind, type[BulkActionScreen]] = {
+        ActionKind.INACTIVATE: InactivationScreen,
+        ActionKind.FORCE_INACTIVATE: ForcedInactivationScreen,
+        ActionKind.DELETE: DeletionScreen,
+    }
+    return dialogs[kind]
 
 
 def _styles_dir() -> Path:
@@ -121,7 +129,10 @@ class Launch:
 
 
 class FleetLoaded(Message):
-    pass
+    def __init__(self, shown: asyncio.Event | None = None) -> None:
+        super().__init__()
+        #: Set once the screen showing the fleet has been painted.
+        self.shown = shown
 
 
 class FleetChanged(Message):
@@ -171,10 +182,8 @@ class MobiApp(App[None]):
         self._auth_lock = asyncio.Lock()
         self._poll_timer: Timer | None = None
         self._sync: FleetSync | None = None
+        self._holding_paint = False
         self.main_screen = MainScreen(self.fleet, self.t)
-        self.operations = Operations(self)
-        self.files = Files(self)
-        self.checklists = ChecklistStore()
         #: This machine's clock (the checklist's countdown); tests put a fake one here.
         self.local_now: Callable[[], datetime] = lambda: datetime.now(UTC)
         localise(self, self.t)
@@ -203,15 +212,59 @@ class MobiApp(App[None]):
             self._sync = FleetSync(self.client, self.fleet, cache)
         return self._sync
 
+    @cached_property
+    def operations(self) -> Operations:
+        """Starting, resuming and journalling bulk operations (made on first use)."""
+        from mobitui.tui.operations import Operations
+
+        return Operations(self)
+
+    @cached_property
+    def files(self) -> Files:
+        """CSV import and export, instruction sheets, the checklist (made on first use)."""
+        from mobitui.tui.files import Files
+
+        return Files(self)
+
+    @cached_property
+    def checklists(self) -> ChecklistStore:
+        from mobitui.checklists import ChecklistStore
+
+        return ChecklistStore()
+
     @property
     def read_only(self) -> bool:
         operator = self.account is not None and self.account.role is Role.OPERATOR
         return self.launch.read_only or operator
 
     def on_mount(self) -> None:
-        self.push_screen(self.main_screen)
+        self._hold_first_paint()
         self._update_header()
         self.connect()
+
+    def _hold_first_paint(self) -> None:
+        """Show the main screen once devices are in (or something else must show), not before.
+
+        Mounted at once, the empty main screen was laid out and drawn, then redrawn as the
+        header, the key bar and the tree changed, all before the first page arrived: ~130 ms
+        of work that delayed the login's answer and the devices, a flash of an empty screen,
+        and its bytes over SSH. If the server is slow, the main screen (its header saying
+        "connecting") shows after ``FIRST_PAINT_HOLD`` seconds.
+        """
+        self._holding_paint = True
+        self._begin_batch()  # Textual's blank default screen is not painted either
+        self.set_timer(FIRST_PAINT_HOLD, self._release_first_paint)
+
+    def _release_first_paint(self) -> None:
+        if self._holding_paint:
+            self._holding_paint = False
+            self._end_batch()
+            self.push_screen(self.main_screen)
+
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        """Any other screen (login, an error, a dialog) goes on top of the main screen."""
+        self._release_first_paint()
+        return super().push_screen(*args, **kwargs)
 
     async def on_unmount(self) -> None:
         if self._sync is not None and self.loaded:
@@ -240,9 +293,17 @@ class MobiApp(App[None]):
         self._schedule_poll()
         self.call_later(self.offer_resume)
 
-    def _first_page(self) -> None:
-        """The first page of a full sync is in the cache: show it while the rest arrives."""
-        self.post_message(FleetLoaded())
+    async def _first_page(self) -> None:
+        """The first page of a full sync is in the cache: show it while the rest arrives.
+
+        Returns once it is on screen (or after a second, whatever happened meanwhile): the
+        rest is asked for only then, so the server does not build the next page on the CPU
+        the first frame is drawn with.
+        """
+        shown = asyncio.Event()
+        self.post_message(FleetLoaded(shown))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(shown.wait(), FIRST_PAGE_WAIT)
 
     def _sync_progress(self, done: int, total: int) -> None:
         self.post_message(ConnectionState("syncing", f"{done}/{total}"))
@@ -250,6 +311,8 @@ class MobiApp(App[None]):
     # ------------------------------------------------------------------ auth
 
     async def _first_profile(self) -> bool:
+        from mobitui.tui.screens.profile_form import ProfileForm
+
         profile = await self.push_screen_wait(ProfileForm(self.t))
         if profile is None:
             return False
@@ -279,6 +342,8 @@ class MobiApp(App[None]):
             self.account = session.account
             self._update_header()
             return True
+        from mobitui.tui.screens.login import LoginScreen
+
         while True:
             password = await self.push_screen_wait(
                 LoginScreen(self.t, launch.base_url, launch.account, message)
@@ -345,14 +410,18 @@ class MobiApp(App[None]):
             self.connect()
 
     @on(FleetLoaded)
-    def _fleet_loaded(self) -> None:
+    def _fleet_loaded(self, message: FleetLoaded) -> None:
         self.main_screen.fleet_loaded()
+        self._release_first_paint()
+        if message.shown is not None:
+            self.call_after_refresh(message.shown.set)
 
     @on(FleetChanged)
     def _fleet_changed(self, message: FleetChanged) -> None:
         self.main_screen.fleet_changed(message.delta)
         for screen in self.screen_stack:
-            if isinstance(screen, BulkActionScreen | RequestsScreen | ChecklistScreen):
+            # The dialogs, the requests and the checklist screens follow the fleet too.
+            if screen is not self.main_screen and hasattr(screen, "fleet_changed"):
                 screen.fleet_changed(message.delta)
 
     @on(ConnectionState)
@@ -388,11 +457,19 @@ class MobiApp(App[None]):
         body = error_text(self.t, error) if error is not None else ""
         if event.worker.group == "connect":
             body += "\n" + self.t("error.retry_hint")
-        self.push_screen(MessageScreen(self.t, self.t("error.title"), body))
+        self.show_message(self.t("error.title"), body)
+
+    def show_message(self, title: str, body: str) -> None:
+        from mobitui.tui.screens.message import MessageScreen
+
+        self.push_screen(MessageScreen(self.t, title, body))
 
     # ------------------------------------------------------------------ screens
 
     def open_detail(self, device_id: str) -> None:
+        from mobitui.domain.checklist import Assignment
+        from mobitui.tui.screens.detail import DetailScreen
+
         device = self.fleet.devices.get(device_id)
         if device is None:
             return
@@ -406,6 +483,8 @@ class MobiApp(App[None]):
         self.push_screen(DetailScreen(device, self.t, name), closed)
 
     def open_action_menu(self) -> None:
+        from mobitui.tui.screens.action_menu import ActionMenu, menu_entries
+
         if not self.loaded:
             # The grid may show the first page of a sync: no action on a partial fleet.
             self.notify(self.t("notice.still_loading"), severity="warning")
@@ -434,6 +513,8 @@ class MobiApp(App[None]):
         return self.account is not None and self.account.can_delete_devices
 
     def dialog_context(self) -> DialogContext:
+        from mobitui.tui.screens.bulk_action import DialogContext
+
         ops = self.operations
         return DialogContext(
             t=self.t,
@@ -453,9 +534,11 @@ class MobiApp(App[None]):
             return
         devices = self.fleet.checked_devices()
         if devices:
-            self.push_screen(DIALOGS[kind](self.dialog_context(), devices))
+            self.push_screen(dialog_for(kind)(self.dialog_context(), devices))
 
     def open_requests(self) -> None:
+        from mobitui.tui.screens.requests import RequestsScreen, RequestsView
+
         ops = self.operations
         view = RequestsView(
             t=self.t,
@@ -474,12 +557,14 @@ class MobiApp(App[None]):
     def inactivate_devices(self, devices: list[Device]) -> None:
         """A new inactivation of devices chosen elsewhere (the checklist's failure path)."""
         if not self.read_only and devices:
-            self.push_screen(DIALOGS[ActionKind.INACTIVATE](self.dialog_context(), devices))
+            self.push_screen(dialog_for(ActionKind.INACTIVATE)(self.dialog_context(), devices))
 
     def force_devices(self, devices: list[Device]) -> None:
         """Forced inactivation of devices chosen elsewhere (the requests screen's stalled ones)."""
         if not self.read_only and devices:
-            self.push_screen(DIALOGS[ActionKind.FORCE_INACTIVATE](self.dialog_context(), devices))
+            self.push_screen(
+                dialog_for(ActionKind.FORCE_INACTIVATE)(self.dialog_context(), devices)
+            )
 
     def offer_resume(self) -> None:
         """Show each unfinished operation of this server and account, one after the other."""
@@ -488,13 +573,13 @@ class MobiApp(App[None]):
         found, errors = self.operations.unfinished()
         for error in errors:
             body = self.t("resume.unreadable", detail=str(error))
-            self.push_screen(MessageScreen(self.t, self.t("resume.title"), body))
+            self.show_message(self.t("resume.title"), body)
         pending = list(found)
 
         def next_one(_: object = None) -> None:
             if pending:
                 loaded = pending.pop(0)
-                dialog = DIALOGS[loaded.state.spec.kind]
+                dialog = dialog_for(loaded.state.spec.kind)
                 screen = dialog(self.dialog_context(), resume=(loaded.state, loaded.path))
                 self.push_screen(screen, next_one)
 
@@ -513,10 +598,14 @@ class MobiApp(App[None]):
         self.exit()
 
     def action_help(self) -> None:
+        from mobitui.tui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.t))
 
     async def action_quit_app(self) -> None:
         if self.bulk_running:
+            from mobitui.tui.screens.message import MessageScreen
+
             self.push_screen(
                 MessageScreen(self.t, self.t("quit.title"), self.t("quit.bulk_running"), ask=True),
                 lambda yes: self.exit() if yes else None,

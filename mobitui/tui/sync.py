@@ -25,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
@@ -79,7 +79,7 @@ class FleetSync:
     async def start(
         self,
         on_progress: Callable[[int, int], None] | None = None,
-        on_first_page: Callable[[], None] | None = None,
+        on_first_page: Callable[[], Awaitable[None]] | None = None,
     ) -> bool:
         """Warm start from the cache when it is this fleet's, else a full sync.
 
@@ -138,13 +138,14 @@ class FleetSync:
     async def full(
         self,
         on_progress: Callable[[int, int], None] | None = None,
-        on_first_page: Callable[[], None] | None = None,
+        on_first_page: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
         """Load groups and every device the account can see.
 
         With ``on_first_page``, the fleet holds the first page as soon as it arrives (and the
-        callback says so) while the rest is fetched: at 100,000 devices the grid shows devices
-        after one page instead of a hundred. The complete fleet then replaces it.
+        callback says so, returning once it is shown) while the rest is fetched: at 100,000
+        devices the grid shows devices after one page instead of a hundred. The complete fleet
+        then replaces it.
         """
         if self._identity is None:
             await self._learn_identity()
@@ -161,8 +162,8 @@ class FleetSync:
             if on_first_page is not None and first and page.next_cursor is not None:
                 # More to come: show this much meanwhile.
                 self.fleet.set_groups(groups)
-                self.fleet.load(page.items, start)
-                on_first_page()
+                self.fleet.load(page.items, start, complete=False)
+                await on_first_page()  # shown: only then is the rest asked for
             if on_progress is not None:
                 on_progress(len(devices), page.total)
         self.fleet.set_groups(groups)

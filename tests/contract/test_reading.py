@@ -37,6 +37,27 @@ async def test_a_limit_above_the_server_maximum_is_clamped(make_server):
     assert sum(len(p.items) for p in pages) == small.config.fleet
 
 
+async def test_after_a_small_opening_page_the_next_is_asked_for_only_when_the_caller_resumes(
+    admin, server
+):
+    # The opening page is drawn first: the server must not build the next (largest) page on
+    # the same CPU meanwhile. Later pages are asked for while the current one is handled.
+    asked: list[str] = []
+
+    async def record(request) -> None:
+        if request.url.path.endswith("/devices"):
+            asked.append(request.url.params.get("cursor", "opening"))
+
+    admin._http.event_hooks["request"].append(record)
+    seen_at_page: list[int] = []
+    async for page in admin.device_pages(first=5, limit=7):
+        seen_at_page.append(len(asked))
+        assert page.items
+    assert seen_at_page[0] == 1  # the opening page alone: nothing asked for behind it
+    assert seen_at_page[1] == 3  # the second page, with the third already on its way
+    assert len(asked) == len(seen_at_page) == 1 + -(-(server.config.fleet - 5) // 7)
+
+
 async def test_paging_is_stable_while_devices_change_and_disappear(admin, server):
     everyone = [d.id async for d in admin.iter_devices()]
     seen: list[str] = []

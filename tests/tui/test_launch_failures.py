@@ -49,7 +49,9 @@ async def test_each_way_of_not_reaching_the_server_is_named(make_server, case, e
         body = await _failed(pilot)
         assert expected in body
         assert "r: connect again" in body
-        assert expected in str(app.main_screen.query_one("#topbar").render())
+        # The header under the message says it too (the main screen mounts behind it).
+        topbar = app.main_screen.query_one("#topbar")
+        await until(pilot, lambda: expected in str(topbar.render()))
 
 
 async def test_the_server_down_at_launch_then_r_connects(server_config) -> None:

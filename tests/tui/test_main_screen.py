@@ -217,19 +217,23 @@ async def test_server_down_mid_session_is_shown_and_recovers(tui_server) -> None
 async def test_the_first_page_shows_while_the_rest_loads_and_actions_wait(make_server) -> None:
     server = make_server(fleet=1300, seed=8, max_page=500)
     app = make_app(server, cache_fleet=False)
-    seen: list[tuple[int, bool]] = []
+    seen: list[tuple[int, bool, int]] = []
     shown = app.main_screen.fleet_loaded
 
     def recording() -> None:
         if app.fleet.devices:
-            seen.append((len(app.fleet.devices), app.loaded))
+            per_group = sum(app.fleet.per_group.values())  # what the tree's counts add up to
+            seen.append((len(app.fleet.devices), app.loaded, per_group))
         shown()
 
     app.main_screen.fleet_loaded = recording  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
         grid = await loaded(pilot)
-        assert seen[0] == (200, False)  # a first page on screen before the sync was done
-        assert seen[-1] == (1300, True) and len(grid.rows) == 1300
+        # A first page on screen before the sync was done; the tree counts the server's
+        # groups meanwhile, not the 200 devices loaded so far.
+        assert seen[0] == (200, False, 1300)
+        assert seen[-1] == (1300, True, 1300) and len(grid.rows) == 1300
+        assert "(1300)" in str(app.main_screen.query_one(GroupTree).root.label)
         app.loaded = False  # as during a sync: the menu waits for the whole fleet
         await pilot.press("m")
         await pilot.pause()
@@ -256,3 +260,19 @@ async def test_a_query_starts_at_its_first_match_and_clearing_it_keeps_the_devic
         await pilot.pause()
         assert grid.cursor_id == chosen and grid.cursor == list(grid.rows).index(chosen)
         assert grid.cursor != 2  # not merely the same row number
+
+
+async def test_the_main_screen_is_first_drawn_with_devices_in_it(make_server) -> None:
+    # Not an empty screen redrawn a moment later: the first frame shows the first page.
+    app = make_app(make_server(fleet=600, seed=3, max_page=250), cache_fleet=False)
+    first_drawn: list[int] = []
+    draw = app.main_screen._draw_fleet
+
+    def recording() -> None:
+        first_drawn.append(len(app.fleet.devices))
+        draw()
+
+    app.main_screen._draw_fleet = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+    assert first_drawn[0] == 200  # the first page (FIRST_PAGE devices), not 0

@@ -266,3 +266,17 @@ def test_a_change_that_keeps_a_device_in_place_keeps_the_order_and_its_snapshot(
     assert fleet.order(SortKey.NAME) is before and order._search is None
     for spec in (ViewSpec(query="emily"), ViewSpec(sort=SortKey.STATE), ViewSpec()):
         assert fleet.view(spec) == brute(fleet, spec)
+
+
+def test_a_first_page_counts_groups_as_the_server_does_until_the_whole_fleet_is_in() -> None:
+    fleet = Fleet()
+    fleet.set_groups(
+        [replace(g, device_count=c) for g, c in zip(GROUPS, (0, 20, 20, 0), strict=True)]
+    )
+    fleet.load([dev(i) for i in range(6)], seq=10, complete=False)
+    assert len(fleet.devices) == 6
+    assert fleet.per_group == Counter({"g02": 20, "g03": 20})  # the server's, not 3 and 3
+    fleet.load([dev(i) for i in range(40)], seq=10)
+    assert fleet.per_group == Counter({"g02": 20, "g03": 20})  # now counted from the devices
+    fleet.load([dev(i) for i in range(7)], seq=11)
+    assert fleet.per_group == Counter({"g02": 3, "g03": 4})

@@ -74,6 +74,10 @@ class FilterBox(Input):
 
 
 class MainScreen(Screen[None]):
+    #: The grid has the focus from the start (Textual's default, the first focusable widget,
+    #: is the tree: focusing it first and then the grid built the key bar twice).
+    AUTO_FOCUS = "#grid"
+
     BINDINGS = [
         Binding("ctrl+a", "check_all", "check all", id="main.check_all"),
         Binding("escape", "clear", "clear", id="main.clear"),
@@ -102,6 +106,9 @@ class MainScreen(Screen[None]):
         self.notice: Text | None = None
         self.header = Text("mobitui")
         self._prepare_timer: Timer | None = None
+        #: on_mount has drawn the screen: from then on, changes are drawn as they come (Textual
+        #: counts a screen as mounted only after its mount handlers, a moment later).
+        self._drawn = False
         localise(self, catalogue)
 
     def compose(self) -> ComposeResult:
@@ -119,19 +126,22 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self.query_one(TopBar).update(self.header)
-        self.query_one(DeviceGrid).focus()
-        self.fleet_loaded()
+        # Not fleet_loaded(): the app pushes this screen once the first devices are in.
+        self._draw_fleet()
+        self._drawn = True
 
     # ------------------------------------------------------------------ data in
 
     @property
     def _drawable(self) -> bool:
         """Mounted and not being torn down (a refresh may land while the app exits)."""
-        return self.is_mounted and self.is_attached and bool(self.query(GroupTree))
+        return self._drawn and self.is_attached and bool(self.query(GroupTree))
 
     def fleet_loaded(self) -> None:
-        if not self._drawable:
-            return  # on_mount will draw what the cache holds
+        if self._drawable:  # else on_mount will draw what the cache holds
+            self._draw_fleet()
+
+    def _draw_fleet(self) -> None:
         self.query_one(GroupTree).populate(self.fleet, self.include_subgroups)
         self.refresh_view()
         _settle()  # the devices and the sorted order the view just built
@@ -176,7 +186,7 @@ class MainScreen(Screen[None]):
 
     def set_header(self, text: Text) -> None:
         self.header = text
-        if self.is_mounted:
+        if self._drawn:
             self.query_one(TopBar).update(text)
 
     # ------------------------------------------------------------------ view

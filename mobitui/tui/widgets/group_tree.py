@@ -1,7 +1,8 @@
 """The 「端末管理」 sidebar's group tree, with device counts computed from the fleet cache.
 
 Counts come from the local cache rather than the server's ``device_count`` so they always agree
-with what the grid shows after a live update. Group names come from the server, so labels are
+with what the grid shows after a live update (while the first sync is still loading, the cache
+holds the server's counts: see ``Fleet.load``). Group names come from the server, so labels are
 ``Text`` objects: a group named ``[b]x`` is shown literally, never parsed as markup.
 """
 
@@ -52,7 +53,7 @@ class GroupTree(Tree[NodeData]):
 
         self.clear()
         self.root.set_label(
-            Text.assemble(self.t("all_devices"), (f" ({len(fleet.devices)})", "dim"))
+            Text.assemble(self.t("all_devices"), (f" ({sum(direct.values())})", "dim"))
         )
         keep: TreeNode[NodeData] | None = None
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -19,7 +20,10 @@ from textual.widgets import Footer
 class KeyFooter(Footer):
     """A Footer that recomposes only when its keys (or their state) change."""
 
+    #: What the last composition showed (None: nothing yet).
     _shown: Hashable | None = None
+    #: A recomposition is scheduled: it will read the state as it is then.
+    _pending = False
 
     def _signature(self, screen: Screen) -> Hashable:
         """Everything ``Footer.compose`` reads: the shown keys, their labels and state."""
@@ -39,10 +43,14 @@ class KeyFooter(Footer):
         )
         return keys, self.show_command_palette, self.compact
 
+    def compose(self) -> ComposeResult:
+        self._pending = False
+        self._shown = self._signature(self.screen) if self._bindings_ready else None
+        yield from super().compose()
+
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen and screen.app.app_focus:
-            shown = self._signature(screen)
-            if shown == self._shown:
+            if self._pending or self._signature(screen) == self._shown:
                 return
-            self._shown = shown
+            self._pending = True
         super().bindings_changed(screen)
