@@ -45,7 +45,16 @@ from mobitui.api.errors import (
     from_problem,
 )
 from mobitui.api.retry import RETRY_STATUSES, RetryPolicy, classify
-from mobitui.api.wire import NotJson, PageHead, decode_changes, page_head, page_of, sanitize
+from mobitui.api.wire import (
+    NotJson,
+    PageHead,
+    decode_bulk,
+    decode_changes,
+    decode_request,
+    page_head,
+    page_of,
+    sanitize,
+)
 from mobitui.domain.models import (
     Account,
     BulkResult,
@@ -390,8 +399,9 @@ class MobiClient:
             "password": password,
             "agree": agree,
         }
-        data = await self._call("POST", "/inactivations", body=body, key=batch.key)
-        return self._model(InactivationRequest.from_json, data, "POST /inactivations")
+        return await self._call(
+            "POST", "/inactivations", body=body, key=batch.key, decode=decode_request
+        )
 
     async def send_forced(
         self, batch: Batch, *, delete_after: bool = False, password: str, agree: bool
@@ -402,13 +412,15 @@ class MobiClient:
             "password": password,
             "agree": agree,
         }
-        data = await self._call("POST", "/forced-inactivations", body=body, key=batch.key)
-        return self._model(BulkResult.from_json, data, "POST /forced-inactivations")
+        return await self._call(
+            "POST", "/forced-inactivations", body=body, key=batch.key, decode=decode_bulk
+        )
 
     async def send_deletion(self, batch: Batch, *, password: str, agree: bool) -> BulkResult:
         body = {"device_ids": list(batch.device_ids), "password": password, "agree": agree}
-        data = await self._call("POST", "/device-deletions", body=body, key=batch.key)
-        return self._model(BulkResult.from_json, data, "POST /device-deletions")
+        return await self._call(
+            "POST", "/device-deletions", body=body, key=batch.key, decode=decode_bulk
+        )
 
     # ------------------------------------------------------------------ bulk, whole runs
 

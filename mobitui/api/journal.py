@@ -27,8 +27,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mobitui.domain.models import WireError, format_time
-from mobitui.domain.operation import Ending, OperationSpec, OperationState
+from mobitui.domain.models import BulkResult, InactivationRequest, WireError, format_time
+from mobitui.domain.operation import BatchDone, Ending, OperationSpec, OperationState
 
 SUFFIX = ".jsonl"
 FINISHED_DIR = "finished"
@@ -100,8 +100,9 @@ class JournalFile:
 
     # ------------------------------------------------------------------ records
 
-    def record_done(self, key: str, result: Mapping[str, Any]) -> None:
-        self._append({"type": "batch_done", "key": key, "at": _now(), "result": dict(result)})
+    def record_done(self, key: str, result: InactivationRequest | BulkResult) -> None:
+        record = {"type": "batch_done", "key": key, "at": _now(), "result": result.to_json()}
+        self._append(record, BatchDone.of(key, result))
 
     def record_refused(self, key: str, status: int | None, code: str | None, message: str) -> None:
         record = {
@@ -123,11 +124,18 @@ class JournalFile:
         self.path = target
         self.close()
 
-    def _append(self, record: Mapping[str, Any]) -> None:
-        """Fold the record in (validating it), then write and fsync it."""
+    def _append(self, record: Mapping[str, Any], done: BatchDone | None = None) -> None:
+        """Fold the record in (validating it), then write and fsync it.
+
+        ``done``: the record's batch as already decoded (and validated) from the answer, so
+        its thousand items are not read a second time.
+        """
         if self._fd is None:
             raise JournalError(f"{self.path}: the journal is closed")
-        self.state.apply(record)
+        if done is None:
+            self.state.apply(record)
+        else:
+            self.state.settle(done)
         data = _line(record)
         try:
             os.write(self._fd, data)

@@ -129,8 +129,7 @@ async def run_operation(
     settled_before = state.settled
 
     def on_batch(batch: Batch, result: Result) -> None:
-        answer = result.to_json()
-        journal.record_done(batch.key, answer)
+        journal.record_done(batch.key, result)
         done = state.done[batch.key]
         audit.record(
             spec,

@@ -1,4 +1,4 @@
-"""Decode the two large answers, device pages and the change feed, straight into domain models.
+"""Decode the large answers straight into domain models: device pages, changes, bulk results.
 
 Why this module exists: a full sync of 100,000 devices spent most of its time in the general
 path (``json.loads``, then :func:`sanitize` walking every value, then ``from_json`` checking
@@ -31,7 +31,14 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-from mobitui.domain.models import Changes, Device, DevicePage, WireError
+from mobitui.domain.models import (
+    BulkResult,
+    Changes,
+    Device,
+    DevicePage,
+    InactivationRequest,
+    WireError,
+)
 from mobitui.domain.text import hidden_in_utf8, visible
 
 T = TypeVar("T")
@@ -70,14 +77,11 @@ class _Kind(Generic[T]):
     type: type[T]
     fast: msgspec.json.Decoder[T]
     from_json: Callable[[Mapping[str, Any]], T]
-    devices: Callable[[T], Iterable[Device]]
+    #: True when every time in the value has an offset (msgspec accepts naive times).
+    aware: Callable[[T], bool]
 
 
-_PAGE = _Kind(DevicePage, msgspec.json.Decoder(DevicePage), DevicePage.from_json, lambda p: p.items)
-_CHANGES = _Kind(Changes, msgspec.json.Decoder(Changes), Changes.from_json, lambda c: c.changes)
-
-
-def _aware(devices: Iterable[Device]) -> bool:
+def _devices_aware(devices: Iterable[Device]) -> bool:
     """True when every time of ``devices`` has an offset (msgspec accepts naive times)."""
     for device in devices:
         seen = device.last_seen_at
@@ -92,6 +96,33 @@ def _aware(devices: Iterable[Device]) -> bool:
     return True
 
 
+def _request_aware(request: InactivationRequest) -> bool:
+    times = (request.created_at, request.scheduled_at, request.executed_at)
+    return all(t is None or t.tzinfo is not None for t in times)
+
+
+_PAGE = _Kind(
+    DevicePage,
+    msgspec.json.Decoder(DevicePage),
+    DevicePage.from_json,
+    lambda p: _devices_aware(p.items),
+)
+_CHANGES = _Kind(
+    Changes,
+    msgspec.json.Decoder(Changes),
+    Changes.from_json,
+    lambda c: _devices_aware(c.changes),
+)
+#: A bulk call's answer holds an item per device: 1,000 per batch.
+_REQUEST = _Kind(
+    InactivationRequest,
+    msgspec.json.Decoder(InactivationRequest),
+    InactivationRequest.from_json,
+    _request_aware,
+)
+_BULK = _Kind(BulkResult, msgspec.json.Decoder(BulkResult), BulkResult.from_json, lambda _: True)
+
+
 def _decode(body: bytes, kind: _Kind[T], plain: bool | None = None) -> T:
     """``body`` as ``kind``: :class:`NotJson`, or :class:`WireError` naming the field."""
     if plain if plain is not None else is_plain(body):
@@ -100,7 +131,7 @@ def _decode(body: bytes, kind: _Kind[T], plain: bool | None = None) -> T:
         except (msgspec.DecodeError, ValueError):  # a refusal, or UTF-8 it could not read
             pass
         else:
-            if _aware(kind.devices(value)):
+            if kind.aware(value):
                 return value
     return _general(body, kind)
 
@@ -118,7 +149,7 @@ def _general(body: bytes, kind: _Kind[T]) -> T:
     except msgspec.ValidationError:
         pass
     else:
-        if _aware(kind.devices(value)):
+        if kind.aware(value):
             return value
     return kind.from_json(data)
 
@@ -131,6 +162,16 @@ def decode_page(body: bytes) -> DevicePage:
 def decode_changes(body: bytes) -> Changes:
     """An answer of ``GET /devices/changes``."""
     return _decode(body, _CHANGES)
+
+
+def decode_request(body: bytes) -> InactivationRequest:
+    """An inactivation request (``POST /inactivations``)."""
+    return _decode(body, _REQUEST)
+
+
+def decode_bulk(body: bytes) -> BulkResult:
+    """A forced inactivation's or a deletion's answer."""
+    return _decode(body, _BULK)
 
 
 class _Head(msgspec.Struct, frozen=True):

@@ -12,7 +12,7 @@ Pure Python: no I/O, no HTTP, no Textual.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -417,7 +417,8 @@ class InactivationRequest:
     executed_at: datetime | None
     remove_apple_mdm_profile: bool
     cancelled_jobs: int
-    items: list[ItemResult] = field(default_factory=list)
+    #: Required (no default): an answer without its items must not read as "nothing done".
+    items: list[ItemResult]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -456,7 +457,8 @@ class BulkResult:
 
     id: str
     cancelled_jobs: int
-    items: list[ItemResult] = field(default_factory=list)
+    #: Required (no default): an answer without its items must not read as "nothing done".
+    items: list[ItemResult]
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -25,7 +25,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from mobitui.domain.models import ItemResult, Outcome, WireError, format_time, parse_time
+from mobitui.domain.models import (
+    BulkResult,
+    InactivationRequest,
+    ItemResult,
+    Outcome,
+    WireError,
+    format_time,
+    parse_time,
+)
 from mobitui.domain.rules import Action, ActionKind, Delete, ForceInactivate, Inactivate
 
 #: Journal format version, written in every operation header.
@@ -190,6 +198,11 @@ class BatchDone:
     items: tuple[ItemResult, ...]
 
     @classmethod
+    def of(cls, key: str, result: InactivationRequest | BulkResult) -> BatchDone:
+        """From the answer as the client decoded it (no second pass over its items)."""
+        return cls(key, result.id, result.cancelled_jobs, tuple(result.items))
+
+    @classmethod
     def from_result(cls, key: str, result: Mapping[str, Any]) -> BatchDone:
         """From the JSON the server answered (an inactivation request or a bulk result)."""
         request_id, jobs, items = (
@@ -223,6 +236,13 @@ class OperationState:
     refused: dict[str, BatchRefused] = field(default_factory=dict)
     ending: Ending | None = None
 
+    def settle(self, done: BatchDone) -> None:
+        """One batch answered (its record is being written, or was read back)."""
+        if done.key not in self._keys:
+            raise WireError(f"a record names an unknown batch {done.key!r}")
+        self.done[done.key] = done
+        self.refused.pop(done.key, None)
+
     def apply(self, record: Mapping[str, Any]) -> None:
         """Fold one journal record in (a record about an unknown batch is an error)."""
         kind = record.get("type")
@@ -239,8 +259,7 @@ class OperationState:
             result = record.get("result")
             if not isinstance(result, Mapping):
                 raise WireError("field 'result': expected an object")
-            self.done[key] = BatchDone.from_result(key, result)
-            self.refused.pop(key, None)
+            self.settle(BatchDone.from_result(key, result))
         elif kind == "batch_refused":
             status, code, message = record.get("status"), record.get("code"), record.get("message")
             if status is not None and (isinstance(status, bool) or not isinstance(status, int)):

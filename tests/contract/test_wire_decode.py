@@ -24,14 +24,25 @@ import mobitui.api.wire as wire
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import MalformedResponse, ServerError
 from mobitui.api.retry import RetryPolicy
-from mobitui.api.wire import NotJson, decode_changes, decode_page, page_head, page_of, sanitize
+from mobitui.api.wire import (
+    NotJson,
+    decode_bulk,
+    decode_changes,
+    decode_page,
+    decode_request,
+    page_head,
+    page_of,
+    sanitize,
+)
 from mobitui.domain.models import (
+    BulkResult,
     Changes,
     Device,
     DevicePage,
     DeviceState,
     Enrollment,
     InactivationRef,
+    InactivationRequest,
     ItemProgress,
     Platform,
     RequestStatus,
@@ -205,6 +216,10 @@ def test_a_plain_page_takes_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> No
     assert decode_page(raw) == pipelined(raw) == DevicePage.from_json(json.loads(raw))
     changes = body({"changes": items, "deleted": ["d9"], "seq": 3, "extra": None})
     assert decode_changes(changes) == Changes.from_json(json.loads(changes))
+    answer = body(request(*(item(f"d{i}") for i in range(50))))
+    assert decode_request(answer) == InactivationRequest.from_json(json.loads(answer))
+    answer = body(bulk(*(item(f"d{i}", progress=None) for i in range(50))))
+    assert decode_bulk(answer) == BulkResult.from_json(json.loads(answer))
 
 
 @pytest.mark.parametrize(
@@ -225,6 +240,106 @@ def test_valid_variations_decode_as_before(doc: dict[str, Any]) -> None:
     before = the_old_way(raw, DevicePage)
     assert isinstance(before, DevicePage)
     assert the_new_way(raw, decode_page) == the_new_way(raw, pipelined) == before
+
+
+# ---------------------------------------------------------------------- bulk answers
+
+
+def item(device_id: str = "d1", **fields: Any) -> dict[str, Any]:
+    doc = {"device_id": device_id, "outcome": "accepted", "reason": None, "progress": "scheduled"}
+    return {**doc, **fields}
+
+
+def request(*items: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    doc = {
+        "id": "req-1",
+        "status": "scheduled",
+        "created_at": "2025-04-01T09:00:00+09:00",
+        "created_by": "acc-1",
+        "scheduled_at": "2025-04-02T09:00:00Z",
+        "executed_at": None,
+        "remove_apple_mdm_profile": False,
+        "cancelled_jobs": 3,
+        "items": list(items),
+    }
+    return {**doc, **fields}
+
+
+def bulk(*items: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {"id": "bulk-1", "cancelled_jobs": 0, "items": list(items), **fields}
+
+
+BULK_ANSWERS: dict[str, tuple[Any, Callable[[bytes], Any], Any]] = {
+    "request": (request(*(item(f"d{i}") for i in range(30))), decode_request, InactivationRequest),
+    "request, skipped": (
+        request(item(outcome="skipped", reason="already_inactive", progress=None)),
+        decode_request,
+        InactivationRequest,
+    ),
+    "request, unknown field": (
+        request(item(), extra={"a": 1}),
+        decode_request,
+        InactivationRequest,
+    ),
+    "request, hostile id": (
+        request(item("\x1b]0;x\x07\u202e")),
+        decode_request,
+        InactivationRequest,
+    ),
+    "request, no items": (
+        {k: v for k, v in request().items() if k != "items"},
+        decode_request,
+        InactivationRequest,
+    ),
+    "request, naive time": (
+        request(item(), created_at="2025-04-01T09:00:00"),
+        decode_request,
+        InactivationRequest,
+    ),
+    "request, naive executed_at": (
+        request(item(), executed_at="2025-04-01 09:00:00"),
+        decode_request,
+        InactivationRequest,
+    ),
+    "request, unknown outcome": (
+        request(item(outcome="maybe")),
+        decode_request,
+        InactivationRequest,
+    ),
+    "request, bool jobs": (
+        request(item(), cancelled_jobs=True),
+        decode_request,
+        InactivationRequest,
+    ),
+    "bulk": (
+        bulk(item(progress=None, deleted=True), item("d2", progress=None)),
+        decode_bulk,
+        BulkResult,
+    ),
+    "bulk, no items": ({"id": "b", "cancelled_jobs": 0}, decode_bulk, BulkResult),
+    "bulk, items not a list": (bulk(items={}), decode_bulk, BulkResult),
+    "bulk, int for bool": (bulk(item(deleted=1)), decode_bulk, BulkResult),
+    "bulk, hostile reason": (
+        bulk(item(outcome="refused", reason="\x1b[31m")),
+        decode_bulk,
+        BulkResult,
+    ),
+}
+
+
+@pytest.mark.parametrize("ascii_only", [False, True], ids=["utf8", "escaped"])
+@pytest.mark.parametrize("case", sorted(BULK_ANSWERS))
+def test_bulk_answers_decode_as_before(case: str, ascii_only: bool) -> None:
+    # 1,000 items per batch: decoded fast, yet exactly as json.loads + sanitize + from_json did,
+    # refusals included (an answer without its items never reads as "nothing done").
+    doc, decode, model = BULK_ANSWERS[case]
+    raw = body(doc, ascii_only)
+    before = the_old_way(raw, model)
+    assert the_new_way(raw, decode) == before
+    if isinstance(before, model):
+        assert not [s for s in strings(before) if has_hidden(s)]
+    if case.endswith(("no items", "naive time", "naive executed_at", "outcome", "bool jobs")):
+        assert before[0] == "refused"
 
 
 # ---------------------------------------------------------------------- refusals

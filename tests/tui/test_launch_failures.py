@@ -19,7 +19,11 @@ def free_port() -> int:
 
 async def _failed(pilot) -> str:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, MessageScreen), tries=1500)
+    await until(
+        pilot,
+        lambda: isinstance(app.screen, MessageScreen) and bool(app.screen.query(".message-body")),
+        tries=1500,
+    )
     body = str(app.screen.query_one(".message-body").render())
     assert "Traceback" not in body
     assert app.is_running
