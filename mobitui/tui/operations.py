@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from mobitui.tui.screens.requests import RequestsScreen
 
 #: At most this many progress repaints per second.
-PROGRESS_RATE = 5.0
+PROGRESS_RATE = 4.0
 
 
 class OpProgress(Message):

@@ -222,6 +222,9 @@ class BulkActionScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._ready = True  # (is_mounted only turns True after on_mount returns)
+        for button in self.query("#ok, #resume").results(Button):
+            # They vanish as they are pressed (the run begins): no flash to draw and undraw.
+            button.active_effect_duration = 0
         self.query_one("#error").display = False
         self.query_one("#changed").display = False
         if self.phase == "form":
@@ -342,8 +345,9 @@ class BulkActionScreen(ModalScreen[None]):
         self.query_one("#ok", Button).disabled = bool(reasons)
         self.query_one("#resume", Button).disabled = bool(reasons)
         why = self.query_one("#why", Static)
-        why.update(Text(self.t("action.why_disabled", reasons=", ".join(reasons))))
         why.display = bool(reasons) and self.phase != "running"
+        if why.display:  # a hidden hint is not rewritten (a repaint during a run)
+            why.update(Text(self.t("action.why_disabled", reasons=", ".join(reasons))))
 
     # ------------------------------------------------------------------ live fleet
 
@@ -409,7 +413,8 @@ class BulkActionScreen(ModalScreen[None]):
         plans = self.preflight.acted_on
         ids = [p.device_id for p in plans]
         names = {i: self.devices[i].name for i in ids}
-        self._run_phase()
+        with self.app.batch_update():  # the whole switch to "running" in one frame
+            self._run_phase()
         self.ctx.start(self, self.preflight.action, ids, names, password)
 
     @on(Button.Pressed, "#resume")
@@ -417,7 +422,8 @@ class BulkActionScreen(ModalScreen[None]):
         if self.reasons() or self.path is None:
             return
         password = self._take_password()
-        self._run_phase()
+        with self.app.batch_update():
+            self._run_phase()
         self.ctx.resume(self, self.path, password)
 
     def _take_password(self) -> str:
@@ -496,9 +502,10 @@ class BulkActionScreen(ModalScreen[None]):
     def _finished(self, message: OpFinished) -> None:
         self.state, self.path = message.state, message.path
         self.phase = "result"
-        self._show_result(message.state, resumed=False)
-        self._show_phase()
-        self.query_one("#cancel", Button).focus()
+        with self.app.batch_update():  # the results in one frame
+            self._show_result(message.state, resumed=False)
+            self._show_phase()
+            self.query_one("#cancel", Button).focus()
 
     @on(OpFailed)
     def _failed(self, message: OpFailed) -> None:
