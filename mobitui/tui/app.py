@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sys
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -42,6 +43,7 @@ from mobitui.domain.rules import DEFAULT_STALL, ActionKind
 from mobitui.i18n import Catalogue, Lang
 from mobitui.tui.bindings import localise
 from mobitui.tui.errors import error_text
+from mobitui.tui.hangup import watch_hangup
 from mobitui.tui.screens.main import MainScreen
 from mobitui.tui.sync import FleetSync
 
@@ -241,6 +243,13 @@ class MobiApp(App[None]):
         self._hold_first_paint()
         self._update_header()
         self.connect()
+        if not self.is_headless and sys.__stdin__ is not None:
+            watch_hangup(sys.__stdin__.fileno(), self._terminal_gone)
+
+    def _terminal_gone(self) -> None:
+        """From the watching thread: the terminal hung up (see ``mobitui.tui.hangup``)."""
+        with contextlib.suppress(RuntimeError):  # the app already stopped
+            self.call_from_thread(self.exit)
 
     def _hold_first_paint(self) -> None:
         """Show the main screen once devices are in (or something else must show), not before.
