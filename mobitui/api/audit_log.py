@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from mobitui.api.journal import JournalError
+from mobitui.api.wire import json_line
 from mobitui.domain.models import ItemResult, format_time
 from mobitui.domain.operation import OperationSpec, action_options
 
@@ -60,7 +61,7 @@ class AuditLog:
     def _append(self, entry: Mapping[str, Any]) -> None:
         """Write one line; a failure stops the run (as the journal's would): nothing is sent
         that the admin's own record cannot hold."""
-        data = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        data = json_line(entry)
         try:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

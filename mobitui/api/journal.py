@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mobitui.api.wire import json_line
 from mobitui.domain.models import BulkResult, InactivationRequest, WireError, format_time
 from mobitui.domain.operation import BatchDone, Ending, OperationSpec, OperationState
 
@@ -47,7 +48,7 @@ def _now() -> str:
 
 
 def _line(record: Mapping[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    return json_line(record)
 
 
 @dataclass(frozen=True, slots=True)

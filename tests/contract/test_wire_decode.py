@@ -632,3 +632,17 @@ async def test_cancelling_the_consumer_leaves_nothing_running(asyncio_complaints
             await asyncio.sleep(0)
         assert others() == set()
     assert asyncio_complaints() == []
+
+
+@pytest.mark.parametrize("text", [*HOSTILE, "佐藤のiPhone", "a\u2028b\u2029c", "é\"\\/"])
+def test_journal_lines_are_what_json_dumps_wrote(text: str) -> None:
+    # The journal and the audit log were written with json.dumps; files from before must read
+    # the same, and a line must never differ by encoder.
+    if "\ud800" in text or "\udc00" in text:
+        with pytest.raises(UnicodeEncodeError):
+            wire.json_line({"name": text})
+        return
+    record = {"type": "plan", "ids": ["d1", "d2"], "names": {"d1": text}, "n": 3, "x": None}
+    record["nested"] = [{"ok": True, "v": 1.5, "s": text}]
+    old = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    assert wire.json_line(record) == old
