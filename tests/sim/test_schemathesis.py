@@ -136,6 +136,13 @@ THOROUGH = settings(
 
 
 def _run(case: schemathesis.Case, api: Api) -> None:
+    if (
+        case.path == "/devices/{device_id}"
+        and (case.path_parameters or {}).get("device_id") == "changes"
+    ):
+        # That URL is the change feed's operation (tested as such); the document excludes
+        # "changes" from device ids, and negative generation picks exactly that value.
+        return
     _steer(case)
     case.call_and_validate(headers={"Authorization": f"Bearer {api.token}"}, checks=CHECKS)
 
