@@ -20,7 +20,7 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -175,6 +175,29 @@ class ViewSpec:
     descending: bool = False
 
 
+#: Device fields whose values repeat across a fleet (a few hundred groups, OS versions and
+#: models among 100,000 devices).
+_REPEATED = ("group_id", "os_version", "model")
+
+
+def _sharing(devices: Iterable[Device]) -> Iterator[Device]:
+    """``devices``, each repeated value now one string object shared by all who hold it.
+
+    A decoder makes a new string for every value it reads: at 100,000 devices these three
+    fields were ~20 MB of copies. The devices are frozen; replacing a field by an equal string
+    changes nothing any code can observe (``object.__setattr__`` is how a frozen dataclass is
+    initialised in the first place).
+    """
+    seen: dict[str, str] = {}
+    for device in devices:
+        for name in _REPEATED:
+            value = getattr(device, name)
+            shared = seen.setdefault(value, value)
+            if shared is not value:
+                object.__setattr__(device, name, shared)
+        yield device
+
+
 class Fleet:
     """Every device the account can see, with sorted orders, a filter index and check marks."""
 
@@ -206,7 +229,7 @@ class Fleet:
         with self._lock:  # before any change: a thread's haystacks are then never kept
             self._generation += 1
             self._hay = None
-        self.devices = {d.id: d for d in devices}
+        self.devices = {d.id: d for d in _sharing(devices)}
         if complete:
             self.per_group = Counter(d.group_id for d in self.devices.values())
         else:

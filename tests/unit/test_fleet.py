@@ -280,3 +280,19 @@ def test_a_first_page_counts_groups_as_the_server_does_until_the_whole_fleet_is_
     assert fleet.per_group == Counter({"g02": 20, "g03": 20})  # now counted from the devices
     fleet.load([dev(i) for i in range(7)], seq=11)
     assert fleet.per_group == Counter({"g02": 3, "g03": 4})
+
+
+def test_repeated_values_are_one_string_shared_by_every_device_that_holds_them() -> None:
+    made = [dev(i) for i in range(40)]
+    copies = [
+        replace(d, os_version="".join(d.os_version), model="".join(list(d.model))) for d in made
+    ]
+    assert copies == made and copies[0].model is not copies[1].model  # equal, separate objects
+    fleet = Fleet()
+    fleet.set_groups(GROUPS)
+    fleet.load(copies, seq=1)
+    kept = list(fleet.devices.values())
+    assert kept == made  # nothing observable changed
+    assert len({id(d.model) for d in kept}) == 1
+    assert len({id(d.os_version) for d in kept}) == len({d.os_version for d in kept})
+    assert len({id(d.group_id) for d in kept}) == len({d.group_id for d in kept})
