@@ -189,12 +189,14 @@ def _sharing(devices: Iterable[Device]) -> Iterator[Device]:
     initialised in the first place).
     """
     seen: dict[str, str] = {}
+    share = seen.setdefault
+    setter = object.__setattr__
     for device in devices:
         for name in _REPEATED:
             value = getattr(device, name)
-            shared = seen.setdefault(value, value)
+            shared = share(value, value)
             if shared is not value:
-                object.__setattr__(device, name, shared)
+                setter(device, name, shared)
         yield device
 
 
