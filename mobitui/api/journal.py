@@ -47,10 +47,6 @@ def _now() -> str:
     return format_time(datetime.now(UTC)) or ""
 
 
-def _line(record: Mapping[str, Any]) -> bytes:
-    return json_line(record)
-
-
 @dataclass(frozen=True, slots=True)
 class Loaded:
     path: Path
@@ -137,7 +133,7 @@ class JournalFile:
             self.state.apply(record)
         else:
             self.state.settle(done)
-        data = _line(record)
+        data = json_line(record)
         try:
             os.write(self._fd, data)
             os.fsync(self._fd)
@@ -167,7 +163,7 @@ class Journal:
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         stamp = spec.created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         path = self.directory / f"{stamp}-{spec.kind.value}-{spec.id}{SUFFIX}"
-        data = _line(spec.to_json())
+        data = json_line(spec.to_json())
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         except OSError as exc:

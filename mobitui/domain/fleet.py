@@ -184,9 +184,9 @@ def _sharing(devices: Iterable[Device]) -> Iterator[Device]:
     """``devices``, each repeated value now one string object shared by all who hold it.
 
     A decoder makes a new string for every value it reads: at 100,000 devices these three
-    fields were ~20 MB of copies. The devices are frozen; replacing a field by an equal string
-    changes nothing any code can observe (``object.__setattr__`` is how a frozen dataclass is
-    initialised in the first place).
+    fields were ~9 MB of copies (resident memory 186 → 177 MB in the bench). The devices are
+    frozen; replacing a field by an equal string changes nothing any code can observe
+    (``object.__setattr__`` is how a frozen dataclass is initialised in the first place).
     """
     seen: dict[str, str] = {}
     share = seen.setdefault

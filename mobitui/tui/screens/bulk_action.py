@@ -413,8 +413,7 @@ class BulkActionScreen(ModalScreen[None]):
         plans = self.preflight.acted_on
         ids = [p.device_id for p in plans]
         names = {i: self.devices[i].name for i in ids}
-        with self.app.batch_update():  # the whole switch to "running" in one frame
-            self._run_phase()
+        self._run_phase()
         self.ctx.start(self, self.preflight.action, ids, names, password)
 
     @on(Button.Pressed, "#resume")
@@ -422,8 +421,7 @@ class BulkActionScreen(ModalScreen[None]):
         if self.reasons() or self.path is None:
             return
         password = self._take_password()
-        with self.app.batch_update():
-            self._run_phase()
+        self._run_phase()
         self.ctx.resume(self, self.path, password)
 
     def _take_password(self) -> str:
@@ -436,10 +434,11 @@ class BulkActionScreen(ModalScreen[None]):
         self._stop = False
         self._first = None
         self.phase = "running"
-        self.query_one("#error").display = False
-        self.query_one("#progress", Static).update(Text(self.t("action.sending")))
-        self._show_phase()
-        self.query_one("#stop", Button).focus()
+        with self.app.batch_update():  # the whole switch to "running" in one frame
+            self.query_one("#error").display = False
+            self.query_one("#progress", Static).update(Text(self.t("action.sending")))
+            self._show_phase()
+            self.query_one("#stop", Button).focus()
 
     @on(Button.Pressed, "#stop")
     def _stop_pressed(self) -> None:
