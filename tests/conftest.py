@@ -83,3 +83,12 @@ def frozen_app(server_config: ServerConfig) -> Iterator[Starlette]:
     app = create_app(dataclasses.replace(server_config, speed=0.0))
     yield app
     app.state.world.close()
+
+
+@pytest.fixture
+def make_gateway() -> Iterator[Any]:
+    """``make_gateway(server, **settings)``: a hostile gateway (tests/gateway.py) on a real
+    loopback port in front of ``server``; stopped at teardown."""
+    from tests.gateway import gateways
+
+    yield from gateways()
