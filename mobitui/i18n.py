@@ -513,6 +513,22 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Given more than once (checked once): {values}",
     ),
     "csv.import.failed": ("CSVを読めません: {detail}", "Cannot read the CSV: {detail}"),
+    "csv.import.ambiguous": (
+        "複数の端末に一致した値（どれも選択していません）: {values}",
+        "Names more than one device (none of them checked): {values}",
+    ),
+    "csv.import.header": (
+        "1行目を見出しとして読みました: {cells}",
+        "The first row was read as a header: {cells}",
+    ),
+    "csv.import.column_used": ("使った列: {label}", "Column read: {label}"),
+    "csv.import.choose_title": ("端末の列を選択", "Which column lists the devices?"),
+    "csv.import.choose_hint": (
+        "複数の列が端末に一致し、その内容が食い違っています。選択する端末の列を選んでください。",
+        "More than one column names devices, and they name different ones. Choose the column "
+        "that lists the devices to check.",
+    ),
+    "csv.import.column": ("{label}（{count} 件一致）", "{label} ({count} matched)"),
     "csv.export.grid": ("表示中の端末をCSVに書き出す", "Export the shown devices to CSV"),
     "csv.export.results": ("結果をCSVに書き出す", "Export the results to CSV"),
     "csv.export.hint": (

@@ -11,9 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 from mobitui.checklists import SheetJob, export_sheets
 from mobitui.domain.checklist import Assignment, sections
-from mobitui.domain.csv_select import decode, parse, select
+from mobitui.domain.csv_select import (
+    ColumnChoice,
+    CsvProblem,
+    ambiguous_text,
+    decode,
+    parse,
+    select,
+)
 from mobitui.domain.models import Device
 from mobitui.domain.operation import OperationState
+from mobitui.domain.text import visible
 from mobitui.tables import (
     DEVICE_COLUMNS,
     RESULT_COLUMNS,
@@ -24,6 +32,7 @@ from mobitui.tables import (
 )
 from mobitui.tui.screens.ask_path import AskPath
 from mobitui.tui.screens.checklist import ChecklistScreen, ChecklistView
+from mobitui.tui.screens.choose_column import ChooseColumn
 from mobitui.tui.screens.export_sheets import ExportChoice, ExportScreen
 from mobitui.tui.screens.message import MessageScreen
 
@@ -94,23 +103,53 @@ class Files:
             try:
                 rows = parse(decode(path.read_bytes()))
             except (OSError, ValueError) as exc:
-                detail = f"{path}: {getattr(exc, 'strerror', None) or exc}"
-                self.app.push_screen(
-                    MessageScreen(t, t("error.title"), t("csv.import.failed", detail=detail))
-                )
+                self._csv_failed(path, getattr(exc, "strerror", None) or str(exc))
                 return
-            picked = select(rows, self.app.fleet.devices.values())
-            self.app.fleet.check(picked.device_ids)
-            self.app.main_screen.refresh_view()
-            lines = [t("csv.import.done", count=len(picked.device_ids))]
-            if picked.unmatched:
-                values = ", ".join(picked.unmatched)
-                lines.append(t("csv.import.unmatched", count=len(picked.unmatched), values=values))
-            if picked.duplicates:
-                lines.append(t("csv.import.duplicates", values=", ".join(picked.duplicates)))
-            self.app.push_screen(MessageScreen(t, t("csv.import.title"), "\n".join(lines)))
+            self._check_listed(path, rows, None)
 
         self.app.push_screen(AskPath(t, t("csv.import.title"), t("csv.import.hint")), chosen)
+
+    def _csv_failed(self, path: Path, why: str) -> None:
+        t = self.app.t
+        detail = visible(f"{path}: {why}")  # a file name and its cells are untrusted text
+        self.app.push_screen(
+            MessageScreen(t, t("error.title"), t("csv.import.failed", detail=detail))
+        )
+
+    def _check_listed(self, path: Path, rows: list[list[str]], column: int | None) -> None:
+        """Check what ``rows`` list; ask which column first when several disagree."""
+        t = self.app.t
+        fleet = self.app.fleet
+        try:
+            picked = select(rows, fleet.devices.values(), column=column)
+        except ColumnChoice as choice:
+
+            def answered(index: int | None) -> None:
+                if index is not None:
+                    self._check_listed(path, rows, index)
+
+            self.app.push_screen(ChooseColumn(t, choice.columns), answered)
+            return
+        except CsvProblem as exc:
+            self._csv_failed(path, str(exc))
+            return
+        fleet.check(picked.device_ids)
+        self.app.main_screen.refresh_view()
+        lines = [t("csv.import.done", count=len(picked.device_ids))]
+        if picked.column is not None:
+            lines.append(t("csv.import.column_used", label=visible(picked.column.label)))
+        if picked.header is not None:
+            lines.append(t("csv.import.header", cells=visible(", ".join(picked.header))))
+        if picked.unmatched:
+            values = visible(", ".join(picked.unmatched))
+            lines.append(t("csv.import.unmatched", count=len(picked.unmatched), values=values))
+        if picked.ambiguous:
+            lines.append(
+                t("csv.import.ambiguous", values=visible(ambiguous_text(picked, fleet.devices)))
+            )
+        if picked.duplicates:
+            lines.append(t("csv.import.duplicates", values=visible(", ".join(picked.duplicates))))
+        self.app.push_screen(MessageScreen(t, t("csv.import.title"), "\n".join(lines)))
 
     def export_devices(self, devices: list[Device]) -> None:
         self._export_csv(t_key="csv.export.grid", rows=device_rows(devices), columns=DEVICE_COLUMNS)

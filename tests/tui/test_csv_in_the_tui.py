@@ -76,3 +76,34 @@ async def test_import_a_csv_then_export_the_grid_and_the_results(
         results = list(csv.DictReader(handle))
     assert sorted(r["device_id"] for r in results) == sorted(d.id for d in chosen)
     assert {r["outcome"] for r in results} == {"accepted"}
+
+
+async def test_columns_that_disagree_are_a_choice_and_cells_stay_text(
+    make_server, make_gateway, tmp_path: Path
+) -> None:
+    """Behind an adapter whose device ids are numbers, a row-number ``ID`` column names
+    devices 1, 2, 3: the admin chooses the column instead of the first one winning."""
+    from mobitui.tui.screens.choose_column import ChooseColumn
+
+    gateway = make_gateway(make_server(fleet=150, seed=4), numeric_ids=True)
+    app = make_app(gateway)
+    async with app.run_test(size=(110, 40)) as pilot:
+        await loaded(pilot)
+        listed = sorted(app.fleet.devices.values(), key=lambda d: int(d.id))[40:43]
+        rows = ["ID,シリアル番号"] + [f"{n},{d.serial}" for n, d in enumerate(listed, 1)]
+        rows.append("4,\x1b]0;pwned\x07TYPO")  # a cell that would retitle the terminal
+        sheet = tmp_path / "retire.csv"
+        sheet.write_text("\n".join(rows), "utf-8")
+        await pilot.press("I")
+        await until(pilot, lambda: isinstance(app.screen, AskPath))
+        app.screen.query_one("#path").value = str(sheet)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ChooseColumn))
+        assert [(c.label, c.matches) for c in app.screen.columns] == [("ID", 4), ("シリアル番号", 3)]
+        assert app.fleet.checked == set()  # nothing checked until the admin says which
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        body = _body(app)
+        assert app.fleet.checked == {d.id for d in listed}
+        assert "Column read: シリアル番号" in body
+        assert "\x1b" not in body and "\x07" not in body and "␛]0;pwned␇TYPO" in body

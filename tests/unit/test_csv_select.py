@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mobitui.domain.csv_select import CsvProblem, decode, parse, select
+from mobitui.domain.csv_select import Ambiguous, ColumnChoice, CsvProblem, decode, parse, select
 from mobitui.tables import neutral
 from tests.unit.test_rules import device
 
@@ -48,6 +48,65 @@ def test_duplicates_are_acted_on_once_and_reported() -> None:
     chosen = select(parse("SER001\nser001\nd1\nSER002\n"), FLEET)
     assert chosen.device_ids == ("d1", "d2")
     assert chosen.duplicates == ("ser001", "d1")
+
+
+#: A server whose device ids are numbers (an adapter over a numeric database).
+NUMERIC = [device(id=str(n), serial=f"F2L{n:04d}") for n in range(1, 40)]
+#: The admin's list: a row number, then the serial of the device to retire.
+ROW_NUMBERED = "ID,シリアル番号,メモ\n1,F2L0031,\n2,F2L0032,\n3,F2L0033,\n"
+
+
+def test_two_columns_that_name_different_devices_are_refused_with_their_counts() -> None:
+    with pytest.raises(ColumnChoice) as refused:
+        select(parse(ROW_NUMBERED), NUMERIC)
+    assert [(c.label, c.matches) for c in refused.value.columns] == [("ID", 3), ("シリアル番号", 3)]
+    assert "'ID' (3 matched)" in str(refused.value)
+    assert "'シリアル番号' (3 matched)" in str(refused.value)
+
+
+def test_the_admin_names_the_column() -> None:
+    chosen = select(parse(ROW_NUMBERED), NUMERIC, column="シリアル番号")
+    assert chosen.device_ids == ("31", "32", "33")
+    assert chosen.column is not None and chosen.column.label == "シリアル番号"
+    by_number = select(parse(ROW_NUMBERED), NUMERIC, column="2")
+    assert by_number.device_ids == ("31", "32", "33")
+    with pytest.raises(CsvProblem, match="no column 'serial'"):
+        select(parse(ROW_NUMBERED), NUMERIC, column="serial")
+
+
+def test_without_a_header_a_tie_is_refused_not_given_to_the_first_column() -> None:
+    with pytest.raises(ColumnChoice) as refused:
+        select(parse("1,F2L0011\n2,F2L0012\n"), NUMERIC)
+    assert [c.label for c in refused.value.columns] == ["column 1", "column 2"]
+    assert select(parse("1,F2L0011\n2,F2L0012\n"), NUMERIC, column="2").device_ids == (
+        "11",
+        "12",
+    )
+
+
+def test_columns_that_name_the_same_devices_agree() -> None:
+    """mobitui's own export (id, …, serial) reads back without a question."""
+    text = "id,name,serial\n4,a,F2L0004\n5,b,F2L0005\n"
+    assert select(parse(text), NUMERIC).device_ids == ("4", "5")
+    # one row where they disagree is enough to ask
+    with pytest.raises(ColumnChoice):
+        select(parse(text + "6,c,F2L0007\n"), NUMERIC)
+
+
+def test_a_serial_on_two_records_is_ambiguous_and_chooses_neither() -> None:
+    old = device(id="d7", serial="F2LREENROLL")
+    new = device(id="d8", serial="f2lreenroll")
+    chosen = select(parse("serial\nF2LREENROLL\nSER001\n"), [*FLEET, old, new])
+    assert chosen.device_ids == ("d1",)
+    assert chosen.ambiguous == (Ambiguous("F2LREENROLL", ("d7", "d8")),)
+    assert chosen.unmatched == ()
+
+
+def test_a_value_that_is_one_device_s_id_and_another_s_serial_is_ambiguous() -> None:
+    fleet = [device(id="1", serial="X1"), device(id="2", serial="1")]
+    chosen = select(parse("1\nX1\n"), fleet)
+    assert chosen.ambiguous == (Ambiguous("1", ("2", "1")),)
+    assert chosen.device_ids == ("1",)  # X1 names device 1 alone
 
 
 def test_a_broken_quote_names_the_line() -> None:

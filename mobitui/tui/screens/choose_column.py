@@ -1,0 +1,56 @@
+"""Which column of a CSV lists the devices, when more than one names devices and they disagree.
+
+Taking a column by its place in the row checked devices nobody listed (a row-number ``ID``
+column on a server whose device ids are numbers), so the admin chooses, seeing how many values
+of each column name a device. Cell text comes from a file: it is shown as ``Text``, made
+visible, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mobitui.domain.csv_select import ColumnMatch
+from mobitui.domain.text import visible
+from mobitui.i18n import Catalogue
+
+
+class ChooseColumn(ModalScreen[int | None]):
+    """Dismisses the chosen column's 0-based index, or None (Esc)."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel", show=False)]
+    AUTO_FOCUS = "#columns"
+
+    def __init__(self, catalogue: Catalogue, columns: tuple[ColumnMatch, ...]) -> None:
+        super().__init__()
+        self.t = catalogue
+        self.columns = columns
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        options = [
+            Option(
+                Text(t("csv.import.column", label=visible(c.label), count=c.matches)),
+                id=str(c.index),
+            )
+            for c in self.columns
+        ]
+        with Vertical(classes="dialog"):
+            yield Label(t("csv.import.choose_title"), classes="dialog-title")
+            yield Static(Text(t("csv.import.choose_hint")), classes="hint")
+            yield OptionList(*options, id="columns")
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        assert event.option.id is not None
+        self.dismiss(int(event.option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
