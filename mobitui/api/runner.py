@@ -45,6 +45,7 @@ async def new_operation(
     device_ids: Iterable[str],
     *,
     names: Mapping[str, str],
+    serials: Mapping[str, str] | None = None,
     server: str,
     profile: str,
     account: str,
@@ -63,6 +64,7 @@ async def new_operation(
         account=account,
         batches=tuple(batches),
         names={i: n for i, n in names.items() if i in ids},
+        serials={i: n for i, n in (serials or {}).items() if i in ids},
     )
     return journal.start(spec)
 

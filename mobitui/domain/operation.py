@@ -89,6 +89,9 @@ class OperationSpec:
     #: Device names when the operation was confirmed: a result names devices that may since
     #: have been deleted.
     names: Mapping[str, str] = field(default_factory=dict)
+    #: Serial numbers when the operation was confirmed: a resumed run checks that each id
+    #: still names the same device (an adapter may hand a numeric id out again).
+    serials: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def kind(self) -> ActionKind:
@@ -111,6 +114,7 @@ class OperationSpec:
             "account": self.account,
             "batches": [b.to_json() for b in self.batches],
             "names": dict(self.names),
+            "serials": dict(self.serials),
         }
 
     @classmethod
@@ -124,10 +128,13 @@ class OperationSpec:
                 raise WireError(f"field {name!r}: expected a string")
         batches = data.get("batches")
         names = data.get("names", {})
+        serials = data.get("serials", {})  # absent in journals written before it existed
         if not isinstance(batches, list) or not batches:
             raise WireError("field 'batches': expected a non-empty list")
         if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
             raise WireError("field 'names': expected an object of strings")
+        if not isinstance(serials, dict) or not all(isinstance(v, str) for v in serials.values()):
+            raise WireError("field 'serials': expected an object of strings")
         try:
             kind = ActionKind(data["kind"])
             plan = tuple(Batch.from_json(b) for b in batches)
@@ -142,6 +149,7 @@ class OperationSpec:
             account=data["account"],
             batches=plan,
             names=dict(names),
+            serials=dict(serials),
         )
 
 
