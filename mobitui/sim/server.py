@@ -1,9 +1,10 @@
 """Serving the reference server with uvicorn: blocking (``mobitui serve``) or in a thread (tests).
 
-The demo accounts have published passwords, so ``run`` refuses to listen on anything but a
-loopback address unless an accounts file replaces them. ``BackgroundServer`` starts a real
-server on a free loopback port in a daemon thread, so contract tests exercise real HTTP, and can
-stop and start again on the same port and database to prove that a restart loses nothing.
+The demo accounts have published passwords and the simulation controls need no token, so
+``run`` refuses to listen on anything but a loopback address while either is in use.
+``BackgroundServer`` starts a real server on a free loopback port in a daemon thread, so contract
+tests exercise real HTTP, and can stop and start again on the same port and database to prove
+that a restart loses nothing.
 """
 
 from __future__ import annotations
@@ -21,23 +22,56 @@ from mobitui.sim.config import ServerConfig
 
 
 class UnsafeBindError(ValueError):
-    """Refusing to expose the demo accounts beyond this machine."""
+    """Refusing to expose the demo accounts or the simulation controls beyond this machine."""
 
 
 def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
+    """Whether every address ``host`` would bind is a loopback one.
+
+    Literal addresses are judged as they are (``0.0.0.0``, ``::`` and ``""`` mean every
+    interface). The one name accepted is ``localhost``, and only when it resolves to loopback
+    addresses alone: uvicorn binds every address a name resolves to, and ``/etc/hosts`` can say
+    anything. Any other name is refused rather than resolved, since what it resolves to may
+    change between this check and the bind.
+    """
+    literal = host.strip()
+    if literal.startswith("[") and literal.endswith("]"):
+        literal = literal[1:-1]
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return ipaddress.ip_address(literal).is_loopback
+    except ValueError:
+        pass
+    if literal.lower().rstrip(".") != "localhost":
+        return False
+    try:
+        infos = socket.getaddrinfo(literal, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return False
+    addresses = {str(info[4][0]).partition("%")[0] for info in infos}
+    try:
+        return bool(addresses) and all(ipaddress.ip_address(a).is_loopback for a in addresses)
     except ValueError:
         return False
 
 
 def check_bind(config: ServerConfig, host: str) -> None:
-    if config.uses_demo_accounts and not is_loopback(host):
+    """Refuse, before anything is opened, a bind that would publish what only loopback may see.
+
+    The demo accounts' passwords are public, and the simulation controls need no token at all:
+    anyone who reaches them can move the clock (expiring every session, executing scheduled
+    requests) and read the server's audit log. Either is only safe on loopback.
+    """
+    if is_loopback(host):
+        return
+    if config.uses_demo_accounts:
         raise UnsafeBindError(
             f"refusing to listen on {host!r} with the demo accounts (their passwords are "
             "public); listen on 127.0.0.1, or give an accounts file (--accounts)"
+        )
+    if config.sim_controls:
+        raise UnsafeBindError(
+            f"refusing to listen on {host!r} with --sim-controls (the clock and audit "
+            "controls need no token); listen on 127.0.0.1, or leave --sim-controls out"
         )
 
 
