@@ -26,6 +26,7 @@ TITLES: dict[str, tuple[int, str]] = {
     "body_too_large": (413, "Request body too large"),
     "too_many_devices": (413, "Too many devices"),
     "invalid_body": (422, "Invalid request body"),
+    "duplicate_key": (422, "Duplicate key in the request body"),
     "invalid_query": (422, "Invalid query parameter"),
     "agreement_required": (422, "Agreement required"),
     "schedule_in_past": (422, "Schedule in the past"),

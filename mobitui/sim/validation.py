@@ -1,7 +1,8 @@
 """Strict request bodies: unknown fields, wrong types and malformed JSON are refused by name.
 
 A hostile or buggy client must get a 422 naming the field, never a 500 and never a silent
-default. JSON ``true`` is not a number, ``1`` is not a boolean, a lone surrogate is not text.
+default. JSON ``true`` is not a number, ``1`` is not a boolean, a lone surrogate is not text, and
+an object naming a key twice is refused (422 ``duplicate_key``) rather than read one way.
 """
 
 from __future__ import annotations
@@ -23,9 +24,32 @@ def parse_json(body: bytes) -> Any:
         raise Problem("invalid_body", "the request body is empty; a JSON object is expected")
     try:
         text = body.decode("utf-8")
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise Problem("invalid_body", f"the request body is not valid JSON: {exc}") from None
+
+
+#: How much of a duplicated key a problem's detail repeats.
+_KEY_SHOWN = 64
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """Refuse an object that names a key twice, at any depth.
+
+    RFC 8259 leaves duplicates to the parser; Python keeps the last, others the first. A gateway
+    or audit hook in front of this server may read ``"agree": false, "agree": true`` as a
+    refusal while the server would act on it, so the body means two things: refuse it. Keys are
+    compared after unescaping, so ``"agree"`` and ``"\\u0061gree"`` are the same key.
+    """
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                shown = _name(key[:_KEY_SHOWN]) + ("…" if len(key) > _KEY_SHOWN else "")
+                raise Problem("duplicate_key", f"the request body names the key {shown!r} twice")
+            seen.add(key)
+    return out
 
 
 def _reject_constant(name: str) -> Any:

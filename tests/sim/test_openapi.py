@@ -61,6 +61,15 @@ def test_document_is_openapi_3_1_with_every_route(frozen_app: Starlette) -> None
             assert schema.get("additionalProperties") is False
 
 
+def test_every_problem_code_is_documented() -> None:
+    """A code the server can answer is one the document lists, and only those."""
+    from mobitui.sim.problems import TITLES
+
+    doc = json.loads(DOC_PATH.read_text(encoding="utf-8"))
+    codes = doc["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+    assert sorted(codes) == sorted(TITLES) and len(codes) == len(set(codes))
+
+
 async def test_every_answer_matches_the_document(frozen_app: Starlette) -> None:
     async with asgi_client(frozen_app) as client:
         served = await client.get(f"{API}/openapi.json")

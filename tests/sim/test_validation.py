@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -225,3 +226,96 @@ async def test_query_parameters_never_cause_a_server_error(frozen_app: Starlette
                         f"{API}{path}", params={name: value}, headers=bearer(token)
                     )
                     assert response.status_code in (200, 404, 422), (path, name, value)
+
+
+def _refused_as_duplicate(response: httpx.Response, key: str) -> None:
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == "duplicate_key" and problem["status"] == 422
+    assert problem["type"] == "urn:mobitui:problem:duplicate_key"
+    assert repr(key) in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "fields"),
+    [
+        ("/inactivations", '"agree":false,"agree":true'),
+        ("/inactivations", '"agree":true,"remove_apple_mdm_profile":false,"agree":false'),
+        ("/inactivations", '"\\u0061gree":false,"agree":true'),
+        ("/forced-inactivations", '"agree":true,"delete_after":false,"delete_after":true'),
+        ("/device-deletions", '"agree":false,"agree":true'),
+    ],
+)
+async def test_duplicate_keys_in_destructive_calls_are_refused(
+    frozen_app: Starlette, path: str, fields: str
+) -> None:
+    """``"agree":false,"agree":true`` reads as a refusal to anything that keeps the first key."""
+    async with asgi_client(frozen_app) as client:
+        token = await login(client)
+        devices = await all_devices(client, token)
+        target = ids_where(devices, state="inactive" if path == "/device-deletions" else "active")
+        raw = f'{{"device_ids":["{target[0]}"],"password":"demo-admin-pass",{fields}}}'
+        response = await client.post(
+            f"{API}{path}",
+            content=raw.encode(),
+            headers={**bearer(token, new_key()), "Content-Type": "application/json"},
+        )
+        _refused_as_duplicate(response, "delete_after" if 'delete_after":t' in fields else "agree")
+        after = await client.get(f"{API}/devices/{target[0]}", headers=bearer(token))
+        assert after.status_code == 200  # not deleted
+        before = next(d for d in devices if d["id"] == target[0])
+        assert after.json()["state"] == before["state"] and after.json()["inactivation"] is None
+        audit = (await client.get(f"{API}/sim/audit")).json()["entries"]
+        assert [e for e in audit if e["result"] == "ok"] == []
+
+
+LOGIN_TWICE = '{"account":"operator","password":"demo-admin-pass","account":"admin"}'
+
+
+@pytest.mark.parametrize(
+    ("path", "raw", "key"),
+    [
+        ("/auth/login", LOGIN_TWICE, "account"),
+        ("/sim/advance", '{"seconds":1,"seconds":864000}', "seconds"),
+        ("/sim/devices/d000001", '{"behaviour":"regular","behaviour":"wiped"}', "behaviour"),
+        ("/sim/devices/d000001/jobs", '{"count":0,"count":9}', "count"),
+        ("/inactivations", '{"device_ids":["d000001"],"x":{"a":1,"a":2}}', "a"),
+    ],
+)
+async def test_duplicate_keys_are_refused_by_every_endpoint(
+    frozen_app: Starlette, path: str, raw: str, key: str
+) -> None:
+    """Refused at the parse, so no endpoint can read a doubled key one way or the other."""
+
+    async def state(client: httpx.AsyncClient, token: str) -> tuple[object, ...]:
+        clock = (await client.post(f"{API}/sim/advance", json={"seconds": 0})).json()["now"]
+        behaviour = (await client.get(f"{API}/sim/devices/d000001")).json()
+        device = (await client.get(f"{API}/devices/d000001", headers=bearer(token))).json()
+        sessions = frozen_app.state.world.store.conn.execute(
+            "SELECT count(*) FROM sessions"
+        ).fetchone()[0]
+        return clock, behaviour, device, sessions
+
+    async with asgi_client(frozen_app) as client:
+        token = await login(client)
+        before = await state(client, token)
+        response = await client.post(
+            f"{API}{path}",
+            content=raw.encode(),
+            headers={**bearer(token, new_key()), "Content-Type": "application/json"},
+        )
+        _refused_as_duplicate(response, key)
+        assert await state(client, token) == before
+
+
+async def test_a_long_duplicate_key_is_named_briefly(frozen_app: Starlette) -> None:
+    key = "k" * 5000
+    async with asgi_client(frozen_app) as client:
+        response = await client.post(
+            f"{API}/auth/login",
+            content=f'{{"{key}":1,"{key}":2}}'.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+    assert response.status_code == 422 and response.json()["code"] == "duplicate_key"
+    assert len(response.json()["detail"]) < 200
