@@ -145,6 +145,13 @@ def _connection(
         action="store_true",
         help="read the password from the first line of stdin (never pass it as an argument)",
     )
+    where.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="refuse every destructive command before anything is sent (also: the profile's "
+        "read_only, an operator account)",
+    )
     if lang:
         parser.add_argument(
             "--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help="language of messages"
@@ -168,6 +175,12 @@ def _selection(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="a column of serial numbers or device ids (UTF-8, with or without BOM, or "
         "Shift_JIS as Japanese Excel saves it); a header row is detected",
+    )
+    chosen.add_argument(
+        "--column",
+        metavar="NAME",
+        help="with --from-csv: the column to read (its header, or its number from 1), when "
+        "more than one column names devices",
     )
 
 
@@ -258,6 +271,11 @@ def _headless(commands: argparse._SubParsersAction) -> None:
     _connection(resume)
     resume.add_argument("--operation", metavar="ID", help="only this operation")
     resume.add_argument("--agree", action="store_true", help="do not ask for confirmation")
+    resume.add_argument(
+        "--abandon",
+        action="store_true",
+        help="with --operation: give the rest of it up for good (nothing is sent)",
+    )
 
     checklist = commands.add_parser("checklist", help="the on-device steps")
     steps = checklist.add_subparsers(dest="checklist_command", metavar="SUBCOMMAND", required=True)
@@ -303,15 +321,15 @@ def _lang(args: argparse.Namespace, profile_lang: str | None = None) -> str:
 def _demo(args: argparse.Namespace) -> int:
     # The server process starts first, so that it seeds (or copies) its database and imports
     # its framework on another core while this one imports the terminal UI.
-    from mobitui.config import cache_dir, state_dir
+    from mobitui.config import ConfigError, cache_dir, ensure_state_dir
     from mobitui.sim.config import ServerConfig
     from mobitui.sim.demo_server import DemoServer
 
-    logs = state_dir()
     try:
-        logs.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        print(f"mobitui demo: {logs}: cannot create: {exc.strerror}", file=sys.stderr)
+        # Created 0700 and checked: the demo server's log goes there, and the journals.
+        logs = ensure_state_dir()
+    except ConfigError as exc:
+        print(f"mobitui demo: {exc}", file=sys.stderr)
         return EXIT_USAGE
     with tempfile.TemporaryDirectory(prefix="mobitui-demo-") as tmp:
         db = args.db or Path(tmp) / "demo.sqlite3"

@@ -14,6 +14,15 @@ Where files live (platformdirs, overridable for tests and unusual hosts):
 
 A malformed file is never silently discarded: :class:`ConfigError` names the file and the
 line (TOML syntax) or the key (wrong type or value), and the file is left as it was.
+
+Every file here is written through :mod:`mobitui.private_files` (whole, fsync'd, 0600, the
+temporary file never a followed symlink), and the config, state and cache directories are
+made 0700; one that is not a directory, not writable, writable by others or owned by another
+user is refused with a :class:`ConfigError` naming it.
+
+A cached token belongs to the origin (scheme, host, port) of the ``base_url`` that issued it
+and to its account: it is stored with both and handed back only for the same pair, so a
+profile whose ``base_url`` changed never sends the old server's token to the new one.
 """
 
 from __future__ import annotations
@@ -31,6 +40,9 @@ from urllib.parse import urlparse
 
 import platformdirs
 import tomli_w
+
+from mobitui import private_files
+from mobitui.private_files import PrivateFileError
 
 PROFILES_FILE = "profiles.toml"
 LANGS = ("ja", "en")
@@ -66,10 +78,13 @@ class Profile:
     confirm_above: int | None = None
     #: A pending device silent this long after its request executed is "stalled" (default 120).
     stall_after_minutes: int | None = None
+    #: True: every destructive action is refused, in the TUI and the headless commands.
+    read_only: bool | None = None
 
     def to_toml(self) -> dict[str, Any]:
         data: dict[str, Any] = {"base_url": self.base_url, "account": self.account}
-        for key in ("ca_bundle", "proxy", "lang", "confirm_above", "stall_after_minutes"):
+        keys = ("ca_bundle", "proxy", "lang", "confirm_above", "stall_after_minutes", "read_only")
+        for key in keys:
             value = getattr(self, key)
             if value is not None:
                 data[key] = value
@@ -114,6 +129,7 @@ def validate_profile(profile: Profile) -> list[str]:
 
 _STRINGS = frozenset({"base_url", "account", "ca_bundle", "proxy", "lang"})
 _INTEGERS = frozenset({"confirm_above", "stall_after_minutes"})
+_BOOLEANS = frozenset({"read_only"})
 
 
 def _decode_error_line(exc: tomllib.TOMLDecodeError) -> str:
@@ -125,11 +141,18 @@ def load_profiles(path: Path | None = None) -> Profiles:
     """Read the profiles file; a missing file is an empty set, a broken one a ConfigError."""
     path = path or config_dir() / PROFILES_FILE
     try:
-        raw = path.read_bytes()
+        raw = private_files.read_private(path)
     except FileNotFoundError:
         return Profiles()
+    except PrivateFileError as exc:
+        raise ConfigError(str(exc)) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        # Whoever can write this folder chooses the server the password is typed for.
+        private_files.check_private_dir(path.parent, writable=False)
+    except PrivateFileError as exc:
+        raise ConfigError(str(exc)) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
@@ -148,12 +171,14 @@ def load_profiles(path: Path | None = None) -> Profiles:
         where = f"{path}: profiles.{name}"
         if not isinstance(body, dict):
             raise ConfigError(f"{where}: must be a table")
-        unknown = set(body) - _STRINGS - _INTEGERS
+        unknown = set(body) - _STRINGS - _INTEGERS - _BOOLEANS
         if unknown:
             raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
         for key, value in body.items():
             if key in _STRINGS and not isinstance(value, str):
                 raise ConfigError(f"{where}.{key}: must be a string")
+            if key in _BOOLEANS and not isinstance(value, bool):
+                raise ConfigError(f"{where}.{key}: must be true or false")
             if key in _INTEGERS and (isinstance(value, bool) or not isinstance(value, int)):
                 raise ConfigError(f"{where}.{key}: must be a whole number")
         profile = Profile(
@@ -165,6 +190,7 @@ def load_profiles(path: Path | None = None) -> Profiles:
             lang=body.get("lang"),
             confirm_above=body.get("confirm_above"),
             stall_after_minutes=body.get("stall_after_minutes"),
+            read_only=body.get("read_only"),
         )
         problems = validate_profile(profile)
         if problems:
@@ -178,78 +204,191 @@ def load_profiles(path: Path | None = None) -> Profiles:
 def save_profiles(profiles: Profiles, path: Path | None = None) -> Path:
     """Write the profiles file atomically (a crash never leaves half a file)."""
     path = path or config_dir() / PROFILES_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
     data: dict[str, Any] = {}
     if profiles.default is not None:
         data["default_profile"] = profiles.default
     data["profiles"] = {name: p.to_toml() for name, p in profiles.profiles.items()}
-    write_private(path, tomli_w.dumps(data).encode("utf-8"))
+    try:
+        private_files.write_atomic(path, tomli_w.dumps(data).encode("utf-8"))
+    except PrivateFileError as exc:
+        raise ConfigError(str(exc)) from None
     return path
 
 
-def write_private(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` atomically with mode 0600 in a 0700 directory."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+def write_private(path: Path, content: bytes, *, root: Path | None = None) -> None:
+    """Write ``content`` to ``path`` atomically with mode 0600 in a 0700 directory.
+
+    Raises :class:`~mobitui.private_files.PrivateFileError` (an ``OSError`` naming the file).
+    Kept for callers outside this package; it is :func:`mobitui.private_files.write_atomic`.
+    """
+    private_files.write_atomic(path, content, root=root)
+
+
+def ensure_state_dir() -> Path:
+    """The state directory, created 0700 and checked (a directory of this user, private and
+    writable); :class:`ConfigError` naming it otherwise.
+
+    Called before anything that needs it (a login whose token is cached, a bulk run), so a
+    read-only or misplaced state directory is one clear message, not a traceback later.
+    """
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)  # umask may have narrowed it further; never widened
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        return private_files.ensure_private_dir(state_dir())
+    except PrivateFileError as exc:
+        raise ConfigError(f"{exc} (the state directory; $MOBITUI_STATE_DIR sets it)") from None
 
 
 # --------------------------------------------------------------------------- token cache
+
+
+#: Longest token kept (the reference server's are 43 characters).
+MAX_TOKEN = 4096
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True, slots=True)
 class CachedToken:
     token: str
     expires_at: datetime
+    #: ``scheme://host:port`` of the server that issued it (:func:`origin_of`).
+    origin: str = ""
 
     def valid(self, now: datetime | None = None) -> bool:
         return self.expires_at > (now or datetime.now(UTC))
 
 
-def _token_path(profile: str, account: str) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"{profile}--{account}")
-    return state_dir() / "tokens" / f"{safe}.json"
+def origin_of(base_url: str) -> str:
+    """``scheme://host:port`` of ``base_url``, normalised (lower case, the default port
+    written out), so ``HTTPS://MDM.example.jp/`` and ``https://mdm.example.jp:443`` are one
+    origin and ``http://`` of the same host is another."""
+    try:
+        url = urlparse(base_url.strip())
+        scheme = url.scheme.lower()
+        host = url.hostname
+        port = url.port
+    except ValueError as exc:
+        raise ConfigError(f"base_url {base_url!r}: {exc}") from None
+    if scheme not in _DEFAULT_PORTS or not host:
+        raise ConfigError(f"base_url {base_url!r}: an http:// or https:// address")
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port or _DEFAULT_PORTS[scheme]}"
 
 
-def save_token(profile: str, account: str, token: str, expires_at: datetime) -> Path:
-    path = _token_path(profile, account)
-    body = json.dumps({"token": token, "expires_at": expires_at.isoformat()})
-    write_private(path, body.encode("utf-8"))
+def printable_token(token: object) -> bool:
+    """A bearer token as HTTP can carry it: 1 to MAX_TOKEN printable ASCII characters, no
+    space. Anything else cannot be sent in a header (it made every later command crash)."""
+    return (
+        isinstance(token, str)
+        and 0 < len(token) <= MAX_TOKEN
+        and all("!" <= c <= "~" for c in token)
+    )
+
+
+def _safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]", "_", text)
+
+
+def _tokens_dir() -> Path:
+    return state_dir() / "tokens"
+
+
+def _legacy_token_path(profile: str, account: str) -> Path:
+    """Where tokens were cached before they were tied to an origin (never used again)."""
+    return _tokens_dir() / f"{_safe(f'{profile}--{account}')}.json"
+
+
+def _token_path(profile: str, origin: str, account: str) -> Path:
+    """One file per profile, origin and account: the readable part for the admin, the digest
+    of the exact triple so two that make the same safe name stay apart."""
+    digest = hashlib.sha256(f"{profile}\x00{origin}\x00{account}".encode()).hexdigest()[:16]
+    return _tokens_dir() / f"{_safe(f'{profile}--{account}')[:80]}-{digest}.json"
+
+
+def _token_dir_ready() -> Path:
+    """The token directory, private (created 0700 up from the state directory)."""
+    directory = _tokens_dir()
+    try:
+        private_files.ensure_private_dir(directory, root=state_dir())
+    except PrivateFileError as exc:
+        raise ConfigError(f"{exc} (the token cache; $MOBITUI_STATE_DIR sets it)") from None
+    return directory
+
+
+def _discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as exc:
+        raise ConfigError(str(private_files.failure(path, "delete", exc))) from None
+
+
+def save_token(
+    profile: str, account: str, token: str, expires_at: datetime, *, server: str
+) -> Path:
+    """Cache ``token`` for ``profile`` and ``account`` on ``server``'s origin (0600).
+
+    A token that HTTP could not carry is never cached (:class:`ConfigError`): it would only
+    fail again at every later launch.
+    """
+    origin = origin_of(server)
+    _token_dir_ready()
+    path = _token_path(profile, origin, account)
+    if not printable_token(token):
+        raise ConfigError(f"{path}: not cached: the server's token is not printable ASCII")
+    body = json.dumps(
+        {
+            "origin": origin,
+            "account": account,
+            "profile": profile,
+            "token": token,
+            "expires_at": expires_at.isoformat(),
+        }
+    )
+    try:
+        private_files.write_atomic(path, body.encode("utf-8"), root=state_dir())
+    except PrivateFileError as exc:
+        raise ConfigError(str(exc)) from None
     return path
 
 
-def load_token(profile: str, account: str) -> CachedToken | None:
-    """The cached token if there is a usable one; an expired or unreadable cache is removed."""
-    path = _token_path(profile, account)
+def load_token(profile: str, account: str, *, server: str) -> CachedToken | None:
+    """The cached token of ``profile`` and ``account`` issued by ``server``'s origin, if it is
+    still usable; one that is expired, unreadable, not printable ASCII or (tampered) says
+    another origin or account is removed. The token directory is checked first (private,
+    writable): :class:`ConfigError` naming it, before any password is asked for."""
+    origin = origin_of(server)
+    _token_dir_ready()
+    _discard(_legacy_token_path(profile, account))  # not tied to an origin: never sent
+    path = _token_path(profile, origin, account)
     try:
-        data = json.loads(path.read_text("utf-8"))
-        cached = CachedToken(data["token"], datetime.fromisoformat(data["expires_at"]))
-        if not isinstance(cached.token, str) or cached.expires_at.tzinfo is None:
+        data = json.loads(private_files.read_private(path).decode("utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("bad token cache")
+        cached = CachedToken(
+            data["token"], datetime.fromisoformat(data["expires_at"]), data["origin"]
+        )
+        if (
+            not printable_token(cached.token)
+            or cached.expires_at.tzinfo is None
+            or cached.origin != origin
+            or data.get("account") != account
+        ):
             raise ValueError("bad token cache")
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError):
         # A token cache is disposable: a broken one only costs a password prompt.
-        path.unlink(missing_ok=True)
+        _discard(path)
         return None
     if not cached.valid():
-        path.unlink(missing_ok=True)
+        _discard(path)
         return None
     return cached
 
 
-def forget_token(profile: str, account: str) -> None:
-    _token_path(profile, account).unlink(missing_ok=True)
+def forget_token(profile: str, account: str, *, server: str) -> None:
+    """Delete the cached token of ``profile`` and ``account`` on ``server``'s origin."""
+    _discard(_token_path(profile, origin_of(server), account))
+    _discard(_legacy_token_path(profile, account))
 
 
 # --------------------------------------------------------------------------- fleet cache

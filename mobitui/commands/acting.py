@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from mobitui.commands.common import (
     ask,
     catalogue,
     connect,
+    refuse_read_only,
     require_admin,
     resolve_target,
     say,
@@ -49,9 +51,16 @@ from mobitui.describe import (
     work_text,
 )
 from mobitui.domain.checklist import Assignment
-from mobitui.domain.csv_select import decode, parse, select
+from mobitui.domain.csv_select import (
+    ColumnChoice,
+    CsvProblem,
+    ambiguous_text,
+    decode,
+    parse,
+    select,
+)
 from mobitui.domain.models import Device, Outcome, parse_time
-from mobitui.domain.operation import OperationState
+from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.rules import (
     ACKNOWLEDGE,
     Action,
@@ -63,6 +72,16 @@ from mobitui.domain.rules import (
     preflight,
     schedule_problem,
 )
+from mobitui.domain.selection import (
+    Stray,
+    StrayReason,
+    asked,
+    check,
+    same_devices,
+    scope_groups,
+    subtree,
+)
+from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue
 from mobitui.tables import RESULT_COLUMNS, emit, result_rows
 
@@ -81,43 +100,101 @@ PLAN_COLUMNS = [
 # --------------------------------------------------------------------------- choosing devices
 
 
-async def choose(client: MobiClient, args: argparse.Namespace) -> tuple[list[Device], list[str]]:
-    """The devices named by ``--group``, ``--device`` and ``--from-csv`` (together), and the
-    values that matched nothing the account can see."""
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """The devices a command will act on, and how many values or devices were left out."""
+
+    devices: list[Device]
+    #: Values that matched nothing, named more than one device, or came back as a device
+    #: the admin did not choose: each was said on stderr; any of them makes the run partial.
+    left_out: int
+
+
+async def choose(client: MobiClient, args: argparse.Namespace) -> Chosen:
+    """The devices named by ``--group``, ``--device`` and ``--from-csv`` (together), each
+    checked against what was asked before it may be acted on (:mod:`mobitui.domain.selection`):
+    the server's filter, its answer for an id and its listing are not trusted."""
     if not (args.group or args.device or args.from_csv):
         raise CommandError(EXIT_USAGE, "choose devices with --group, --device or --from-csv")
+    groups = await client.groups()
+    account = client.account
+    scope = scope_groups(groups, None if account is None else account.group_scope)
     chosen: dict[str, Device] = {}
     unmatched: list[str] = []
-    if args.group:
-        group = await resolve_group(client, args.group)
-        async for device in client.iter_devices(group_id=group, include_subgroups=args.subgroups):
+    strays: list[Stray] = []
+    ambiguous = 0
+
+    def keep(devices: list[Device], wanted: frozenset[str] | None = None) -> None:
+        checked = check(devices, groups=wanted, scope=scope)
+        strays.extend(checked.strays)
+        for device in checked.kept:
             chosen.setdefault(device.id, device)
+
+    if args.group:
+        group = resolve_group(groups, args.group)
+        wanted = subtree(groups, [group]) if args.subgroups else frozenset({group})
+        pages = client.iter_devices(group_id=group, include_subgroups=args.subgroups)
+        keep([d async for d in pages], wanted)
     for device_id in args.device or ():
         try:
             device = await client.device(device_id)
         except NotFound:
             unmatched.append(device_id)
+            continue
+        stray = asked(device_id, device)
+        if stray is not None:
+            strays.append(stray)
         else:
-            chosen.setdefault(device.id, device)
+            keep([device])
     if args.from_csv:
         path = Path(args.from_csv)
+        shown = visible(str(path))
         try:
             rows = parse(decode(path.read_bytes()))
         except OSError as exc:
-            raise CommandError(EXIT_USAGE, f"{path}: cannot read: {exc.strerror}") from None
+            raise CommandError(EXIT_USAGE, f"{shown}: cannot read: {exc.strerror}") from None
         except ValueError as exc:
-            raise CommandError(EXIT_USAGE, f"{path}: {exc}") from None
-        everything = [d async for d in client.iter_devices()]
-        picked = select(rows, everything)
-        by_id = {d.id: d for d in everything}
-        for device_id in picked.device_ids:
-            chosen.setdefault(device_id, by_id[device_id])
+            raise CommandError(EXIT_USAGE, f"{shown}: {visible(str(exc))}") from None
+        everything = {d.id: d async for d in client.iter_devices()}
+        try:
+            picked = select(rows, everything.values(), column=args.column)
+        except ColumnChoice as choice:
+            raise CommandError(
+                EXIT_USAGE,
+                f"{shown}: {visible(str(choice))}; nothing was sent: say which with --column NAME",
+            ) from None
+        except CsvProblem as exc:
+            raise CommandError(EXIT_USAGE, f"{shown}: {visible(str(exc))}") from None
+        if picked.column is not None:
+            say(f"{shown}: read column {visible(picked.column.label)!r}")
+        keep([everything[i] for i in picked.device_ids])
         unmatched += picked.unmatched
+        if picked.ambiguous:
+            ambiguous = len(picked.ambiguous)
+            text = visible(ambiguous_text(picked, everything))
+            say(f"{shown}: names more than one device (left out): {text}")
         if picked.duplicates:
-            say(f"{path}: given more than once (acted on once): {', '.join(picked.duplicates)}")
+            say(
+                f"{shown}: given more than once (acted on once): "
+                + visible(", ".join(picked.duplicates))
+            )
     if unmatched:
-        say(f"matched no device (left out): {', '.join(unmatched)}")
-    return list(chosen.values()), unmatched
+        say(f"matched no device (left out): {visible(', '.join(unmatched))}")
+    for stray in strays:
+        say(f"not what was chosen (left out): {stray_text(stray)}")
+    return Chosen(list(chosen.values()), len(unmatched) + ambiguous + len(strays))
+
+
+def stray_text(stray: Stray) -> str:
+    """``id name (serial): why``, made visible (all of it is server text)."""
+    device = stray.device
+    why = {
+        StrayReason.OUTSIDE_GROUP: f"in group {device.group_id}, outside the chosen groups",
+        StrayReason.OUTSIDE_SCOPE: f"in group {device.group_id}, outside this account's scope",
+        StrayReason.NOT_ASKED: f"the server answered with it for {stray.expected}",
+        StrayReason.CHANGED_IDENTITY: f"its serial was {stray.expected} when the run was planned",
+    }[stray.reason]
+    return visible(f"{device.id} {device.name} ({device.serial}): {why}")
 
 
 def parse_schedule(text: str | None) -> datetime | None:
@@ -248,6 +325,8 @@ def journal_and_audit() -> tuple[Journal, AuditLog]:
 
 async def act(kind: ActionKind, args: argparse.Namespace) -> int:
     target = resolve_target(args)
+    if not args.dry_run:
+        refuse_read_only(target, f"mobitui {args.command}")
     t = catalogue(args, target)
     secret = Secret(args.password_stdin)
     client = await connect(target, secret)
@@ -257,14 +336,15 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
             problem = schedule_problem(action.scheduled_at, client.server_now())
             if problem is not None:
                 raise CommandError(EXIT_USAGE, f"--schedule: {problem.replace('_', ' ')}")
-        devices, unmatched = await choose(client, args)
+        chosen = await choose(client, args)
+        devices = chosen.devices
         by_id = {d.id: d for d in devices}
         pf = preflight(devices, action, client.server_now())
         if not args.dry_run:
             require_admin(client)
         print_preflight(t, pf, by_id, args.format, to_stdout=args.dry_run)
         refused = any(p.outcome is Outcome.REFUSED for p in pf.not_acted_on)
-        partial = bool(unmatched) or refused
+        partial = chosen.left_out > 0 or refused
         if args.dry_run:
             say("--dry-run: nothing was sent")
             return EXIT_PARTIAL if partial else EXIT_OK
@@ -281,6 +361,7 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
             action,
             ids,
             names={i: by_id[i].name for i in ids},
+            serials={i: by_id[i].serial for i in ids},
             server=target.base_url,
             profile=target.profile,
             account=client.account.name if client.account else target.account,
@@ -297,6 +378,9 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
 
 async def resume(args: argparse.Namespace) -> int:
     target = resolve_target(args)
+    if args.abandon:
+        return abandon(args, target)
+    refuse_read_only(target, "mobitui resume")
     t = catalogue(args, target)
     secret = Secret(args.password_stdin)
     journal, audit = journal_and_audit()
@@ -333,6 +417,7 @@ async def resume(args: argparse.Namespace) -> int:
             say(t("resume.explain"))
             if not (args.agree or ask(f"「{t('action.resume')}」 {spec.id}?")):
                 raise CommandError(EXIT_USAGE, "not resumed: agree on the terminal, or --agree")
+            await still_the_same(client, state)
             with journal.open(loaded.path) as operation:
                 finished = await run_operation(
                     client,
@@ -349,13 +434,53 @@ async def resume(args: argparse.Namespace) -> int:
     return code
 
 
+async def still_the_same(client: MobiClient, state: OperationState) -> None:
+    """Refuse to resend a plan whose ids now name other devices, or devices outside the
+    account's scope (:func:`mobitui.domain.selection.same_devices`); nothing is sent then."""
+    spec = state.spec
+    planned = {i: spec.serials.get(i, "") for b in state.open_batches for i in b.device_ids}
+    account = client.account
+    scope = scope_groups(await client.groups(), None if account is None else account.group_scope)
+    strays = same_devices(planned, [d async for d in client.iter_devices()], scope=scope)
+    for stray in strays:
+        say(f"no longer what was planned: {stray_text(stray)}")
+    if strays:
+        raise CommandError(
+            EXIT_USAGE,
+            f"not resumed: {len(strays)} device(s) of operation {spec.id} are no longer the "
+            f"devices it planned; nothing was sent. Check them, then give the rest up with "
+            f"`mobitui resume --operation {spec.id} --abandon`",
+        )
+
+
+def abandon(args: argparse.Namespace, target: Target) -> int:
+    """``resume --abandon``: end an unfinished operation for good; nothing is sent (its open
+    devices keep whatever state the server gives them, as after 「残りを取りやめる」)."""
+    if not args.operation:
+        raise CommandError(EXIT_USAGE, "--abandon needs --operation ID")
+    journal, _ = journal_and_audit()
+    account = args.account or target.account
+    found, _errors = journal.scan(server=target.base_url, profile=target.profile, account=account)
+    loaded = next((f for f in found if f.state.spec.id == args.operation), None)
+    if loaded is None:
+        raise CommandError(EXIT_USAGE, f"no unfinished operation {args.operation!r}")
+    open_count = sum(len(b) for b in loaded.state.open_batches)
+    question = f"give up operation {args.operation} ({open_count} device(s) not sent)?"
+    if not (args.agree or ask(question)):
+        raise CommandError(EXIT_USAGE, "not abandoned: agree on the terminal, or --agree")
+    with journal.open(loaded.path) as operation:
+        operation.end(Ending.ABANDONED)
+    say(f"operation {args.operation} abandoned: {open_count} device(s) were not sent")
+    return EXIT_OK
+
+
 async def export_checklists(args: argparse.Namespace) -> int:
     target = resolve_target(args)
     client = await connect(target, Secret(args.password_stdin))
     async with client:
-        devices, unmatched = await choose(client, args)
+        chosen = await choose(client, args)
     jobs = []
-    for device in devices:
+    for device in chosen.devices:
         a = Assignment.of(device)
         jobs.append(SheetJob(device, a.work, a.remove_apple_mdm_profile, a.request_id))
     langs = tuple(dict.fromkeys(args.sheet_langs or [catalogue(args, target).lang]))
@@ -367,4 +492,4 @@ async def export_checklists(args: argparse.Namespace) -> int:
     for path in written:
         print(path)
     say(f"{len(written)} file(s) in {Path(args.out).expanduser()}")
-    return EXIT_PARTIAL if unmatched else EXIT_OK
+    return EXIT_PARTIAL if chosen.left_out else EXIT_OK

@@ -62,6 +62,8 @@ class Target:
     proxy: str | None = None
     lang: str | None = None
     confirm_above: int = 100
+    #: ``--read-only`` or the profile's ``read_only``: nothing destructive may be sent.
+    read_only: bool = False
 
     @property
     def caches_token(self) -> bool:
@@ -74,7 +76,9 @@ def resolve_target(args: argparse.Namespace) -> Target:
     if server or account:
         if not (server and account):
             raise CommandError(EXIT_USAGE, "--server and --account go together")
-        return Target(base_url=server, account=account, profile="-")
+        return Target(
+            base_url=server, account=account, profile="-", read_only=_read_only_flag(args)
+        )
     try:
         profiles = config.load_profiles()
     except ConfigError as exc:
@@ -92,7 +96,22 @@ def resolve_target(args: argparse.Namespace) -> Target:
         proxy=profile.proxy,
         lang=profile.lang,
         confirm_above=100 if profile.confirm_above is None else profile.confirm_above,
+        read_only=_read_only_flag(args) or bool(profile.read_only),
     )
+
+
+def _read_only_flag(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "read_only", False))
+
+
+def refuse_read_only(target: Target, what: str) -> None:
+    """Read-only mode ends a destructive command here, before any request leaves (the login
+    included): a flag or a profile setting must not depend on what a server answers."""
+    if target.read_only:
+        raise CommandError(
+            EXIT_USAGE,
+            f"read-only (--read-only or the profile's read_only): {what}; nothing was sent",
+        )
 
 
 def catalogue(args: argparse.Namespace, target: Target | None = None) -> Catalogue:
@@ -131,17 +150,24 @@ async def connect(target: Target, secret: Secret) -> MobiClient:
     client = MobiClient(target.base_url, ca_bundle=target.ca_bundle, proxy=target.proxy)
     try:
         if target.caches_token:
-            cached = config.load_token(target.profile, target.account)
+            # Only a token this server's origin issued (base_url may have changed since).
+            cached = config.load_token(target.profile, target.account, server=target.base_url)
             if cached is not None:
                 client.use_token(cached.token)
                 try:
                     await client.me()
                     return client
                 except Unauthenticated:
-                    config.forget_token(target.profile, target.account)
+                    config.forget_token(target.profile, target.account, server=target.base_url)
         session = await client.login(target.account, secret.get(target.account))
         if target.caches_token:
-            config.save_token(target.profile, target.account, session.token, session.expires_at)
+            config.save_token(
+                target.profile,
+                target.account,
+                session.token,
+                session.expires_at,
+                server=target.base_url,
+            )
         return client
     except BaseException:
         await client.aclose()

@@ -15,11 +15,13 @@ from mobitui.commands.common import (
     Secret,
     ask,
     connect,
+    refuse_read_only,
     require_admin,
     resolve_target,
     say,
 )
-from mobitui.domain.models import DeviceState, InactivationRequest, RequestStatus
+from mobitui.domain.models import DeviceState, Group, InactivationRequest, RequestStatus
+from mobitui.domain.text import visible
 from mobitui.tables import DEVICE_COLUMNS, device_rows, emit
 
 REQUEST_COLUMNS = [
@@ -55,7 +57,7 @@ async def logout(args: argparse.Namespace) -> int:
     target = resolve_target(args)
     if not target.caches_token:
         raise CommandError(EXIT_USAGE, "logout is per profile: give --profile")
-    cached = config.load_token(target.profile, target.account)
+    cached = config.load_token(target.profile, target.account, server=target.base_url)
     if cached is not None:
         client = MobiClient(target.base_url, ca_bundle=target.ca_bundle, proxy=target.proxy)
         async with client:
@@ -67,7 +69,7 @@ async def logout(args: argparse.Namespace) -> int:
                     f"{exc.message} The token is forgotten here; on the server it expires "
                     f"at {cached.expires_at.isoformat()}."
                 )
-    config.forget_token(target.profile, target.account)
+    config.forget_token(target.profile, target.account, server=target.base_url)
     try:
         fleet_cache.forget(target.profile, target.account)
     except OSError as exc:
@@ -87,24 +89,24 @@ async def groups(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def resolve_group(client: Any, wanted: str) -> str:
-    """A group by id, or by name when exactly one group has it."""
-    found = await client.groups()
+def resolve_group(found: list[Group], wanted: str) -> str:
+    """A group by id, or by name when exactly one group of ``found`` has it."""
     if any(g.id == wanted for g in found):
         return wanted
     named = [g.id for g in found if g.name == wanted]
     if len(named) == 1:
         return named[0]
+    shown = visible(wanted)
     if named:
-        raise CommandError(EXIT_USAGE, f"{len(named)} groups are named {wanted!r}: use the id")
-    raise CommandError(EXIT_USAGE, f"no group {wanted!r} (see `mobitui groups`)")
+        raise CommandError(EXIT_USAGE, f"{len(named)} groups are named {shown!r}: use the id")
+    raise CommandError(EXIT_USAGE, f"no group {shown!r} (see `mobitui groups`)")
 
 
 async def devices(args: argparse.Namespace) -> int:
     target = resolve_target(args)
     client = await connect(target, Secret(args.password_stdin))
     async with client:
-        group = None if args.group is None else await resolve_group(client, args.group)
+        group = None if args.group is None else resolve_group(await client.groups(), args.group)
         found = [
             d
             async for d in client.iter_devices(
@@ -131,6 +133,7 @@ async def requests(args: argparse.Namespace) -> int:
 
 async def cancel(args: argparse.Namespace) -> int:
     target = resolve_target(args)
+    refuse_read_only(target, "mobitui requests cancel")
     client = await connect(target, Secret(args.password_stdin))
     async with client:
         require_admin(client)

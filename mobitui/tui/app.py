@@ -119,7 +119,7 @@ class Launch:
             account=profile.account,
             lang=lang,
             profile=profile.name,
-            read_only=read_only,
+            read_only=read_only or bool(profile.read_only),
             ca_bundle=profile.ca_bundle,
             proxy=profile.proxy,
         )
@@ -286,6 +286,9 @@ class MobiApp(App[None]):
         if self.needs_profile and not await self._first_profile():
             self.exit()
             return
+        # The token, the journals and the audit log live there: a read-only, misplaced or
+        # unsafe state directory is named now (the error modal, r retries), never a crash later.
+        config.ensure_state_dir()
         try:
             if not await self._authenticate(None):
                 self.exit()
@@ -338,14 +341,15 @@ class MobiApp(App[None]):
         """Get a working token: cached, demo, or asked for. False when the admin gives up."""
         launch = self.launch
         if message is None and launch.cache_token and launch.demo_password is None:
-            cached = config.load_token(launch.profile, launch.account)
+            # Only a token this server's origin issued (base_url may have changed since).
+            cached = config.load_token(launch.profile, launch.account, server=launch.base_url)
             if cached is not None:
                 self.client.use_token(cached.token)
                 try:
                     self.account = await self.client.me()
                     return True
                 except Unauthenticated:
-                    config.forget_token(launch.profile, launch.account)
+                    config.forget_token(launch.profile, launch.account, server=launch.base_url)
         if launch.demo_password is not None and message is None:
             session = await self.client.login(launch.account, launch.demo_password)
             self.account = session.account
@@ -366,7 +370,13 @@ class MobiApp(App[None]):
                 continue
             self.account = session.account
             if launch.cache_token:
-                config.save_token(launch.profile, launch.account, session.token, session.expires_at)
+                config.save_token(
+                    launch.profile,
+                    launch.account,
+                    session.token,
+                    session.expires_at,
+                    server=launch.base_url,
+                )
             self._update_header()
             return True
 
@@ -381,7 +391,8 @@ class MobiApp(App[None]):
                     if self.client.token != token:
                         continue  # another worker already logged in again
                     if self.launch.cache_token:
-                        config.forget_token(self.launch.profile, self.launch.account)
+                        launch = self.launch
+                        config.forget_token(launch.profile, launch.account, server=launch.base_url)
                     if not await self._authenticate(self.t("login.expired")):
                         self.exit()
                         raise
@@ -600,7 +611,8 @@ class MobiApp(App[None]):
         # Unreachable: the token is still forgotten here, and expires on its own.
         with contextlib.suppress(ApiError):
             await self.client.logout()
-        config.forget_token(self.launch.profile, self.launch.account)
+        launch = self.launch
+        config.forget_token(launch.profile, launch.account, server=launch.base_url)
         await self.sync.forget()  # and nothing is saved at exit
         with contextlib.suppress(OSError):  # even if this run kept none
             fleet_cache.forget(self.launch.profile, self.launch.account)
