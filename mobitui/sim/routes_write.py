@@ -89,7 +89,8 @@ def _run(
             headers={"Idempotent-Replayed": "true"},
         )
     try:
-        ctx.world.auth.check_password(ctx.txn, account, data["password"], ctx.now)
+        assert ctx.token_digest is not None  # the world authenticated the call
+        ctx.world.auth.check_password(ctx.txn, account, data["password"], ctx.now, ctx.token_digest)
     except Problem as problem:
         _refuse(ctx, action, problem, data)
     if not data["agree"]:

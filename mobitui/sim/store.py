@@ -112,8 +112,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     expires_at REAL NOT NULL,
     revoked INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS login_failures (
-    account TEXT PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS password_failures (
+    subject TEXT PRIMARY KEY,
     failures INTEGER NOT NULL,
     locked_until REAL
 ) WITHOUT ROWID;
@@ -298,7 +298,38 @@ def connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA foreign_keys=OFF")
     conn.execute("PRAGMA busy_timeout=5000")
     conn.executescript(SCHEMA)
+    migrate(conn)
     return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring a database written by an older server up to this schema; idempotent.
+
+    Up to 2026-12 failed logins were counted in ``login_failures`` under the account name as
+    typed, so a password typed into the account field was kept in clear. That table is dropped
+    (its counts only slowed guessing down, and cannot be re-keyed: see :mod:`mobitui.sim.auth`)
+    with ``secure_delete`` on, so its pages are zeroed rather than left in the free list, and
+    the WAL is checkpointed so the zeroed pages replace the old ones in the main file too.
+    """
+    old = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'login_failures'"
+    ).fetchone()
+    if old is None:
+        return
+    previous = conn.execute("PRAGMA secure_delete").fetchone()[0]
+    conn.execute("PRAGMA secure_delete=ON")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM login_failures")
+            conn.execute("DROP TABLE login_failures")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        conn.execute(f"PRAGMA secure_delete={int(previous)}")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 class Store:

@@ -83,6 +83,7 @@ class World:
                 set_meta(txn.conn, "created_at", repr(now))
                 set_meta(txn.conn, "clock_now", repr(now))
             base = float(get_meta(txn.conn, "clock_now") or time.time())
+            self.auth.forget_failures(txn)
         self.clock = SimClock(base, config.speed)
         self.limiter = None if config.rate_limit is None else RateLimiter(config.rate_limit)
         self._openapi: bytes | None = None

@@ -5,7 +5,16 @@ from __future__ import annotations
 import httpx
 from starlette.applications import Starlette
 
-from tests.sim.helpers import API, advance, asgi_client, bearer, login
+from tests.sim.helpers import (
+    API,
+    advance,
+    all_devices,
+    asgi_client,
+    bearer,
+    ids_where,
+    login,
+    post_action,
+)
 
 
 async def test_login_returns_token_and_account(frozen_app: Starlette) -> None:
@@ -119,3 +128,80 @@ async def test_limits_need_no_token(frozen_app: Starlette) -> None:
     instance = limits.pop("instance_id")  # which database: a random id, not a secret
     assert isinstance(instance, str) and instance
     assert limits == {"max_bulk_devices": 1000, "max_page_size": 1000}
+
+
+async def test_failed_logins_for_admin_never_slow_down_the_admins_own_bulk_calls(
+    frozen_app: Starlette,
+) -> None:
+    """Anyone can fail logins for ``admin``; the admin's session must still act."""
+    async with asgi_client(frozen_app) as client:
+        token = await login(client)
+        active = ids_where(await all_devices(client, token), state="active")
+        for _ in range(8):
+            attack = await client.post(
+                f"{API}/auth/login", json={"account": "admin", "password": "guess"}
+            )
+        assert attack.status_code == 429  # the login itself is slowed down, as it should be
+        wrong = await post_action(client, token, "/inactivations", active[:1], password="x")
+        assert wrong.status_code == 403 and wrong.json()["code"] == "invalid_password"
+        for target in (active[1:2], active[2:3]):
+            done = await post_action(client, token, "/inactivations", target)
+            assert done.status_code == 202, done.text
+        forced = await post_action(client, token, "/forced-inactivations", active[3:4])
+        assert forced.status_code == 200, forced.text
+        deleted = await post_action(client, token, "/device-deletions", active[3:4])
+        assert deleted.status_code == 200, deleted.text
+        assert [i["outcome"] for i in deleted.json()["items"]] == ["deleted"]
+
+
+async def test_wrong_confirmation_passwords_slow_down_only_their_own_session(
+    frozen_app: Starlette,
+) -> None:
+    async with asgi_client(frozen_app) as client:
+        guessing = await login(client)
+        other = await login(client)
+        active = ids_where(await all_devices(client, guessing), state="active")
+        for n in range(5):
+            wrong = await post_action(
+                client, guessing, "/device-deletions", active[:1], password=f"guess-{n}"
+            )
+            assert wrong.status_code == 403 and wrong.json()["code"] == "invalid_password"
+        slowed = await post_action(client, guessing, "/inactivations", active[:1])
+        assert slowed.status_code == 429 and slowed.json()["code"] == "rate_limited"
+        wait = int(slowed.headers["Retry-After"])
+        assert wait >= 1
+        again = await post_action(client, guessing, "/inactivations", active[:1], password="g")
+        assert again.status_code == 429  # still waiting: no guess is even checked
+        # Another session of the same account, and the account's login, are untouched.
+        assert (await post_action(client, other, "/inactivations", active[1:2])).status_code == 202
+        fresh = await client.post(
+            f"{API}/auth/login", json={"account": "admin", "password": "demo-admin-pass"}
+        )
+        assert fresh.status_code == 200
+        # After the wait the session acts, and its success resets the count.
+        await advance(client, wait)
+        done = await post_action(client, guessing, "/inactivations", active[:1])
+        assert done.status_code == 202, done.text
+        wrong = await post_action(client, guessing, "/inactivations", active[2:3], password="g")
+        assert wrong.status_code == 403
+
+
+async def test_login_counts_are_per_name_and_a_restart_forgets_them(make_server) -> None:
+    """Failures for one name never slow another; a restart forgets the counts, whose key lived
+    only in the old process's memory."""
+    running = make_server(speed=0.0)
+    async with httpx.AsyncClient(base_url=running.base_url) as client:
+        for _ in range(6):
+            last = await client.post(
+                f"{API}/auth/login", json={"account": "operator", "password": "guess"}
+            )
+        assert last.status_code == 429
+        admin = await client.post(
+            f"{API}/auth/login", json={"account": "admin", "password": "demo-admin-pass"}
+        )
+        assert admin.status_code == 200
+        running.restart()
+        again = await client.post(
+            f"{API}/auth/login", json={"account": "operator", "password": "demo-operator-pass"}
+        )
+        assert again.status_code == 200

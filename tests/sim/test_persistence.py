@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import time
 from collections import Counter
@@ -11,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from mobitui.sim import fleet
+from mobitui.sim.app import create_app
 from mobitui.sim.config import ServerConfig
 from mobitui.sim.server import BackgroundServer
 from mobitui.sim.store import DEVICE_INSERT_COLUMNS, connect
@@ -178,3 +180,79 @@ def test_opening_an_existing_database_does_not_reseed(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     finally:
         second.state.world.close()
+
+
+TYPED_AS_NAME = "Typed-As-Name-S3cret!"
+
+
+def _database_bytes(db: Path) -> bytes:
+    data = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+    assert data  # the database (and any WAL) was read
+    return data
+
+
+async def test_a_password_typed_as_the_account_name_is_never_stored(
+    make_server, tmp_path: Path
+) -> None:
+    """The failure count is kept under a keyed digest: no clear name, no plain hash of it."""
+    db = tmp_path / "typed.sqlite3"
+    running: BackgroundServer = make_server(db_path=db)
+    async with httpx.AsyncClient(base_url=running.base_url) as client:
+        codes = [
+            (
+                await client.post(
+                    f"{API}/auth/login", json={"account": TYPED_AS_NAME, "password": "x"}
+                )
+            ).status_code
+            for _ in range(6)
+        ]
+    assert codes == [401] * 5 + [429]  # still counted per name
+    running.stop()
+    data = _database_bytes(db)
+    secret = TYPED_AS_NAME.encode()
+    assert secret not in data
+    assert hashlib.sha256(secret).hexdigest().encode() not in data  # keyed, not guessable
+    conn = sqlite3.connect(db)
+    subjects = [r[0] for r in conn.execute("SELECT subject FROM password_failures")]
+    conn.close()
+    assert len(subjects) == 1 and subjects[0].startswith("login:")
+    assert len(subjects[0]) == len("login:") + 64
+
+
+async def test_an_old_database_with_clear_login_failures_opens_and_forgets_them(
+    make_server, tmp_path: Path
+) -> None:
+    """A database from before the keyed digests: it opens, the clear names are scrubbed."""
+    db = tmp_path / "old.sqlite3"
+    create_app(ServerConfig(db_path=db, fleet=20, seed=3)).state.world.close()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TABLE password_failures")
+    conn.execute(
+        "CREATE TABLE login_failures (account TEXT PRIMARY KEY, failures INTEGER NOT NULL, "
+        "locked_until REAL) WITHOUT ROWID"
+    )
+    conn.executemany(
+        "INSERT INTO login_failures VALUES(?, ?, ?)",
+        [(TYPED_AS_NAME, 3, None), ("admin", 40, 9.9e10)],
+    )
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    assert TYPED_AS_NAME.encode() in _database_bytes(db)  # the old server's clear name
+
+    running: BackgroundServer = make_server(db_path=db, fleet=20, seed=3)
+    async with httpx.AsyncClient(base_url=running.base_url) as client:
+        token = await login(client)  # the old lock on "admin" is gone, not misread
+        assert len(await all_devices(client, token)) == 20
+        for _ in range(5):
+            await client.post(f"{API}/auth/login", json={"account": "ghost", "password": "x"})
+        slowed = await client.post(f"{API}/auth/login", json={"account": "ghost", "password": "x"})
+        assert slowed.status_code == 429
+    running.stop()
+    assert TYPED_AS_NAME.encode() not in _database_bytes(db)
+    conn = sqlite3.connect(db)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "login_failures" not in tables and "password_failures" in tables
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    # Opening it again is a no-op.
+    create_app(ServerConfig(db_path=db, fleet=20, seed=3)).state.world.close()
