@@ -10,6 +10,17 @@ a timeout or a 502/503/504; anything that was certainly not sent (connection ref
 resent whatever it is; a 429 is waited out (``Retry-After``) for every call. Login, which has
 no key, is never resent once it may have reached the server.
 
+Nothing waits or reads without bound. httpx's ``timeout`` is per read, so a server trickling a
+byte a second would hold a call forever: each attempt also has an overall deadline
+(``attempt_deadline``, from sending to the last byte) and each call another over all its
+attempts and the waits between them (``call_deadline``); a body larger than ``max_body`` is
+refused without being read; paging stops past the listing's ``total``. Each of these ends as
+an error that says which bound was met.
+
+A bulk answer is never trusted for being a 2xx: its outcomes are reconciled with the ids sent
+(:mod:`mobitui.domain.reconcile`); an outcome for an id never sent, or two for one id, is a
+:class:`~mobitui.api.errors.ProtocolError`.
+
 The confirmation password of destructive calls travels in the request body only: it is never
 stored on the client, logged, or put into an error.
 """
@@ -19,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 import os
 import ssl
 import time
@@ -38,19 +50,24 @@ from mobitui import __version__
 from mobitui.api.batches import Batch, Progress, plan_batches, run_batches
 from mobitui.api.errors import (
     ApiError,
+    BulkIncomplete,
     Conflict,
     MalformedResponse,
+    MissingOutcomes,
+    ProtocolError,
     Unauthenticated,
     Unreachable,
     from_problem,
 )
-from mobitui.api.retry import RETRY_STATUSES, RetryPolicy, classify
+from mobitui.api.retry import RETRY_STATUSES, Failure, RetryPolicy, classify
 from mobitui.api.wire import (
+    BulkAnswer,
     NotJson,
     PageHead,
-    decode_bulk,
+    clipped,
+    decode_bulk_answer,
     decode_changes,
-    decode_request,
+    decode_request_answer,
     page_head,
     page_of,
     sanitize,
@@ -68,6 +85,7 @@ from mobitui.domain.models import (
     Session,
     format_time,
 )
+from mobitui.domain.reconcile import reconcile
 from mobitui.domain.text import visible
 
 log = logging.getLogger(__name__)
@@ -106,6 +124,47 @@ class Limits:
 #: simply goes out later).
 _SEND_TURNS = 16
 
+#: From sending a request to the last byte of its answer, at most this long (seconds). A page
+#: of 1,000 devices is about 0.5 MB (a few MB with long names): two minutes allow it at
+#: 64 kB/s. A bulk call of 1,000 devices must answer its headers within the per-read
+#: ``timeout`` (30 s) anyway, and its body is about 100 kB.
+ATTEMPT_DEADLINE = 120.0
+#: One call, every attempt and every wait between them (``Retry-After`` up to 60 s) included.
+CALL_DEADLINE = 300.0
+#: The largest answer body read (bytes). A page of 1,000 devices is about 0.5 MB; the change
+#: feed after every one of 100,000 devices changed about 46 MB. A larger answer is refused
+#: (:class:`MalformedResponse`, code ``too_large``) without being read: a 1.7 GB answer once
+#: froze the TUI.
+MAX_BODY = 64 * 1024 * 1024
+#: Paging stops past this many pages of ``GET /inactivations`` (which gives no ``total``): a
+#: million requests at 1,000 a page, more than any tenant has.
+MAX_REQUEST_PAGES = 1000
+#: The longest bearer token accepted (HTTP servers commonly refuse headers beyond 8 KB).
+MAX_TOKEN = 8192
+
+
+def usable_token(token: object) -> bool:
+    """A bearer token that can go in a header as it is: printable ASCII without spaces.
+
+    Anything else (a server's non-ASCII "token") made httpx's header encoding raise deep in
+    every later call; such a token is never adopted, used or cached.
+    """
+    return (
+        isinstance(token, str)
+        and 0 < len(token) <= MAX_TOKEN
+        and token.isascii()
+        and token.isprintable()
+        and " " not in token
+    )
+
+
+class _TooSlow(Exception):
+    """An attempt met its deadline (internal: becomes a transport failure)."""
+
+    def __init__(self, failure: Failure) -> None:
+        super().__init__(failure.cause)
+        self.failure = failure
+
 
 class MobiClient:
     """Async client of the management API v1; use it as ``async with MobiClient(...) as c``."""
@@ -123,7 +182,15 @@ class MobiClient:
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 - a frozen value, safe to share
         user_agent: str = DEFAULT_USER_AGENT,
         trust_env: bool = True,
+        attempt_deadline: float = ATTEMPT_DEADLINE,
+        call_deadline: float = CALL_DEADLINE,
+        max_body: int = MAX_BODY,
     ) -> None:
+        """``timeout`` bounds each read (httpx's); ``attempt_deadline`` one attempt from
+        sending to the last byte; ``call_deadline`` a whole call, retries and waits included;
+        ``max_body`` the bytes of one answer (see the constants of the same names)."""
+        if min(attempt_deadline, call_deadline) <= 0 or max_body < 1:
+            raise ValueError("deadlines and max_body must be positive")
         try:
             url = httpx.URL(base_url.rstrip("/"))
         except httpx.InvalidURL:
@@ -133,22 +200,35 @@ class MobiClient:
         self._host = url.host if url.port is None else f"{url.host}:{url.port}"
         self._proxy = proxy
         self._timeout = timeout
+        self._attempt_deadline = attempt_deadline
+        self._call_deadline = call_deadline
+        self._max_body = max_body
         self._retry = retry
-        self._token = token
+        self._token: str | None = None
+        self.use_token(token)
         self._account: Account | None = None
         self._limits: Limits | None = None
         #: Server clock minus ours, from the last answer's ``Date`` header (seconds).
         self._clock_offset = 0.0
-        self._http = httpx.AsyncClient(
-            base_url=str(url) + API_PREFIX,
-            verify=self._tls(ca_bundle, verify) if _may_use_tls(url, proxy, trust_env) else False,
-            proxy=proxy,
-            timeout=timeout,
-            transport=transport,
-            trust_env=trust_env,
-            follow_redirects=False,
-            headers={"User-Agent": user_agent, "Accept": "application/json"},
-        )
+        verify_with = self._tls(ca_bundle, verify) if _may_use_tls(url, proxy, trust_env) else False
+        try:
+            self._http = httpx.AsyncClient(
+                base_url=str(url) + API_PREFIX,
+                verify=verify_with,
+                proxy=proxy,
+                timeout=timeout,
+                transport=transport,
+                trust_env=trust_env,
+                follow_redirects=False,
+                headers={"User-Agent": user_agent, "Accept": "application/json"},
+            )
+        except ImportError:
+            # httpx imports socksio only for a socks5:// proxy (the profile's, or ALL_PROXY's).
+            # It is a dependency (httpx[socks]); a broken install still gets a sentence.
+            raise Unreachable(
+                self._host,
+                "a socks5:// proxy needs the 'socksio' package (pip install 'httpx[socks]')",
+            ) from None
 
     def _tls(self, ca_bundle: str | Path | None, verify: bool) -> ssl.SSLContext | bool:
         """An explicit context for a CA bundle (``verify="path"`` is deprecated in httpx)."""
@@ -189,9 +269,20 @@ class MobiClient:
         """The bearer token of the current session (never logged, never in a repr)."""
         return self._token
 
-    def use_token(self, token: str | None) -> None:
-        """Adopt a token obtained earlier (the 0600 token cache); ``None`` forgets it."""
+    def use_token(self, token: str | None) -> bool:
+        """Adopt a token obtained earlier (the 0600 token cache); ``None`` forgets it.
+
+        A token that is not :func:`usable_token` (a cache an older mobitui wrote from a broken
+        server's answer) is refused and False returned: the client then holds none, so the
+        next call raises :class:`Unauthenticated` before anything is sent, which every caller
+        already answers by forgetting the cache and logging in again.
+        """
+        if token is not None and not usable_token(token):
+            log.warning("refusing a cached token that is not printable ASCII")
+            self._token = None
+            return False
         self._token = token
+        return True
 
     def server_now(self) -> datetime:
         """The server's "now", as its last ``Date`` header put it (ours until one arrives).
@@ -224,6 +315,13 @@ class MobiClient:
         body = {"account": account, "password": password}
         data = await self._call("POST", "/auth/login", body=body, auth=False)
         session = self._model(Session.from_json, data, "POST /auth/login")
+        if not usable_token(session.token):
+            # Never adopted, so never cached nor sent: httpx cannot encode it into a header.
+            raise MalformedResponse(
+                "field 'token': not a usable bearer token (printable ASCII without spaces, "
+                f"at most {MAX_TOKEN} characters)",
+                endpoint=_where("POST /auth/login"),
+            )
         self._token = session.token
         self._account = session.account
         return session
@@ -280,6 +378,11 @@ class MobiClient:
         page is decoded and handed out, the request for the next one is already on its way
         (so a change the caller makes while holding a page may show only from the page after
         the next); it is cancelled if the caller stops early or anything fails.
+
+        Paging is bounded by the first page's ``total``: once the pages hold more devices than
+        that plus one page (devices enrolled meanwhile), or number more than twice the pages
+        it needs at this page size (plus two), the listing is refused as malformed. A gateway
+        handing out a new cursor forever was otherwise paged 10,496 times in 20 seconds.
         """
         endpoint = "GET /devices"
         largest = (await self.limits()).max_page_size
@@ -292,7 +395,9 @@ class MobiClient:
             params["state"] = str(state)
         if q:
             params["q"] = q
-        params["limit"] = str(largest if limit is None else max(1, min(limit, largest)))
+        size = largest if limit is None else max(1, min(limit, largest))
+        params["limit"] = str(size)
+        bound = _PagingBound(size)
         seen: set[str] = set()
         opening = params if first is None else {**params, "limit": str(max(1, min(first, largest)))}
         fetch: asyncio.Task[PageHead] | None = await self._prefetch(opening)
@@ -317,6 +422,9 @@ class MobiClient:
                         f"of {largest}",
                         endpoint=_where(endpoint),
                     )
+                problem = bound.take(page.total, len(page.items))
+                if problem is not None:
+                    raise MalformedResponse(problem, endpoint=_where(endpoint))
                 yield page
                 if repeated:
                     raise MalformedResponse(
@@ -391,7 +499,12 @@ class MobiClient:
         password: str,
         agree: bool,
     ) -> InactivationRequest:
-        """One ``POST /inactivations``; resending the same batch is safe (same key)."""
+        """One ``POST /inactivations``; resending the same batch is safe (same key).
+
+        The answer is reconciled with the batch (:meth:`_reconciled`): a :class:`ProtocolError`
+        when it names an id never sent or one twice; devices it gives no outcome for are left
+        for the caller to find (the journal's fold keeps that batch open).
+        """
         body = {
             "device_ids": list(batch.device_ids),
             "remove_apple_mdm_profile": remove_apple_mdm_profile,
@@ -399,28 +512,49 @@ class MobiClient:
             "password": password,
             "agree": agree,
         }
-        return await self._call(
-            "POST", "/inactivations", body=body, key=batch.key, decode=decode_request
+        answer = await self._call(
+            "POST", "/inactivations", body=body, key=batch.key, decode=decode_request_answer
         )
+        return self._reconciled(batch, answer, "POST /inactivations")
 
     async def send_forced(
         self, batch: Batch, *, delete_after: bool = False, password: str, agree: bool
     ) -> BulkResult:
+        """One ``POST /forced-inactivations``, reconciled like :meth:`send_inactivation`."""
         body = {
             "device_ids": list(batch.device_ids),
             "delete_after": delete_after,
             "password": password,
             "agree": agree,
         }
-        return await self._call(
-            "POST", "/forced-inactivations", body=body, key=batch.key, decode=decode_bulk
+        answer = await self._call(
+            "POST", "/forced-inactivations", body=body, key=batch.key, decode=decode_bulk_answer
         )
+        return self._reconciled(batch, answer, "POST /forced-inactivations")
 
     async def send_deletion(self, batch: Batch, *, password: str, agree: bool) -> BulkResult:
+        """One ``POST /device-deletions``, reconciled like :meth:`send_inactivation`."""
         body = {"device_ids": list(batch.device_ids), "password": password, "agree": agree}
-        return await self._call(
-            "POST", "/device-deletions", body=body, key=batch.key, decode=decode_bulk
+        answer = await self._call(
+            "POST", "/device-deletions", body=body, key=batch.key, decode=decode_bulk_answer
         )
+        return self._reconciled(batch, answer, "POST /device-deletions")
+
+    def _reconciled(self, batch: Batch, answer: BulkAnswer[R], endpoint: str) -> R:
+        """The answer's result, once its outcomes are known to be about the ids sent.
+
+        An outcome for an id never sent, or two for one id, and nothing in the answer is
+        believed: :class:`ProtocolError` (no status: the server may have acted, so the batch is
+        not refused but stays open). Ids without an outcome (left out, or unreadable) are not
+        an error here: the result holds the outcomes that are known, and whoever records it
+        sees the rest missing (:class:`~mobitui.domain.operation.OperationState`).
+        """
+        check = reconcile(batch.device_ids, answer.device_ids)
+        if check.broken:
+            raise ProtocolError(check.explain(), endpoint=_where(endpoint))
+        if check.missing:
+            log.warning("%s: %s", endpoint, check.explain())
+        return answer.result
 
     # ------------------------------------------------------------------ bulk, whole runs
 
@@ -490,27 +624,72 @@ class MobiClient:
         concurrency: int,
         on_progress: Progress | None,
     ) -> list[R]:
+        """Every batch; without a journal to keep one open, a batch whose answer lacks an
+        outcome ends the run as :class:`BulkIncomplete` (cause :class:`MissingOutcomes`)
+        instead of passing for done."""
         batches = await self.plan(device_ids)
-        return await run_batches(batches, send, concurrency=concurrency, on_progress=on_progress)
+        results = await run_batches(batches, send, concurrency=concurrency, on_progress=on_progress)
+        done: list[tuple[Batch, R]] = []
+        short: list[tuple[Batch, ApiError]] = []
+        for batch, result in zip(batches, results, strict=True):
+            items = getattr(result, "items", ())
+            check = reconcile(batch.device_ids, [item.device_id for item in items])
+            if check.missing:
+                short.append((batch, MissingOutcomes(check.explain())))
+            else:
+                done.append((batch, result))
+        if short:
+            raise BulkIncomplete(done, short, [])
+        return results
 
     # ------------------------------------------------------------------ requests
 
     async def inactivations(
         self, status: RequestStatus | str | None = None
     ) -> list[InactivationRequest]:
-        """Every inactivation request the account can see (all pages), newest first."""
-        params: dict[str, str] = {} if status is None else {"status": str(status)}
+        """Every inactivation request the account can see (all pages), newest first.
+
+        The listing has no ``total`` in the contract, so paging is bounded otherwise: every
+        page after the first must bring a request not seen before (a gateway serving the same
+        page under a new cursor is caught at once), a ``total``, when a server sends one,
+        bounds it like the device listing, and :data:`MAX_REQUEST_PAGES` pages at most.
+        """
+        endpoint = "GET /inactivations"
+        size = (await self.limits()).max_page_size
+        params: dict[str, str] = {"limit": str(size)}
+        if status is not None:
+            params["status"] = str(status)
         found: list[InactivationRequest] = []
+        ids: set[str] = set()
         seen: set[str] = set()
+        bound = _PagingBound(size, what="requests")
+        pages = 0
         while True:
             data = await self._call("GET", "/inactivations", params=params)
-            found += self._list(InactivationRequest.from_json, data, "items", "GET /inactivations")
+            page = self._list(InactivationRequest.from_json, data, "items", endpoint)
+            pages += 1
+            total = data.get("total") if isinstance(data, Mapping) else None
+            problem = None
+            if isinstance(total, int) and not isinstance(total, bool):
+                problem = bound.take(total, len(page))
             cursor = data.get("next_cursor") if isinstance(data, Mapping) else None
+            fresh = {r.id for r in page} - ids
+            if problem is None and pages > 1 and cursor is not None and not fresh:
+                problem = (
+                    "the server kept handing out new pages with no request not seen before "
+                    f"({pages} pages)"
+                )
+            if problem is None and pages > MAX_REQUEST_PAGES:
+                problem = f"the server kept handing out new pages past {MAX_REQUEST_PAGES:,}"
+            if problem is not None:
+                raise MalformedResponse(problem, endpoint=_where(endpoint))
+            ids |= fresh
+            found += page
             if cursor is None:
                 return found
             if not isinstance(cursor, str) or cursor in seen:
                 raise MalformedResponse(
-                    "field 'next_cursor': not a new cursor", endpoint=_where("GET /inactivations")
+                    "field 'next_cursor': not a new cursor", endpoint=_where(endpoint)
                 )
             seen.add(cursor)
             params = {**params, "cursor": cursor}
@@ -559,6 +738,9 @@ class MobiClient:
         ``decode`` turns the body of a 2xx answer into a model (:mod:`mobitui.api.wire`: fast,
         and sanitized like the rest); a body it finds not to be JSON at all is retried like a
         truncated one. ``sent`` is set once the request has been sent (httpcore's trace).
+
+        The whole call, every attempt and every wait between them, must end within
+        ``call_deadline``: a server that answers slowly every time cannot hold it longer.
         """
         endpoint = f"{method} {API_PREFIX}{path}"
         headers: dict[str, str] = {}
@@ -574,16 +756,45 @@ class MobiClient:
         request = self._http.build_request(
             method, path, params=params, json=body, headers=headers, extensions=extensions
         )
+        deadline = asyncio.timeout(self._call_deadline)
+        try:
+            async with deadline:
+                return await self._attempts(request, endpoint, token, auth, resendable, decode)
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+        raise Unreachable(
+            self._host,
+            f"no complete answer within {self._call_deadline:g} s, retries included",
+            maybe_processed=method != "GET",
+            endpoint=endpoint,
+        )
+
+    async def _attempts(
+        self,
+        request: httpx.Request,
+        endpoint: str,
+        token: str | None,
+        auth: bool,
+        resendable: bool,
+        decode: Callable[[bytes], Any] | None,
+    ) -> Any:
+        """The retry loop of :meth:`_call` (which bounds it in time)."""
+        method = request.method
         policy = self._retry
         attempt = 0
         while True:
             attempt += 1
             last = attempt >= policy.max_attempts
+            response: httpx.Response | None = None
+            content = b""
             try:
-                response: httpx.Response | None = await self._http.send(request)
+                response, content = await self._exchange(request, endpoint)
                 fault = None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
-                response, fault = None, classify(exc, self._timeout, self._proxy)
+                fault = classify(exc, self._timeout, self._proxy)
+            except _TooSlow as slow:
+                fault = slow.failure
             if response is None:
                 assert fault is not None
                 log.debug("%s failed (attempt %d): %s", endpoint, attempt, fault.cause)
@@ -605,21 +816,68 @@ class MobiClient:
                 continue
             if 200 <= status < 300:
                 if decode is not None:
-                    data, problem = _decode_with(decode, response, endpoint)
-                elif status == 204 or not response.content:
+                    data, problem = _decode_with(decode, response, content, endpoint)
+                elif status == 204 or not content:
                     return None
                 else:
-                    data, problem = _decode(response, endpoint)
+                    data, problem = _decode(response, content, endpoint)
                 if problem is None:
                     return data
                 if problem.code == "truncated" and resendable and not last:
                     await policy.sleep(policy.backoff(attempt))
                     continue
                 raise problem
-            error = _error(response, endpoint, wait)
+            error = _error(response, content, endpoint, wait)
             if auth and isinstance(error, Unauthenticated) and self._token == token:
                 self._token = None  # the TUI brings the login back (unless it already has)
             raise error
+
+    async def _exchange(
+        self, request: httpx.Request, endpoint: str
+    ) -> tuple[httpx.Response, bytes]:
+        """One attempt: send, then read the whole body, within ``attempt_deadline``.
+
+        httpx's timeout bounds each read, not the answer: a server sending a byte a second
+        never trips it. Past the deadline the attempt is a transport failure (retried when
+        resending is safe) whose cause says whether anything had arrived.
+        """
+        answered = False
+        deadline = asyncio.timeout(self._attempt_deadline)
+        try:
+            async with deadline:
+                response = await self._http.send(request, stream=True)
+                answered = True
+                try:
+                    content = await self._read(response, endpoint)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            limit = f"{self._attempt_deadline:g} s"
+            cause = (
+                f"no complete answer within {limit} (the server kept sending)"
+                if answered
+                else f"no answer within {limit}"
+            )
+            raise _TooSlow(Failure(cause, not_sent=False, permanent=False)) from None
+        return response, content
+
+    async def _read(self, response: httpx.Response, endpoint: str) -> bytes:
+        """The body, refused once it is larger than ``max_body`` (before reading it, when its
+        ``Content-Length`` says so; else as soon as the bytes read pass it)."""
+        cap = self._max_body
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise _too_large(response, cap, endpoint)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise _too_large(response, cap, endpoint)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _model(self, decode: Callable[[Mapping[str, Any]], M], data: Any, endpoint: str) -> M:
         """Build a model, turning a shape error into :class:`MalformedResponse`."""
@@ -627,7 +885,7 @@ class MobiClient:
             problem = f"expected an object, got {type(data).__name__}"
         else:
             try:
-                return decode(data)
+                return clipped(decode(data))
             except (ValueError, TypeError, AttributeError, KeyError) as exc:
                 problem = str(exc) or type(exc).__name__
         raise MalformedResponse(visible(problem), endpoint=_where(endpoint))
@@ -654,6 +912,37 @@ class MobiClient:
 
 
 # ---------------------------------------------------------------------- helpers
+
+
+class _PagingBound:
+    """How far a listing may page: past its ``total``, a new cursor is a server's fault.
+
+    The first page's ``total`` fixes the bound (a server raising it page after page must not
+    move it): at most ``total`` items plus one page of slack (items added while paging), in at
+    most twice the pages that needs at ``size`` per page, plus two (a server whose pages come
+    out smaller than asked still finishes).
+    """
+
+    def __init__(self, size: int, what: str = "devices") -> None:
+        self.size = size
+        self.what = what
+        self.total: int | None = None
+        self.pages = 0
+        self.received = 0
+
+    def take(self, total: int, count: int) -> str | None:
+        """Count one page; the problem (to refuse the listing with) once past the bound."""
+        if self.total is None:
+            self.total = max(0, total)
+        self.pages += 1
+        self.received += count
+        most = self.total + self.size
+        if self.received > most or self.pages > 2 * math.ceil(most / self.size) + 2:
+            return (
+                f"the server kept handing out new pages past its total of {self.total:,} "
+                f"{self.what} ({self.pages:,} pages, {self.received:,} {self.what})"
+            )
+        return None
 
 
 def _may_use_tls(url: httpx.URL, proxy: str | None, trust_env: bool) -> bool:
@@ -683,14 +972,31 @@ def _seg(value: str) -> str:
     return quote(value, safe="")
 
 
-def _error(response: httpx.Response, endpoint: str, wait: float | None) -> ApiError:
+def _size(count: int) -> str:
+    """``64 MiB``, ``1.5 KiB``, ``12 bytes``: a body limit in words."""
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if count >= scale:
+            return f"{count / scale:g} {unit}"
+    return f"{count} bytes"
+
+
+def _too_large(response: httpx.Response, cap: int, endpoint: str) -> MalformedResponse:
+    return MalformedResponse(
+        f"the answer is larger than {_size(cap)}; the client reads no more of it",
+        status=response.status_code,
+        code="too_large",
+        endpoint=endpoint,
+    )
+
+
+def _error(response: httpx.Response, content: bytes, endpoint: str, wait: float | None) -> ApiError:
     """The typed error for a non-2xx answer (a problem document, or whatever a proxy sent)."""
     status = response.status_code
     if 300 <= status < 400:
         return MalformedResponse(
             f"unexpected redirect ({status})", status=status, endpoint=endpoint
         )
-    data, _ = _decode(response, endpoint)
+    data, _ = _decode(response, content, endpoint)
     doc = data if isinstance(data, Mapping) else None
     return from_problem(status, doc, endpoint=endpoint, retry_after=wait)
 
@@ -710,29 +1016,31 @@ def _truncated(response: httpx.Response, endpoint: str) -> MalformedResponse:
     return MalformedResponse(why, status=response.status_code, code="truncated", endpoint=endpoint)
 
 
-def _decode(response: httpx.Response, endpoint: str) -> tuple[Any, MalformedResponse | None]:
+def _decode(
+    response: httpx.Response, content: bytes, endpoint: str
+) -> tuple[Any, MalformedResponse | None]:
     """The sanitized JSON of an answer, or the problem with it (never raised from an except)."""
     problem = _not_json(response, endpoint)
     if problem is not None:
         return None, problem
     try:
-        return sanitize(json.loads(response.content)), None
+        return sanitize(json.loads(content)), None
     except (ValueError, RecursionError):
         pass
     return None, _truncated(response, endpoint)
 
 
 def _decode_with(
-    decode: Callable[[bytes], Any], response: httpx.Response, endpoint: str
+    decode: Callable[[bytes], Any], response: httpx.Response, content: bytes, endpoint: str
 ) -> tuple[Any, MalformedResponse | None]:
     """An answer through ``decode``, or the problem with it (never raised from an except)."""
-    if response.status_code == 204 or not response.content:
+    if response.status_code == 204 or not content:
         return None, MalformedResponse("expected an object, got NoneType", endpoint=endpoint)
     problem = _not_json(response, endpoint)
     if problem is not None:
         return None, problem
     try:
-        return decode(response.content), None
+        return decode(content), None
     except NotJson:
         return None, _truncated(response, endpoint)
     except (ValueError, TypeError, AttributeError, KeyError) as exc:

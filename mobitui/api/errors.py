@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from mobitui.domain.text import clip
+
 
 class ApiError(Exception):
     """A call to the management API did not succeed.
@@ -34,8 +36,10 @@ class ApiError(Exception):
     ) -> None:
         self.status = status
         self.code = code
-        self.title = title
-        self.detail = detail
+        # A server's explanation is shown: cut to the display maximum like every server string
+        # (a 100 MB "detail" must not freeze a screen).
+        self.title = None if title is None else clip(title)
+        self.detail = clip(detail)
         self.endpoint = endpoint
         super().__init__(self.message)
 
@@ -139,6 +143,38 @@ class MalformedResponse(ApiError):
     def message(self) -> str:
         where = f" ({self.endpoint})" if self.endpoint else ""
         return f"{self.summary}{where} {self.detail}".strip()
+
+
+class ProtocolError(MalformedResponse):
+    """A 2xx bulk answer that is not about the devices sent: an outcome for an id never sent,
+    or two for one id (:mod:`mobitui.domain.reconcile`).
+
+    Nothing in such an answer is believed (a gateway that maps ids wrongly may have acted on
+    other devices than the ones named): the batch stays open, no further batch is sent, and
+    the admin is told it is the server's answer that is wrong. ``status`` is None: it is not a
+    refusal, the server may have acted.
+    """
+
+    summary = "The server's answer does not match the devices sent (protocol error)."
+
+    def __init__(self, detail: str = "", **kw: Any) -> None:
+        kw.setdefault("code", "protocol_error")
+        super().__init__(detail, **kw)
+
+
+class MissingOutcomes(ApiError):
+    """A 2xx bulk answer without an outcome for some devices sent: their outcome is unknown.
+
+    Raised only by the client's whole-run helpers (:meth:`MobiClient.inactivate` …), which
+    have no journal to keep the batch open in; a journalled run records the known outcomes and
+    leaves the batch open instead (:mod:`mobitui.api.runner`).
+    """
+
+    summary = "The server's answer gave no outcome for some devices; their state is unknown."
+
+    def __init__(self, detail: str = "", **kw: Any) -> None:
+        kw.setdefault("code", "no_outcome")
+        super().__init__(detail, **kw)
 
 
 class BulkIncomplete(ApiError):

@@ -10,7 +10,15 @@ The TUI and the headless commands both act through :func:`new_operation` and
   exactly those, with their original keys, so nothing is sent twice and nothing is lost;
 - a refusal of the very first call of a new operation (wrong password, not allowed, schedule
   in the past …) changed nothing anywhere: the operation ends there as ``refused`` and the
-  error goes to the caller, who may fix the input and start a new operation.
+  error goes to the caller, who may fix the input and start a new operation;
+- a 2xx is not taken for done. An answer naming an id never sent, or one id twice, is a
+  :class:`~mobitui.api.errors.ProtocolError` (the client refuses it): nothing of it is
+  recorded, its batch stays open and no further batch starts. An answer without an outcome
+  for some devices is recorded as it is: the journal's fold keeps that batch open (its known
+  outcomes shown, the rest *unknown*), the other batches go on (one such batch must not block
+  the rest of a run, nor of every resume), and the operation does not finish while any device
+  has no outcome. A resume sends that batch again with the same key and body, so the server
+  answers its first outcome and acts on nothing twice.
 """
 
 from __future__ import annotations
@@ -32,7 +40,8 @@ from mobitui.api.errors import (
 )
 from mobitui.api.journal import Journal, JournalFile
 from mobitui.domain.models import BulkResult, InactivationRequest
-from mobitui.domain.operation import Batch, Ending, OperationSpec, OperationState
+from mobitui.domain.operation import NO_OUTCOME, Batch, Ending, OperationSpec, OperationState
+from mobitui.domain.reconcile import named
 from mobitui.domain.rules import Action, Delete, ForceInactivate, Inactivate
 
 Result = InactivationRequest | BulkResult
@@ -119,27 +128,32 @@ async def run_operation(
     caller logs in again and calls this again: settled batches are not resent), and
     :class:`BulkIncomplete` when a later batch failed (lost connection, a refusal): everything
     known is recorded by then, and ``journal.state`` says what is done and what is not. The
-    admin's Stop returns the state with its open batches. Either way the caller may resume
-    (call this again) or abandon.
+    admin's Stop returns the state with its open batches, and so does a run in which an
+    answer gave no outcome for some devices (``state.unknown()``; the caller must not report
+    it as done). Either way the caller may resume (call this again) or abandon.
     """
     state = journal.state
     spec = state.spec
     # Nothing of it has ever been sent (this process planned it): a refusal of its first call
     # then means nothing changed anywhere.
-    fresh = not journal.resumed and not state.done and not state.refused
+    fresh = not journal.resumed and not (state.done or state.refused or state.partial)
     batches = state.open_batches
     settled_before = state.settled
 
     def on_batch(batch: Batch, result: Result) -> None:
         journal.record_done(batch.key, result)
-        done = state.done[batch.key]
+        done = state.done.get(batch.key)
+        partial = state.partial.get(batch.key) if done is None else None
+        answer = done or partial
+        assert answer is not None  # record_done settled it one way or the other
         audit.record(
             spec,
             batch.key,
             batch.device_ids,
-            result="done",
-            request_id=done.request_id,
-            items=done.items,
+            result="done" if partial is None else NO_OUTCOME,
+            request_id=answer.request_id,
+            items=answer.items,
+            detail=None if partial is None else f"no outcome for {named(partial.missing)}",
         )
 
     def progress(done: int, _total: int) -> None:

@@ -9,10 +9,16 @@ key, so the server answers the first outcome instead of acting twice.
 
 A batch is in one of three states:
 
-- **done**: the server answered 2xx; its per-device outcomes are recorded;
+- **done**: the server answered 2xx with exactly one outcome for every device of the batch;
 - **refused**: the server answered with a problem and changed nothing; never resent;
-- **open**: never sent, or sent without a known answer (dropped connection, crash). Resending
-  it with its key is always safe, and is the only way to learn what happened.
+- **open**: never sent, or sent without a known answer (dropped connection, crash), or
+  answered without an outcome for some of its devices (:attr:`OperationState.partial`: the
+  known outcomes are kept for showing, the rest are *unknown*). Resending it with its key and
+  the same body is always safe, and is the only way to learn what happened.
+
+Whether an answer settles its batch is decided here, from the answer's own items, by
+:func:`~mobitui.domain.reconcile.reconcile` (a record written by any version, read back, is
+judged the same way): never by the answer having been a 2xx.
 
 Pure Python: no I/O (the file lives in ``mobitui.api.journal``).
 """
@@ -20,7 +26,7 @@ Pure Python: no I/O (the file lives in ``mobitui.api.journal``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -34,10 +40,15 @@ from mobitui.domain.models import (
     format_time,
     parse_time,
 )
+from mobitui.domain.reconcile import reconcile
 from mobitui.domain.rules import Action, ActionKind, Delete, ForceInactivate, Inactivate
 
 #: Journal format version, written in every operation header.
 FORMAT = 1
+
+#: :meth:`OperationState.not_done`'s code for a device the server's answer gave no outcome
+#: for: it may or may not have been acted on (unknown), and its batch is open.
+NO_OUTCOME = "no_outcome"
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,11 +210,16 @@ def action_from_options(kind: ActionKind, options: Any) -> Action:
 
 @dataclass(frozen=True, slots=True)
 class BatchDone:
+    """A batch's 2xx answer: the outcomes it gave, and the devices it gave none for."""
+
     key: str
     #: The server's id of the request (inactivation) or of the bulk call (forced, deletion).
     request_id: str
     cancelled_jobs: int
     items: tuple[ItemResult, ...]
+    #: Devices of the batch without an outcome in the answer (set by
+    #: :meth:`OperationState.settle`): while any are, the batch is open, not done.
+    missing: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, key: str, result: InactivationRequest | BulkResult) -> BatchDone:
@@ -243,13 +259,39 @@ class OperationState:
     done: dict[str, BatchDone] = field(default_factory=dict)
     refused: dict[str, BatchRefused] = field(default_factory=dict)
     ending: Ending | None = None
+    #: Batches answered without an outcome for every device (:attr:`BatchDone.missing`).
+    #: They stay open: resending the batch with its key and the same body makes the server
+    #: answer its first outcome again, so no device is acted on twice; sending only the
+    #: missing ids would be a different body under that key (``idempotency_key_reused``), and
+    #: a new key could act on a device the server did act on. Their known outcomes count in
+    #: :attr:`items`; their missing devices are :data:`NO_OUTCOME` in :meth:`not_done`.
+    partial: dict[str, BatchDone] = field(default_factory=dict)
 
     def settle(self, done: BatchDone) -> None:
-        """One batch answered (its record is being written, or was read back)."""
-        if done.key not in self._keys:
-            raise WireError(f"a record names an unknown batch {done.key!r}")
-        self.done[done.key] = done
+        """One batch answered (its record is being written, or was read back).
+
+        The answer is reconciled with the batch's ids: one outcome for each settles it; some
+        missing leaves it open (:attr:`partial`); an outcome for an id not in the batch, or
+        two for one, is an error (the client refuses such an answer before it is recorded, so
+        only a damaged or foreign journal holds one).
+        """
+        batch = self._batch(done.key)
+        check = reconcile(batch.device_ids, (item.device_id for item in done.items))
+        if check.broken:
+            raise WireError(f"the answer recorded for batch {done.key!r} has {check.explain()}")
         self.refused.pop(done.key, None)
+        if check.missing:
+            self.partial[done.key] = replace(done, missing=check.missing)
+            self.done.pop(done.key, None)
+        else:
+            self.done[done.key] = replace(done, missing=()) if done.missing else done
+            self.partial.pop(done.key, None)
+
+    def _batch(self, key: str) -> Batch:
+        for batch in self.spec.batches:
+            if batch.key == key:
+                return batch
+        raise WireError(f"a record names an unknown batch {key!r}")
 
     def apply(self, record: Mapping[str, Any]) -> None:
         """Fold one journal record in (a record about an unknown batch is an error)."""
@@ -276,7 +318,9 @@ class OperationState:
                 raise WireError("field 'code': expected a string")
             if not isinstance(message, str):
                 raise WireError("field 'message': expected a string")
-            if key not in self.done:
+            if key not in self.done and key not in self.partial:
+                # A batch that was answered (even without every outcome) may have acted:
+                # a later refusal of a resend proves nothing about that first answer.
                 self.refused[key] = BatchRefused(key, status, code, message)
         else:
             raise WireError(f"unknown record type {kind!r}")
@@ -308,20 +352,37 @@ class OperationState:
         """Devices in batches with a known outcome (done or refused)."""
         return self.total - sum(len(b) for b in self.open_batches)
 
+    def answered(self) -> tuple[BatchDone, ...]:
+        """The answers of done and partial batches, in plan order."""
+        found: list[BatchDone] = []
+        for b in self.spec.batches:
+            answer = self.done.get(b.key) or self.partial.get(b.key)
+            if answer is not None:
+                found.append(answer)
+        return tuple(found)
+
     @property
     def items(self) -> tuple[ItemResult, ...]:
-        """Per-device outcomes of the done batches, in plan order."""
-        return tuple(
-            item for b in self.spec.batches if b.key in self.done for item in self.done[b.key].items
-        )
+        """Per-device outcomes the server gave (done batches, and the known outcomes of
+        partial ones), in plan order."""
+        return tuple(item for answer in self.answered() for item in answer.items)
 
     @property
     def request_ids(self) -> tuple[str, ...]:
-        return tuple(self.done[b.key].request_id for b in self.spec.batches if b.key in self.done)
+        return tuple(answer.request_id for answer in self.answered())
 
     @property
     def cancelled_jobs(self) -> int:
-        return sum(d.cancelled_jobs for d in self.done.values())
+        return sum(answer.cancelled_jobs for answer in self.answered())
+
+    def unknown(self) -> tuple[str, ...]:
+        """Devices an answer gave no outcome for: maybe acted on, maybe not (plan order)."""
+        return tuple(
+            i
+            for b in self.spec.batches
+            if b.key in self.partial
+            for i in self.partial[b.key].missing
+        )
 
     def counts(self) -> dict[Outcome, int]:
         found = dict.fromkeys(Outcome, 0)
@@ -330,10 +391,15 @@ class OperationState:
         return found
 
     def not_done(self) -> tuple[tuple[str, str | None], ...]:
-        """``(device_id, refusal code or None for open)`` of every device without an outcome."""
+        """``(device_id, refusal code, None for open, or NO_OUTCOME)`` of every device without
+        an outcome (:data:`NO_OUTCOME`: answered, but not for this device)."""
         rows: list[tuple[str, str | None]] = []
         for batch in self.spec.batches:
             if batch.key in self.done:
+                continue
+            partial = self.partial.get(batch.key)
+            if partial is not None:
+                rows.extend((device_id, NO_OUTCOME) for device_id in partial.missing)
                 continue
             refusal = self.refused.get(batch.key)
             code = None if refusal is None else (refusal.code or "refused")

@@ -125,3 +125,21 @@ def hidden_in_utf8(data: bytes) -> bool:
         if check is None or check.search(data) is not None:
             return True
     return False
+
+
+#: The most characters of one server string the client keeps for showing (names, user names,
+#: models, OS versions, serials, phone numbers, request authors, problem details): longer ones
+#: are cut where they enter the client, the last kept character replaced by :data:`ELLIPSIS`.
+#: Ids (device, group, request and account ids, cursors, tokens) are never cut: they must stay
+#: exact. 512 keeps any real name whole (databases commonly cap them at 255) while a 100 MB
+#: name from a broken server costs a screen nothing: Rich measures every cell of a string it
+#: draws, and one such name froze the TUI at 1.7 GB.
+DISPLAY_MAX = 512
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int = DISPLAY_MAX) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in ``…`` when it was cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + ELLIPSIS
