@@ -80,10 +80,27 @@ def choices(params: QueryParams, name: str, allowed: tuple[str, ...]) -> list[st
     return values
 
 
+#: C0 controls and DEL: no device field is searched for them, and SQLite reads a ``LIKE``
+#: pattern only up to its first NUL, so ``q=%00`` became ``%`` and matched every device.
+_CONTROLS = frozenset(chr(c) for c in (*range(0x20), 0x7F))
+
+
 def text(params: QueryParams, name: str, max_length: int) -> str | None:
+    """A free-text parameter; C0 controls and DEL are refused, naming the first one.
+
+    Other characters (C1 controls and bidi marks included) are matched literally, as
+    ``LIKE`` compares them correctly; only these few can change what the pattern means.
+    """
     raw = params.get(name)
     if raw is None:
         return None
     if len(raw) > max_length:
         raise Problem("invalid_query", f"{name!r} must be at most {max_length} characters")
+    bad = next((c for c in raw if c in _CONTROLS), None)
+    if bad is not None:
+        raise Problem(
+            "invalid_query",
+            f"{name!r} must not contain control characters (U+{ord(bad):04X} at position "
+            f"{raw.index(bad)})",
+        )
     return raw

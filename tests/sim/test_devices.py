@@ -90,6 +90,25 @@ async def test_filters_by_group_state_and_text(frozen_app: Starlette) -> None:
         assert literal == []  # LIKE wildcards are matched literally
 
 
+async def test_control_characters_in_q_are_refused(server: BackgroundServer) -> None:
+    """``q=%00`` reached SQLite's LIKE, which stops at a NUL: it matched every device."""
+    async with httpx.AsyncClient(base_url=server.base_url) as client:
+        token = await login(client)
+        refused = ["\x00", "iPad\x00", "\x00%", "a\tb", "\n", "\r", "\x1b[31m", "\x7f", "x\x1f"]
+        for q in refused:
+            response = await client.get(f"{API}/devices", params={"q": q}, headers=bearer(token))
+            assert response.status_code == 422, (q, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+            problem = response.json()
+            assert problem["code"] == "invalid_query" and "'q'" in problem["detail"]
+            assert "U+00" in problem["detail"]
+        # Other characters are still matched literally: nothing in this fleet holds them.
+        for q in ("\x85", "\u202e", "%"):
+            response = await client.get(f"{API}/devices", params={"q": q}, headers=bearer(token))
+            assert response.status_code == 200, (q, response.text)
+            assert response.json()["total"] == 0, q
+
+
 async def test_cursor_paging_is_stable_while_devices_are_deleted(server: BackgroundServer) -> None:
     """Page through every device while another client deletes devices concurrently: no
     surviving device is skipped or repeated."""
