@@ -9,6 +9,9 @@ memory only until the admin has looked at it.
 
 Sheets are written where the admin chooses, one file per device, language and format, named
 from the device id and serial number (never from the device name, which is server text).
+
+Both go through :mod:`mobitui.private_files`: a tick or a sheet on a full disk is an error
+naming the file (the old file is left whole), never a silently truncated one.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mobitui import config
+from mobitui import config, private_files
 from mobitui.config import ConfigError
 from mobitui.domain.checklist import Progress
 from mobitui.domain.models import Device, WireError
@@ -46,8 +49,11 @@ class ChecklistStore:
 
     def _load(self) -> None:
         try:
-            raw = self.path.read_text("utf-8")
+            raw = private_files.read_private(self.path).decode("utf-8")
         except FileNotFoundError:
+            return
+        except private_files.PrivateFileError as exc:
+            self.problem = str(exc)
             return
         except (OSError, UnicodeDecodeError) as exc:
             self.problem = f"{self.path}: cannot read: {exc}"
@@ -70,12 +76,19 @@ class ChecklistStore:
         return Progress() if data is None else Progress.from_json(data)
 
     def put(self, key: str, progress: Progress) -> None:
-        """Remember ``progress`` and write the file at once (unless it is damaged)."""
+        """Remember ``progress`` and write the file at once (unless it is damaged).
+
+        Raises :class:`ConfigError` naming the file when it cannot be written (full disk,
+        read-only or unsafe directory): the tick is kept in memory, the file as it was.
+        """
         self._all[key] = progress.to_json()
         if self.problem is not None:
             raise ConfigError(self.problem)
         body = json.dumps(self._all, ensure_ascii=False, indent=1, sort_keys=True)
-        config.write_private(self.path, body.encode("utf-8"))
+        try:
+            private_files.write_atomic(self.path, body.encode("utf-8"))
+        except private_files.PrivateFileError as exc:
+            raise ConfigError(str(exc)) from None
 
 
 # --------------------------------------------------------------------------- sheets
@@ -99,9 +112,12 @@ def sheet_name(device: Device, lang: str, fmt: str) -> str:
 def export_sheets(
     jobs: Iterable[SheetJob], directory: Path, langs: Sequence[Lang], formats: Sequence[Format]
 ) -> list[Path]:
-    """Write every sheet; returns the files written. Raises OSError (the caller says why)."""
+    """Write every sheet; returns the files written. Raises OSError naming the file.
+
+    Each sheet is written whole (checked length, fsync'd, renamed into place) with the
+    umask's mode: the folder is the admin's choice, often one shared with colleagues.
+    """
     directory = directory.expanduser()
-    directory.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for job in jobs:
         for lang in langs:
@@ -115,6 +131,6 @@ def export_sheets(
                     request_id=job.request_id,
                 )
                 path = directory / sheet_name(job.device, lang, fmt)
-                path.write_text(text, "utf-8")
+                private_files.write_atomic(path, text.encode("utf-8"), private=False)
                 written.append(path)
     return written

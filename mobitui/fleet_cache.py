@@ -12,8 +12,10 @@ What it may and may not hold:
   match, so a fresh demo database, another server, or an account whose scope changed never
   shows a fleet that is not theirs.
 - Never a secret: no token, no password (they are not in the domain models it encodes).
-- Mode 0600 in a 0700 directory, written atomically (temporary file, fsync, rename) like every
-  other file of mobitui (:func:`mobitui.config.write_private`).
+- Mode 0600 in a 0700 directory, written atomically (temporary file of a random name opened
+  ``O_EXCL | O_NOFOLLOW``, length checked, fsync, rename, directory fsync) like every other
+  file of mobitui (:mod:`mobitui.private_files`); a full disk leaves the previous snapshot
+  whole. The cache directory must be private like the state directory.
 
 Encoding: a magic line, a format version, a digest of the snapshot's shape (every field, type
 and enum value of the models it holds: a snapshot saved before a model gained a field would
@@ -34,13 +36,12 @@ import functools
 import gc
 import hashlib
 import logging
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
-from mobitui import config
+from mobitui import config, private_files
 from mobitui.domain.models import Device, Group
 
 log = logging.getLogger(__name__)
@@ -146,21 +147,28 @@ def decode(data: bytes) -> Snapshot:
 class FleetCache:
     """The snapshot file of one profile and account."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, root: Path | None = None) -> None:
         self.path = path
+        #: The cache directory it lives under: checked private along with the file's folder.
+        self.root = root
 
     @classmethod
     def of(cls, profile: str, account: str) -> FleetCache:
-        return cls(config.fleet_cache_path(profile, account))
+        return cls(config.fleet_cache_path(profile, account), config.cache_dir())
 
     def load(self) -> Snapshot | None:
-        """The saved snapshot, or None (no file yet, or one that cannot be used: logged)."""
+        """The saved snapshot, or None (no file yet, or one that cannot be used: logged).
+
+        A snapshot in a folder others may write is not trusted either (it could put any
+        device on screen): it costs a full sync, as a damaged one does.
+        """
         try:
-            data = self.path.read_bytes()
+            data = private_files.read_private(self.path)
+            private_files.check_private_dir(self.path.parent, writable=False)
         except FileNotFoundError:
             return None
         except OSError as exc:
-            log.warning("fleet cache %s: cannot read: %s", self.path, exc.strerror or exc)
+            log.warning("fleet cache %s: not used: %s", self.path, exc)
             return None
         try:
             return decode(data)
@@ -171,14 +179,12 @@ class FleetCache:
         return None
 
     def save(self, snapshot: Snapshot) -> None:
-        """Write ``snapshot`` atomically, mode 0600, in a 0700 directory. Raises OSError.
+        """Write ``snapshot`` atomically, mode 0600, in a 0700 directory. Raises OSError
+        (:class:`~mobitui.private_files.PrivateFileError`, naming the file or directory).
 
         Encoding 100,000 devices takes a tenth of a second or so: call it in a thread.
         """
-        directory = self.path.parent
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        os.chmod(directory, 0o700)  # our own directory: never wider, whatever made it first
-        config.write_private(self.path, encode(snapshot))
+        private_files.write_atomic(self.path, encode(snapshot), root=self.root)
 
     def forget(self) -> None:
         """Delete the file (logout): the tenant's device list does not outlive the session."""

@@ -212,6 +212,14 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "{count} device(s) not done: not sent, or the answer was lost. 「Resume」 goes on "
         "(nothing already done is sent again).",
     ),
+    "action.no_outcome": (
+        "{count} 台はサーバーの応答に結果がなく、実行されたかどうか不明です: {ids}。"
+        "端末一覧で現在の状態を確認できます。再開すると同じ冪等キー・同じ内容で問い合わせ直します"
+        "（二重に実行されることはありません）。",
+        "{count} device(s) have no outcome in the server's answer, so whether they were acted "
+        "on is unknown: {ids}. The grid shows their current state; resuming asks the server "
+        "again with the same idempotency key and content (nothing runs twice).",
+    ),
     "action.refused_batch": (
         "{count} 台はサーバーに拒否されました（何も変更されていません）: {reason}",
         "{count} device(s) were refused by the server (nothing changed): {reason}",
@@ -242,6 +250,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "outcome.deleted": ("削除", "deleted"),
     "outcome.refused": ("拒否", "refused"),
     "outcome.open": ("未完了", "not done"),
+    "outcome.no_outcome": ("不明（応答に結果なし）", "unknown (no outcome in the answer)"),
     "work.none": ("なし", "none"),
     "work.C": ("C: プロファイル削除", "C: remove profile"),
     "work.D": ("D: 端末側処理", "D: on-device"),
@@ -599,6 +608,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "同じ冪等キーが別の内容で使われています。何も変更されていません。",
         "The idempotency key was already used with other content. Nothing was changed.",
     ),
+    "error.code.protocol_error": (
+        "サーバーの応答が送った端末と一致しません（プロトコルエラー）。応答の内容は信用せず、"
+        "以降のバッチは送っていません。サーバー（またはゲートウェイ）を直してから「再開」してください。",
+        "The server's answer does not match the devices sent (protocol error). Nothing in it is "
+        "trusted and no further batch was sent. Fix the server (or its gateway), then 「Resume」.",
+    ),
     "error.code.not_found": (
         "見つかりません（権限の範囲外の可能性があります）。",
         "Not found (or outside this account's groups).",
@@ -699,6 +714,10 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
     "error.config": (
         "設定ファイルを読めません: {detail}",
         "Cannot read the configuration: {detail}",
+    ),
+    "error.files": (
+        "mobitui のファイルまたはフォルダーを使えません: {detail}",
+        "A file or folder of mobitui cannot be used: {detail}",
     ),
 }
 

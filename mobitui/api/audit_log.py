@@ -5,23 +5,43 @@ kept beside the journal in the state directory (``audit.jsonl``, mode 0600): tim
 server, account, action, options, device ids, and the outcome (per-device results, the
 server's refusal code, or ``no_answer`` when the answer was lost). Never the password: the
 callers hand it nothing that holds one, and a test reads the file back to prove it.
+
+Each line is appended whole or not at all (:func:`mobitui.private_files.append_line`: length
+checked, fsync'd, under a lock, a torn tail cut first, its own bytes cut back on failure), so a
+full disk never leaves half a line for the next entry to glue onto. A failed write is a
+:class:`~mobitui.api.journal.JournalError`: the runner stops before the next batch and the
+command or the dialog reports the failure (nothing is sent that this record cannot hold).
+Reading keeps every good line and names the rest (:meth:`AuditLog.read`).
 """
 
 from __future__ import annotations
 
 import json
-import os
+import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mobitui import private_files
 from mobitui.api.journal import JournalError
 from mobitui.api.wire import json_line
 from mobitui.domain.models import ItemResult, format_time
 from mobitui.domain.operation import OperationSpec, action_options
+from mobitui.private_files import PrivateFileError
+
+log = logging.getLogger(__name__)
 
 FILE_NAME = "audit.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRead:
+    """Every good entry, and each line that is not one, named (file, line, why)."""
+
+    entries: list[dict[str, Any]]
+    problems: list[str]
 
 
 class AuditLog:
@@ -61,29 +81,41 @@ class AuditLog:
     def _append(self, entry: Mapping[str, Any]) -> None:
         """Write one line; a failure stops the run (as the journal's would): nothing is sent
         that the admin's own record cannot hold."""
-        data = json_line(entry)
         try:
-            self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-            try:
-                os.write(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            private_files.append_line(self.path, json_line(entry))
+        except PrivateFileError as exc:
+            raise JournalError(str(exc)) from None
+
+    def read(self) -> AuditRead:
+        """Every entry, oldest first; a torn last line (a crash mid-write) and any line that
+        is not a record are named in ``problems`` (and logged), never fatal to the rest."""
+        try:
+            raw = private_files.read_private(self.path)
+        except FileNotFoundError:
+            return AuditRead([], [])
         except OSError as exc:
-            raise JournalError(f"{self.path}: cannot write: {exc.strerror}") from None
+            raise JournalError(str(private_files.failure(self.path, "read", exc))) from None
+        split = private_files.split_lines(self.path, raw)
+        found: list[dict[str, Any]] = []
+        problems: list[str] = []
+        for number, line in enumerate(split.lines, start=1):
+            try:
+                entry = json.loads(line.decode("utf-8"))
+                if not isinstance(entry, dict):
+                    raise ValueError("not a JSON object")
+            except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+                problems.append(f"{self.path}: line {number}: not an entry ({exc}): skipped")
+                continue
+            found.append(entry)
+        if split.torn_note is not None:
+            problems.append(split.torn_note)
+        for problem in problems:
+            log.warning("%s", problem)
+        return AuditRead(found, problems)
 
     def entries(self) -> list[dict[str, Any]]:
-        """Every entry (for tests and for the admin's own tools); a torn last line is skipped."""
-        try:
-            raw = self.path.read_text("utf-8")
-        except FileNotFoundError:
-            return []
-        found = []
-        for line in raw.splitlines(keepends=True):
-            if line.endswith("\n"):
-                found.append(json.loads(line))
-        return found
+        """Every good entry (for tests and for the admin's own tools); see :meth:`read`."""
+        return self.read().entries
 
 
 def _outcome(item: ItemResult) -> dict[str, Any]:

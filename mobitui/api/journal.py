@@ -6,9 +6,18 @@ later line says what one batch did. Every line is written with one ``write`` and
 before the code goes on, so after Ctrl+C, a dropped SSH session, ``kill -9`` or a power cut
 the file says exactly which batches are settled; the rest are resent with the same key.
 
-- A last line without its newline was torn by a crash mid-write: it is ignored (that batch
-  is simply still open) and cut off before the next append.
+- The plan appears under the journal's name only once it is whole on disk (a temporary
+  file, fsync'd, renamed, the directory fsync'd): :meth:`Journal.start` raises
+  :class:`JournalError` on a full disk and leaves no half plan behind, and nothing is sent.
+- Every write checks its length (:func:`mobitui.private_files.write_all`): a short write on
+  a full disk is an error, never a silently torn record.
+- A last line without its newline was torn by a crash mid-write: :func:`read` names it
+  (``Loaded.torn``, and a warning in the log) and keeps every line before it (that batch is
+  simply still open); it is cut off before the next append, and an append that fails cuts
+  its own bytes back, so nothing ever glues onto half a line.
 - Any other damage is never silently skipped: :class:`JournalError` names the file and line.
+- The journal directory must be private (0700, this user's): one that others may write is
+  refused, since a planted journal would be offered for resuming.
 - While an operation runs, its file is locked (``flock``), so two mobitui processes can never
   run the same operation at once.
 - Files are mode 0600 in a 0700 directory; they hold device ids and names, never a password.
@@ -17,9 +26,10 @@ the file says exactly which batches are settled; the rest are resent with the sa
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import fcntl
 import json
+import logging
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -27,9 +37,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from mobitui import private_files
 from mobitui.api.wire import json_line
 from mobitui.domain.models import BulkResult, InactivationRequest, WireError, format_time
 from mobitui.domain.operation import BatchDone, Ending, OperationSpec, OperationState
+from mobitui.private_files import PrivateFileError
+
+log = logging.getLogger(__name__)
 
 SUFFIX = ".jsonl"
 FINISHED_DIR = "finished"
@@ -53,20 +67,24 @@ class Loaded:
     state: OperationState
     #: Bytes of the file up to the end of its last complete line.
     good_length: int
+    #: The torn last line named (file, line, size), or None: it was ignored.
+    torn: str | None = None
 
 
 def read(path: Path) -> Loaded:
-    """Fold one journal file; a torn last line is ignored, anything else broken is an error."""
+    """Fold one journal file; a torn last line is named and ignored, anything else broken is
+    an error naming the file and line."""
     try:
-        raw = path.read_bytes()
+        raw = private_files.read_private(path)
     except OSError as exc:
-        raise JournalError(f"{path}: cannot read: {exc.strerror}") from None
-    end = raw.rfind(b"\n") + 1  # a torn last line (no newline) is not part of the journal
-    lines = raw[:end].split(b"\n")[:-1]
-    if not lines:
+        raise JournalError(str(private_files.failure(path, "read", exc))) from None
+    split = private_files.split_lines(path, raw)
+    if not split.lines:
+        if split.torn:
+            raise JournalError(f"{path}: line 1: torn plan (no newline): never started")
         raise JournalError(f"{path}: line 1: empty journal (no operation header)")
     state: OperationState | None = None
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(split.lines, start=1):
         try:
             record = json.loads(line.decode("utf-8"))
             if not isinstance(record, dict):
@@ -78,7 +96,10 @@ def read(path: Path) -> Loaded:
         except (UnicodeDecodeError, json.JSONDecodeError, WireError, ValueError) as exc:
             raise JournalError(f"{path}: line {number}: {exc}") from None
     assert state is not None
-    return Loaded(path, state, end)
+    torn = split.torn_note
+    if torn is not None:
+        log.warning("%s", torn)
+    return Loaded(path, state, split.good_length, torn)
 
 
 class JournalFile:
@@ -116,8 +137,15 @@ class JournalFile:
         """Close the operation for good and move its file to ``finished/``."""
         self._append({"type": "end", "at": _now(), "status": ending.value})
         target = self.path.parent / FINISHED_DIR / self.path.name
-        target.parent.mkdir(mode=0o700, exist_ok=True)
-        os.replace(self.path, target)
+        try:
+            private_files.ensure_private_dir(target.parent, root=self.path.parent)
+            os.replace(self.path, target)
+            private_files.fsync_dir(target.parent)
+            private_files.fsync_dir(self.path.parent)
+        except OSError as exc:
+            # The end is on disk: the file is finished wherever it stays.
+            self.close()
+            raise JournalError(str(private_files.failure(self.path, "move", exc))) from None
         self.path = target
         self.close()
 
@@ -133,12 +161,10 @@ class JournalFile:
             self.state.apply(record)
         else:
             self.state.settle(done)
-        data = json_line(record)
         try:
-            os.write(self._fd, data)
-            os.fsync(self._fd)
-        except OSError as exc:
-            raise JournalError(f"{self.path}: cannot write: {exc.strerror}") from None
+            private_files.append_locked(self._fd, json_line(record), self.path)
+        except PrivateFileError as exc:
+            raise JournalError(str(exc)) from None
 
     def close(self) -> None:
         if self._fd is not None:
@@ -158,33 +184,36 @@ class Journal:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
+    def _ready(self) -> None:
+        """The directory, created 0700 (up from the state directory) and private."""
+        try:
+            private_files.ensure_private_dir(self.directory, root=self.directory.parent)
+        except PrivateFileError as exc:
+            raise JournalError(f"{exc} (the journal directory)") from None
+
     def start(self, spec: OperationSpec) -> JournalFile:
-        """Write the plan of a new operation (fsync'd) and hold its file open and locked."""
-        self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        """Write the plan of a new operation and hold its file open and locked.
+
+        The plan is whole and durable (fsync'd, its name too) when this returns; otherwise
+        :class:`JournalError` is raised, no journal file exists, and the caller sends nothing.
+        """
+        self._ready()
         stamp = spec.created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         path = self.directory / f"{stamp}-{spec.kind.value}-{spec.id}{SUFFIX}"
         data = json_line(spec.to_json())
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
-        except OSError as exc:
-            raise JournalError(f"{path}: cannot create: {exc.strerror}") from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            os.write(fd, data)
-            os.fsync(fd)
-            _fsync_dir(self.directory)
-        except OSError as exc:
-            os.close(fd)
-            path.unlink(missing_ok=True)
-            raise JournalError(f"{path}: cannot write: {exc.strerror}") from None
+            fd = private_files.create_exclusive(path, data)
+        except PrivateFileError as exc:
+            raise JournalError(str(exc)) from None
         return JournalFile(Loaded(path, OperationState(spec), len(data)), fd, resumed=False)
 
     def open(self, path: Path) -> JournalFile:
         """Open an existing operation to resume it (locked; a torn last line is cut off)."""
         try:
-            fd = os.open(path, os.O_RDWR | os.O_APPEND)
+            private_files.check_private_dir(path.parent)
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError as exc:
-            raise JournalError(f"{path}: cannot open: {exc.strerror}") from None
+            raise JournalError(str(private_files.failure(path, "open", exc))) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -195,6 +224,9 @@ class Journal:
             if loaded.good_length < os.fstat(fd).st_size:
                 os.ftruncate(fd, loaded.good_length)
                 os.fsync(fd)
+        except OSError as exc:
+            os.close(fd)
+            raise JournalError(str(private_files.failure(path, "cut a torn line", exc))) from None
         except BaseException:
             os.close(fd)
             raise
@@ -207,7 +239,11 @@ class Journal:
         files that could not be read (shown to the admin, never skipped in silence)."""
         found: list[Loaded] = []
         errors: list[JournalError] = []
-        for path in self._files():
+        try:
+            paths = list(self._files())
+        except JournalError as exc:
+            return found, [exc]
+        for path in paths:
             try:
                 loaded = read(path)
             except JournalError as exc:
@@ -221,14 +257,17 @@ class Journal:
         return found, errors
 
     def _files(self) -> Iterator[Path]:
-        with contextlib.suppress(FileNotFoundError):
-            yield from sorted(p for p in self.directory.iterdir() if p.name.endswith(SUFFIX))
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a new file's name durable too (a crash right after create keeps the file)."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+        """The journal files, oldest first; a directory that cannot be listed or is not
+        private (others could plant an operation in it) is a :class:`JournalError`."""
+        try:
+            private_files.check_private_dir(self.directory, writable=False)
+            names = sorted(p for p in self.directory.iterdir() if p.name.endswith(SUFFIX))
+        except FileNotFoundError:
+            return
+        except PrivateFileError as exc:
+            if exc.errno == errno.ENOENT:
+                return
+            raise JournalError(f"{exc} (the journal directory)") from None
+        except OSError as exc:
+            raise JournalError(str(private_files.failure(self.directory, "list", exc))) from None
+        yield from names

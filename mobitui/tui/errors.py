@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from mobitui.api.errors import ApiError, BulkIncomplete, Unreachable
 from mobitui.api.journal import JournalBusy, JournalError
+from mobitui.config import ConfigError
 from mobitui.i18n import MESSAGES, Catalogue
 
 
@@ -25,6 +26,8 @@ def error_text(t: Catalogue, error: BaseException) -> str:
         return t("resume.busy")
     if isinstance(error, JournalError):
         return t("error.journal", detail=str(error))
+    if isinstance(error, ConfigError):  # names the file or folder and what is wrong with it
+        return t("error.files", detail=str(error))
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return t("error.unexpected", kind=f"{where}{error.strerror or error}")

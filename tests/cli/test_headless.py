@@ -533,7 +533,7 @@ def test_logout_revokes_the_token_and_deletes_its_file(server, monkeypatch, caps
     config.save_profiles(profiles)
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["groups", "--profile", "lab", "--password-stdin"]) == 0
-    cached = config.load_token("lab", "admin")
+    cached = config.load_token("lab", "admin", server=server.base_url)
     assert cached is not None
     token_files = list((config.state_dir() / "tokens").iterdir())
     assert [oct(p.stat().st_mode & 0o777) for p in token_files] == ["0o600"]

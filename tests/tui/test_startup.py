@@ -69,11 +69,13 @@ async def test_first_run_form_creates_profile_then_login_caches_token(tui_server
 async def test_a_revoked_cached_token_asks_for_the_password(tui_server) -> None:
     from datetime import UTC, datetime, timedelta
 
-    config.save_token("lab", "admin", "not-a-real-token", datetime.now(UTC) + timedelta(hours=1))
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    config.save_token("lab", "admin", "not-a-real-token", soon, server=tui_server.base_url)
     app = MobiApp(Launch(base_url=tui_server.base_url, account="admin", profile="lab"))
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, LoginScreen))
-        assert config.load_token("lab", "admin") is None  # the dead token is gone
+        # the dead token is gone
+        assert config.load_token("lab", "admin", server=tui_server.base_url) is None
         await pilot.press(*"demo-admin-pass", "enter")
         await loaded(pilot)
 

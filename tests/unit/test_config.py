@@ -78,26 +78,30 @@ def test_binary_garbage_is_a_clear_error() -> None:
         config.load_profiles()
 
 
+LAB = "http://127.0.0.1:8765"
+
+
 def test_token_cache_is_private_and_expires() -> None:
     soon = datetime.now(UTC) + timedelta(hours=1)
-    path = config.save_token("lab", "admin", "tok-123", soon)
+    path = config.save_token("lab", "admin", "tok-123", soon, server=LAB)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    cached = config.load_token("lab", "admin")
+    cached = config.load_token("lab", "admin", server=LAB)
     assert cached is not None and cached.token == "tok-123"
-    config.forget_token("lab", "admin")
+    config.forget_token("lab", "admin", server=LAB)
     assert not path.exists()
-    assert config.load_token("lab", "admin") is None
+    assert config.load_token("lab", "admin", server=LAB) is None
 
-    config.save_token("lab", "admin", "old", datetime.now(UTC) - timedelta(seconds=1))
-    assert config.load_token("lab", "admin") is None
+    config.save_token("lab", "admin", "old", datetime.now(UTC) - timedelta(seconds=1), server=LAB)
+    assert config.load_token("lab", "admin", server=LAB) is None
     assert not path.exists()  # an expired token is not kept around
 
 
 def test_corrupt_token_cache_costs_only_a_prompt() -> None:
-    path = config.save_token("lab", "admin", "x", datetime.now(UTC) + timedelta(hours=1))
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    path = config.save_token("lab", "admin", "x", soon, server=LAB)
     path.write_text("{not json", "utf-8")
-    assert config.load_token("lab", "admin") is None
+    assert config.load_token("lab", "admin", server=LAB) is None
     assert not path.exists()
 
 

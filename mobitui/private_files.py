@@ -1,0 +1,400 @@
+"""Every file mobitui writes goes through here: complete or absent, on disk, and private.
+
+mobitui's files are its proof of what it did to phones that a mistake can lock until a factory
+reset, so each writer must be able to say "this is on disk, whole" or fail loudly. One small
+module does it for all of them (profiles, tokens, journal, audit log, checklists, fleet cache,
+sheets) so the rules cannot drift apart between copies:
+
+- **Checked length.** ``os.write`` may write less than asked (a full disk, ``RLIMIT_FSIZE``)
+  without raising; :func:`write_all` loops until every byte is written, or fails.
+- **Durable.** Every file is ``fsync``'d before it is relied on, and its directory too after a
+  create or a rename (otherwise a power cut can lose the new name).
+- **Atomic rewrites.** :func:`write_atomic` writes a temporary file with a random name
+  (``secrets.token_hex``) opened ``O_CREAT | O_EXCL | O_NOFOLLOW``, so a symlink planted at
+  that name is refused instead of followed, then renames it over the target.
+- **Appends that never glue.** :func:`append_line` (and :func:`append_locked` for a file held
+  open) cut a torn last line (no newline: a crash mid-write) before writing, and cut their own
+  bytes back if the write fails, so a failed append never leaves half a line behind.
+- **Readers keep the good lines.** :func:`split_lines` separates the complete lines from a torn
+  tail, which the caller names instead of failing on.
+- **Private directories.** :func:`ensure_private_dir` creates missing directories 0700 (every
+  missing level, not only the last), narrows an existing one of ours to 0700, and refuses one
+  that is not a directory, not writable, group/world-writable or owned by another user, with a
+  message naming it: someone who can write there could swap a token or plant a journal.
+
+Failures are :class:`PrivateFileError` (an ``OSError``) whose ``str()`` is one line naming the
+file and what went wrong; callers wrap it in their own error type.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import logging
+import os
+import secrets
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+#: Scanning back for the last newline of a file: this many bytes at a time.
+_CHUNK = 64 * 1024
+
+
+class PrivateFileError(OSError):
+    """A file or directory cannot be used (safely); ``str()`` names it and says why.
+
+    ``filename`` and ``strerror`` are set like any ``OSError``'s (``strerror`` is the bare
+    reason), so callers that print ``f"{exc.filename}: cannot write: {exc.strerror}"`` keep
+    working; ``str()`` is the whole line, with what was being done.
+    """
+
+    def __init__(
+        self, path: Path | str, reason: str, code: int | None = None, *, action: str | None = None
+    ) -> None:
+        super().__init__(code or 0, reason, str(path))
+        self.path = Path(path)
+        self.reason = reason
+        self.action = action
+
+    def __str__(self) -> str:
+        doing = f"cannot {self.action}: " if self.action else ""
+        return f"{self.path}: {doing}{self.reason}"
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a symbolic link (refused)"
+    return exc.strerror or str(exc)
+
+
+def failure(path: Path | str, action: str, exc: OSError) -> PrivateFileError:
+    """``exc`` as a one-line error naming ``path``: ``<path>: cannot <action>: <why>``."""
+    if isinstance(exc, PrivateFileError):
+        return exc
+    return PrivateFileError(path, _reason(exc), exc.errno, action=action)
+
+
+# --------------------------------------------------------------------------- directories
+
+
+def _who(mode: int) -> str:
+    if mode & stat.S_IWGRP and mode & stat.S_IWOTH:
+        return "its group and everyone"
+    return "its group" if mode & stat.S_IWGRP else "everyone"
+
+
+def check_private_dir(directory: Path, *, writable: bool = True) -> None:
+    """Refuse ``directory`` unless it is a directory of this user that nobody else can write.
+
+    A directory of ours that others may only read is narrowed to 0700 (older versions and
+    ``mkdir -p`` left them at the umask's 0755). ``writable``: also refuse one this process
+    cannot write into (a read-only mount), so the failure is named here, before any work.
+    """
+    try:
+        st = os.stat(directory)
+    except OSError as exc:
+        raise failure(directory, "use", exc) from None
+    if not stat.S_ISDIR(st.st_mode):
+        raise PrivateFileError(directory, "not a directory", errno.ENOTDIR)
+    uid = os.geteuid()
+    if st.st_uid != uid:
+        raise PrivateFileError(
+            directory,
+            f"owned by another user (uid {st.st_uid}, this is uid {uid}): refused",
+            errno.EPERM,
+        )
+    mode = stat.S_IMODE(st.st_mode)
+    if mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise PrivateFileError(
+            directory,
+            f"writable by {_who(mode)} (mode {mode:04o}): refused; make it private "
+            f"(chmod 700 {directory})",
+            errno.EPERM,
+        )
+    if mode & 0o077:
+        with contextlib.suppress(OSError):  # a read-only mount: then refused just below
+            os.chmod(directory, PRIVATE_DIR)
+    if writable and not os.access(directory, os.W_OK | os.X_OK):
+        read_only = False
+        with contextlib.suppress(OSError):
+            read_only = bool(os.statvfs(directory).f_flag & os.ST_RDONLY)
+        why = "read-only file system" if read_only else "not writable by this user"
+        raise PrivateFileError(directory, why, errno.EROFS if read_only else errno.EACCES)
+
+
+def ensure_private_dir(directory: Path, *, root: Path | None = None, writable: bool = True) -> Path:
+    """Create ``directory`` (each missing level 0700) and check it and its ancestors up to
+    ``root`` (mobitui's own state, config or cache directory) with :func:`check_private_dir`.
+
+    Ancestors above ``root`` (``~``, ``~/.local``) are not mobitui's and are left alone.
+    """
+    directory = Path(directory)
+    missing: list[Path] = []
+    probe = directory
+    while True:
+        try:
+            st = os.stat(probe)
+        except FileNotFoundError:
+            missing.append(probe)
+        except NotADirectoryError:
+            missing.clear()  # a level above is a file: name that one, below
+        except OSError as exc:
+            raise failure(probe, "use", exc) from None
+        else:
+            if not stat.S_ISDIR(st.st_mode):
+                raise PrivateFileError(probe, "not a directory", errno.ENOTDIR)
+            break
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for level in reversed(missing):
+        try:
+            os.mkdir(level, PRIVATE_DIR)
+        except FileExistsError:
+            pass  # made meanwhile by another mobitui: checked below like any other
+        except OSError as exc:
+            raise failure(level, "create", exc) from None
+        else:
+            with contextlib.suppress(OSError):
+                os.chmod(level, PRIVATE_DIR)  # a strange umask (0o200) must not leave it 0500
+    top = Path(root) if root is not None and directory.is_relative_to(root) else directory
+    checked = directory
+    while True:
+        check_private_dir(checked, writable=writable and checked == directory)
+        if checked == top or checked.parent == checked:
+            break
+        checked = checked.parent
+    return directory
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make a new or renamed name in ``directory`` durable (its entry, not only the data)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as exc:
+        raise failure(directory, "sync", exc) from None
+    try:
+        os.fsync(fd)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):  # a file system without dir fsync
+            raise failure(directory, "sync", exc) from None
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_all(fd: int, data: bytes | memoryview) -> None:
+    """Write every byte of ``data`` to ``fd`` or raise ``OSError``.
+
+    ``os.write`` returns how much it wrote; on a full disk or past ``RLIMIT_FSIZE`` that is less
+    than asked, without an error. The next call then raises (ENOSPC, EFBIG); a call that writes
+    nothing at all is taken as a full disk.
+    """
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
+
+
+def write_atomic(
+    path: Path, data: bytes, *, root: Path | None = None, private: bool = True
+) -> None:
+    """Replace ``path`` with ``data``: whole or not at all, fsync'd, the rename too.
+
+    ``private``: mode 0600 in a private directory (:func:`ensure_private_dir` up to ``root``).
+    Otherwise (sheets and exports, in a folder the admin chose) the folder is only created
+    if missing and the file gets the umask's mode; the temporary file is as safe either way.
+    """
+    path = Path(path)
+    directory = path.parent
+    if private:
+        ensure_private_dir(directory, root=root)
+    else:
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise failure(directory, "create", exc) from None
+    tmp = directory / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    try:
+        fd = os.open(tmp, flags, PRIVATE_FILE if private else 0o666)
+    except OSError as exc:
+        raise failure(tmp, "create", exc) from None
+    try:
+        try:
+            if private:
+                os.fchmod(fd, PRIVATE_FILE)  # the umask may have narrowed it; never wider
+            write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise failure(path, "write", exc) from None
+        raise
+    fsync_dir(directory)
+
+
+def last_line_end(fd: int, size: int) -> int:
+    """The length of ``fd``'s first ``size`` bytes up to and with their last newline."""
+    end = size
+    while end > 0:
+        start = max(0, end - _CHUNK)
+        chunk = os.pread(fd, end - start, start)
+        newline = chunk.rfind(b"\n")
+        if newline >= 0:
+            return start + newline + 1
+        end = start
+    return 0
+
+
+def append_locked(fd: int, line: bytes, path: Path) -> None:
+    """Append ``line`` (one complete line, newline included) to ``fd``, opened ``O_APPEND``
+    and locked by the caller, then fsync it.
+
+    A torn last line (a crash mid-write) is cut off first, so the new line starts a line of
+    its own; if this write fails, the file is cut back to where it was, so no half line is
+    ever left for the next append to glue onto.
+    """
+    if not line.endswith(b"\n"):
+        raise ValueError("a line must end with a newline")
+    try:
+        size = os.fstat(fd).st_size
+        good = last_line_end(fd, size) if size else 0
+        if good < size:
+            log.warning("%s: torn last line (%d bytes) cut before appending", path, size - good)
+            os.ftruncate(fd, good)
+            size = good
+    except OSError as exc:
+        raise failure(path, "write", exc) from None
+    try:
+        write_all(fd, line)
+        os.fsync(fd)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, size)
+            os.fsync(fd)
+        raise failure(path, "write", exc) from None
+
+
+def append_line(path: Path, line: bytes, *, root: Path | None = None) -> None:
+    """Append one line to the private file ``path`` (created 0600), under an exclusive lock
+    so two mobitui processes never interleave their lines."""
+    path = Path(path)
+    ensure_private_dir(path.parent, root=root)
+    flags = os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+    created = False
+    try:
+        try:
+            fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+            created = True
+        except FileExistsError:
+            fd = os.open(path, flags)
+    except OSError as exc:
+        raise failure(path, "open", exc) from None
+    try:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise PrivateFileError(path, "not a regular file (refused)")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError as exc:
+            raise failure(path, "open", exc) from None
+        append_locked(fd, line, path)
+    finally:
+        os.close(fd)
+    if created:
+        fsync_dir(path.parent)
+
+
+def create_exclusive(path: Path, data: bytes) -> int:
+    """A new private file at ``path`` holding ``data`` (fsync'd, its name too), returned open
+    for appending (``O_APPEND``); it appears under ``path`` only once ``data`` is whole.
+
+    The data is written to a temporary file that is renamed to ``path``: a crash or a full
+    disk leaves either no file or the whole of ``data``, never half of it. The returned
+    descriptor is the caller's (lock it before the rename is seen: see the journal).
+    """
+    path = Path(path)
+    directory = path.parent
+    tmp = directory / f".{path.name}.{secrets.token_hex(8)}.tmp"
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    if os.path.lexists(path):
+        raise PrivateFileError(path, "already exists", errno.EEXIST)
+    try:
+        fd = os.open(tmp, flags, PRIVATE_FILE)
+    except OSError as exc:
+        raise failure(tmp, "create", exc) from None
+    try:
+        os.fchmod(fd, PRIVATE_FILE)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        write_all(fd, data)
+        os.fsync(fd)
+        os.rename(tmp, path)
+        fsync_dir(directory)
+    except BaseException as exc:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise failure(path, "write", exc) from None
+        raise
+    return fd
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_private(path: Path) -> bytes:
+    """The bytes of ``path``, refusing a symbolic link; other errors are raised as they are
+    (``FileNotFoundError`` stays itself: a missing file is often simply "nothing yet")."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise failure(path, "read", exc) from None
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """A JSON-lines file split into its complete lines and a torn tail."""
+
+    path: Path
+    #: Every complete line, without its newline.
+    lines: list[bytes]
+    #: Bytes up to and with the last newline.
+    good_length: int
+    #: What follows the last newline: a line torn by a crash or a full disk (b"": none).
+    torn: bytes
+
+    @property
+    def torn_note(self) -> str | None:
+        """The torn line named (file, line, size), or None when there is none."""
+        if not self.torn:
+            return None
+        return (
+            f"{self.path}: line {len(self.lines) + 1}: torn (no newline, "
+            f"{len(self.torn)} bytes): ignored"
+        )
+
+
+def split_lines(path: Path, raw: bytes) -> Lines:
+    """Split ``raw`` (the content of ``path``) into complete lines and a torn tail."""
+    end = raw.rfind(b"\n") + 1
+    lines = raw[:end].split(b"\n")[:-1]
+    return Lines(Path(path), lines, end, raw[end:])
