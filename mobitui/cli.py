@@ -15,13 +15,18 @@ import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 
 from mobitui import __version__
 
+if TYPE_CHECKING:
+    from mobitui.tui.app import MobiApp
+
 #: Exit codes shared by every command (documented in the README): 0 all done, 1 some devices
-#: refused or not done, 2 usage, 3 authentication, 4 server unreachable.
+#: refused or not done, 2 usage, 3 authentication, 4 server unreachable, 70 internal error
+#: (an unexpected exception: :data:`mobitui.crash.EXIT_SOFTWARE`).
 EXIT_OK = 0
 EXIT_USAGE = 2
 
@@ -352,8 +357,9 @@ def _demo(args: argparse.Namespace) -> int:
                 # --db the database stays, and so may its snapshot (a warm start, as in use).
                 cache_fleet=args.db is not None,
             )
-            MobiApp(launch).run()
-    return EXIT_OK
+            app = MobiApp(launch)
+            app.run()
+    return _ended(app)
 
 
 def _tui(args: argparse.Namespace) -> int:
@@ -367,16 +373,26 @@ def _tui(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if not profiles.profiles:
         # First run: the app opens with the form that creates the profile.
-        MobiApp(None, lang=_lang(args), read_only=args.read_only).run()  # type: ignore[arg-type]
-        return EXIT_OK
+        app = MobiApp(None, lang=_lang(args), read_only=args.read_only)  # type: ignore[arg-type]
+        app.run()
+        return _ended(app)
     profile = profiles.get(args.profile)
     if profile is None:
         known = ", ".join(sorted(profiles.profiles))
         print(f"mobitui: no profile {args.profile!r} (known: {known})", file=sys.stderr)
         return EXIT_USAGE
     lang = _lang(args, profile.lang)
-    MobiApp(Launch.from_profile(profile, lang, args.read_only)).run()  # type: ignore[arg-type]
-    return EXIT_OK
+    app = MobiApp(Launch.from_profile(profile, lang, args.read_only))  # type: ignore[arg-type]
+    app.run()
+    return _ended(app)
+
+
+def _ended(app: MobiApp) -> int:
+    """The TUI's exit status: 0, or 70 after an unexpected exception, whose one line (naming
+    its crash file: :mod:`mobitui.crash`) is printed here, on the restored terminal."""
+    if app.crash_line is not None:
+        print(app.crash_line, file=sys.stderr, flush=True)
+    return app.return_code or EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -466,9 +482,44 @@ def _run_headless(args: argparse.Namespace) -> int | None:
     raise AssertionError(args.command)
 
 
+def _is_text(word: str) -> bool:
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Every command; an exception nothing else handled ends as one line and exit 70.
+
+    The traceback (never its locals) goes to a 0600 crash file in the state dir
+    (:mod:`mobitui.crash`): a shared jump host's scrollback shows no device data, and a script
+    sees the failure in the exit status (``EX_SOFTWARE``).
+    """
+    try:
+        return _main(argv)
+    except Exception as exc:
+        from mobitui import crash
+
+        return crash.report(exc)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    words = sys.argv[1:] if argv is None else list(argv)
+    undecodable = next((i for i, w in enumerate(words, 1) if not _is_text(w)), None)
+    if undecodable is not None:
+        # Python hands bytes that are not UTF-8 over as lone surrogates: no terminal, URL,
+        # JSON body or file name this program writes can hold them.
+        shown = words[undecodable - 1].encode("utf-8", "surrogateescape")
+        print(
+            f"mobitui: argument {undecodable} is not UTF-8 text ({shown!r}); "
+            "use UTF-8 (rename a file, or pass a path without such bytes)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     headless = _run_headless(args)
     if headless is not None:
         return headless
