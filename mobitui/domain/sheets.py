@@ -5,8 +5,9 @@ needs (D before C) rendered from the same step data as the checklist screen
 (``mobitui.domain.procedures``), with only the notes that apply to the device's OS version,
 enrollment, options and restrictions. Two formats: Markdown and plain text, in ja or en.
 
-Device names and other server text are untrusted: in Markdown they are escaped, so a device
-named ``[here](https://evil.example)`` is not a link in the admin's chat window.
+Device names and other server text are untrusted: in Markdown each is a code span, so a device
+named ``[here](https://evil.example)``, ``www.evil.example`` or ``me@evil.example`` is neither
+markup nor a link in the admin's chat window.
 
 Pure Python: no I/O (files are written by ``mobitui.checklists``).
 """
@@ -54,14 +55,21 @@ def _label(key: str, lang: Lang, **values: str) -> str:
     return (ja if lang == "ja" else en).format(**values)
 
 
-#: Characters with a meaning inside a Markdown line (values never start a line here, so list
-#: markers such as ``-``, ``+`` and ``1.`` need no escape).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#!|<>~&])")
+def md_literal(text: str) -> str:
+    """Untrusted text as a Markdown code span: shown exactly as it is, never markup or a link.
 
-
-def md_escape(text: str) -> str:
-    """Untrusted text as literal Markdown: every character with a meaning is escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    Escaping each special character is not enough: GitHub's renderer (cmark-gfm) turns
+    ``me\\@evil\\.example`` into a mail link whatever the backslashes or entities, and
+    linkify-style renderers make ``evil.com`` a link. Inside a code span no renderer parses
+    markup, HTML or autolinks. The fence is one backtick longer than any run inside, and a
+    space pads a value that starts or ends with a backtick or a space (CommonMark strips one).
+    """
+    if not text:
+        return ""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[0] in "` " or text[-1] in "` " else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def sheet(
@@ -78,7 +86,7 @@ def sheet(
     ja = lang == "ja"
 
     def value(text: str) -> str:
-        return md_escape(text) if md else text
+        return md_literal(text) if md else text
 
     platform = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "windows": "Windows"}
     facts = [

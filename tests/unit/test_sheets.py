@@ -14,7 +14,7 @@ import pytest
 
 from mobitui.domain.models import Enrollment, Platform
 from mobitui.domain.rules import OnDeviceWork, on_device_work
-from mobitui.domain.sheets import md_escape, sheet
+from mobitui.domain.sheets import md_literal, sheet
 from tests.unit.test_rules import device
 
 GOLDEN = Path(__file__).parent / "golden" / "sheets"
@@ -89,10 +89,40 @@ def test_forced_devices_get_the_plain_statement() -> None:
     assert "no inactivation request" in sheet(device(), None, "en", "md")
 
 
-def test_markdown_escapes_every_character_with_a_meaning() -> None:
-    hostile = "[x](https://evil.example) `code` **b** <img> # h | t ~s~ &amp;"
-    escaped = md_escape(hostile)
-    for char in "[]()`*<>#|~&":
-        assert char not in escaped.replace(f"\\{char}", "")
-    text = sheet(device(name=hostile), OnDeviceWork.C, "en", "md")
-    assert "](https://evil.example)" not in text
+HOSTILE_NAMES = [
+    "[x](https://evil.example) `code` **b** <img src=x> # h | t ~s~ &amp;",
+    "https://evil.example/login",
+    "www.evil.example",
+    "mail me@evil.example now",
+    "evil.com",
+    "xmpp:foo@bar.baz",
+    "<https://evil.example>",
+    "``` fenced",
+    "` edge `",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_name_is_never_markup_nor_a_link_in_gfm_or_linkify(name: str) -> None:
+    """Rendered by GitHub's own cmark-gfm (autolinks on) and by markdown-it with linkify, as
+    chat tools do: the name is text, exactly, and nothing in the sheet is a link or a tag."""
+    import html
+
+    import cmarkgfm
+    from markdown_it import MarkdownIt
+
+    text = sheet(device(name=name, user_name=name), OnDeviceWork.C, "en", "md")
+    for rendered in (
+        cmarkgfm.github_flavored_markdown_to_html(text),
+        MarkdownIt("gfm-like").render(text),
+    ):
+        assert "<a " not in rendered and "<img" not in rendered and "<strong>" not in rendered
+        shown = html.unescape(rendered)
+        assert name.strip() in shown
+
+
+def test_a_code_span_holds_any_value() -> None:
+    assert md_literal("plain") == "`plain`"
+    assert md_literal("a `b` c") == "``a `b` c``"
+    assert md_literal("`x") == "`` `x ``"
+    assert md_literal("") == ""
