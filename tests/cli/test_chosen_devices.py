@@ -393,3 +393,29 @@ def test_resume_refuses_ids_that_now_name_other_devices(
     again = run("resume", *at(lying), "--agree", monkeypatch=monkeypatch, capsys=capsys)
     assert again.code == 0 and "nothing to resume" in again.err
     assert audit(server) == []
+
+
+# --------------------------------------------------------------------------- finding 12
+
+
+def test_csv_cells_and_file_names_reach_stderr_only_as_visible_text(
+    server, make_gateway, monkeypatch, capsys, tmp_path: Path
+) -> None:
+    gateway = make_gateway(server)
+    target = active(listing(gateway))[0]
+    sheet = tmp_path / "list\x1b]0;title\x07.csv"
+    hostile = ["\x1b]0;pwned\x07", "\x1b]52;c;cHduZWQ=\x07", "\x1b[2J\x9b31m"]
+    sheet.write_text("\n".join(["serial", target["serial"], *hostile, hostile[0]]), "utf-8")
+    result = run(
+        "inactivate",
+        *at(gateway),
+        "--from-csv",
+        str(sheet),
+        "--dry-run",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert result.code == 1, result.err  # three values matched nothing
+    for stream in (result.err, result.out):
+        assert "\x1b" not in stream and "\x07" not in stream and "\x9b" not in stream
+    assert "␛]0;pwned␇" in result.err and "list␛]0;title␇.csv" in result.err
