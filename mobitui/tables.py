@@ -18,7 +18,7 @@ from typing import Any, Literal, TextIO
 from rich.cells import cell_len
 
 from mobitui.domain.models import Device
-from mobitui.domain.operation import OperationState
+from mobitui.domain.operation import NO_OUTCOME, OperationState
 
 Format = Literal["table", "json", "csv"]
 Column = tuple[str, str]  # (key in the row, title)
@@ -96,9 +96,10 @@ def device_rows(devices: Sequence[Device]) -> list[dict[str, Any]]:
 
 
 def result_rows(state: OperationState) -> list[dict[str, Any]]:
-    """Every device of an operation: what the server did, or that it is not done (or refused)."""
+    """Every device of an operation: what the server did, or that it is not done (or refused,
+    or ``unknown``: an answer came without an outcome for it)."""
     request_of = {
-        item.device_id: done.request_id for done in state.done.values() for item in done.items
+        item.device_id: answer.request_id for answer in state.answered() for item in answer.items
     }
     rows = [
         {
@@ -115,7 +116,11 @@ def result_rows(state: OperationState) -> list[dict[str, Any]]:
         {
             "device_id": device_id,
             "name": state.spec.names.get(device_id, ""),
-            "outcome": "not_done" if code is None else "refused",
+            "outcome": "not_done"
+            if code is None
+            else "unknown"
+            if code == NO_OUTCOME
+            else "refused",
             "reason": code,
             "deleted": False,
             "request_id": None,

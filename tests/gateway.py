@@ -10,14 +10,25 @@ test:
   bodies and answers, as an adapter over a numeric database would have them;
 - ``ignore_params``: query parameters dropped before forwarding (``group_id``, ``state`` …):
   a filter the adapter does not implement, so the answer holds devices that were not asked for;
-- ``bulk_items``: rewrites the ``items`` of bulk answers (drop, duplicate, add foreign ids);
-- ``endless_cursor``: every page of ``GET /devices`` gets a new ``next_cursor``, forever;
-- ``trickle``: the answers it matches are sent one byte at a time, ``trickle`` seconds apart;
+- ``bulk_items``: rewrites the ``items`` of 2xx bulk answers (drop, duplicate, add foreign
+  ids): ``bulk_items(items, sent_ids)`` gets the answer's items and the ids of THAT request
+  (bulk calls run four at a time, so "the last request seen" would be another batch's);
+- ``endless_cursor``: every page of the listings in ``endless_paths`` (``GET /devices`` by
+  default; add ``"/inactivations"``) gets a new ``next_cursor``, forever, while the real
+  server is asked for the first page again; ``endless_limit`` ends "forever" after that many
+  cursors (so a test of a client that would page on and on fails instead of hanging);
+- ``trickle``: the answers ``trickle_match(method, path)`` picks are sent ``trickle_bytes``
+  (1) at a time, ``trickle`` seconds apart, without a ``Content-Length`` (``trickle=0`` with
+  a large ``trickle_bytes``: a plain chunked answer whose size the client cannot know first);
 - ``canned``: fixed answers for ``(method, path)``, never forwarded;
-- ``answer``: a last hook over any decoded JSON answer.
+- ``answer``: a last hook over any decoded JSON answer: ``answer(method, path, status, data)``.
+
+Every setting is a plain attribute: a test may change one while the gateway runs ("the
+gateway is fixed": ``gw.gateway.bulk_items = None``) and the next request sees it.
 
 ``wire`` records every request that reached the gateway (method, path, query, body without its
-password): what a test asserts "left the client" against.
+password): what a test asserts "left the client" against; :meth:`HostileGateway.count` counts
+the requests to one path (paging bounds are asserted on it, never on the wall clock).
 """
 
 from __future__ import annotations
@@ -69,6 +80,10 @@ class Seen:
     path: str
     query: str
     body: Any
+    #: The ``Idempotency-Key`` header, if any (a resend must carry the first one).
+    key: str | None = None
+    #: The ``Authorization`` header, if any: which bearer token reached this side.
+    authorization: str | None = None
 
     @property
     def destructive(self) -> bool:
@@ -90,7 +105,10 @@ class HostileGateway:
     ignore_params: set[str] = field(default_factory=set)
     bulk_items: BulkItems | None = None
     endless_cursor: bool = False
+    endless_paths: tuple[str, ...] = ("/devices",)
+    endless_limit: int | None = None
     trickle: float | None = None
+    trickle_bytes: int = 1
     trickle_match: Callable[[str, str], bool] = lambda method, path: True
     canned: dict[tuple[str, str], tuple[int, Any]] = field(default_factory=dict)
     answer: Answer | None = None
@@ -102,6 +120,10 @@ class HostileGateway:
 
     def destructive(self) -> list[Seen]:
         return [s for s in self.wire if s.destructive]
+
+    def count(self, method: str, path_end: str) -> int:
+        """How many ``method`` requests to a path ending in ``path_end`` reached the gateway."""
+        return sum(1 for s in self.wire if s.method == method and s.path.endswith(path_end))
 
     def sent_ids(self) -> list[str]:
         """Every device id of every destructive body that reached the gateway, in order."""
@@ -142,14 +164,16 @@ class HostileGateway:
         shown = dict(body) if isinstance(body, dict) else body
         if isinstance(shown, dict) and "password" in shown:
             shown["password"] = "***"
-        self.wire.append(Seen(method, path, request.url.query, shown))
+        key = request.headers.get("idempotency-key")
+        authorization = request.headers.get("authorization")
+        self.wire.append(Seen(method, path, request.url.query, shown, key, authorization))
         canned = self.canned.get((method, path))
         if canned is not None:
             status, data = canned
             return self._json(method, path, status, data, {})
         query = request.query_params.multi_items()
         params = [(k, v) for k, v in query if k not in self.ignore_params]
-        if self.endless_cursor and path.endswith("/devices"):
+        if self._endless(method, path):
             params = [(k, v) for k, v in params if not (k == "cursor" and v.startswith("endless-"))]
         if self.numeric_ids:
             path = "/".join(from_numeric(p) if p.isdigit() else p for p in path.split("/"))
@@ -171,7 +195,8 @@ class HostileGateway:
                 upstream.content, upstream.status_code, passed, media_type=ctype or None
             )
         data = upstream.json()
-        data = self._bend(request.method, request.url.path, upstream.status_code, data)
+        sent = shown.get("device_ids", []) if isinstance(shown, dict) else []
+        data = self._bend(request.method, request.url.path, upstream.status_code, data, sent)
         return self._json(
             method, request.url.path, upstream.status_code, data, passed, ctype.split(";")[0]
         )
@@ -184,23 +209,25 @@ class HostileGateway:
             ]
         return out
 
-    def _bend(self, method: str, path: str, status: int, data: Any) -> Any:
+    def _endless(self, method: str, path: str) -> bool:
+        return self.endless_cursor and method == "GET" and path.endswith(self.endless_paths)
+
+    def _bend(self, method: str, path: str, status: int, data: Any, sent: list[Any]) -> Any:
         if self.numeric_ids:
             data = _numeric_answer(data)
+        bulk_items = self.bulk_items
         if (
-            self.bulk_items is not None
+            bulk_items is not None
             and 200 <= status < 300
             and method == "POST"
             and path.endswith(DESTRUCTIVE)
             and isinstance(data, dict)
         ):
-            last = self.wire[-1].body
-            sent = last.get("device_ids", []) if isinstance(last, dict) else []
-            data = {**data, "items": self.bulk_items(list(data.get("items", [])), list(sent))}
-        endless = self.endless_cursor and method == "GET" and path.endswith("/devices")
-        if endless and isinstance(data, dict):
+            data = {**data, "items": bulk_items(list(data.get("items", [])), list(sent))}
+        if self._endless(method, path) and isinstance(data, dict):
             self._cursors += 1
-            data = {**data, "next_cursor": f"endless-{self._cursors}"}
+            over = self.endless_limit is not None and self._cursors > self.endless_limit
+            data = {**data, "next_cursor": None if over else f"endless-{self._cursors}"}
         if self.answer is not None:
             data = self.answer(method, path, status, data)
         return data
@@ -216,11 +243,11 @@ class HostileGateway:
     ) -> Response:
         content = json.dumps(data, ensure_ascii=False).encode()
         if self.trickle is not None and self.trickle_match(method, path):
-            delay = self.trickle
+            delay, step = self.trickle, max(1, self.trickle_bytes)
 
             async def slowly() -> Any:
-                for i in range(len(content)):
-                    yield content[i : i + 1]
+                for i in range(0, len(content), step):
+                    yield content[i : i + step]
                     await asyncio.sleep(delay)
 
             return StreamingResponse(slowly(), status, headers, media_type=media_type)

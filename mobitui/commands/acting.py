@@ -61,6 +61,7 @@ from mobitui.domain.csv_select import (
 )
 from mobitui.domain.models import Device, Outcome, parse_time
 from mobitui.domain.operation import Ending, OperationState
+from mobitui.domain.reconcile import named
 from mobitui.domain.rules import (
     ACKNOWLEDGE,
     Action,
@@ -312,7 +313,17 @@ class Progress:
 
 
 def finished_well(state: OperationState) -> bool:
+    """Every device has an outcome (none open, none the answer left without one: a 2xx alone
+    proves nothing) and none was refused."""
     return not state.not_done() and not any(i.outcome is Outcome.REFUSED for i in state.items)
+
+
+def say_unknown(t: Catalogue, state: OperationState) -> None:
+    """Name the devices an answer gave no outcome for: unknown, and the operation open."""
+    unknown = state.unknown()
+    if unknown:
+        say(t("action.no_outcome", count=len(unknown), ids=named(unknown)))
+        say(f"mobitui: operation {state.spec.id} stays open: `mobitui resume` asks again")
 
 
 def journal_and_audit() -> tuple[Journal, AuditLog]:
@@ -372,6 +383,7 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
     say(count_summary(t, state))
     if state.request_ids:
         say(t("action.request_ids", ids=", ".join(state.request_ids)))
+    say_unknown(t, state)
     emit(result_rows(state), RESULT_COLUMNS, args.format)
     return EXIT_OK if finished_well(state) and not partial else EXIT_PARTIAL
 
@@ -428,6 +440,7 @@ async def resume(args: argparse.Namespace) -> int:
                     on_progress=Progress(t),
                 )
             say(count_summary(t, finished))
+            say_unknown(t, finished)
             emit(result_rows(finished), RESULT_COLUMNS, args.format)
             if not finished_well(finished):
                 code = EXIT_PARTIAL

@@ -24,6 +24,7 @@ from mobitui.api.errors import (
     BulkIncomplete,
     InvalidCredentials,
     InvalidPassword,
+    ProtocolError,
     Unauthenticated,
     Unreachable,
 )
@@ -33,12 +34,14 @@ from mobitui.domain.csv_select import CsvProblem
 from mobitui.i18n import Catalogue, choose_lang
 
 #: Exit codes (README): all done; some devices refused or not done; usage; authentication;
-#: server unreachable.
+#: server unreachable; the server's answer broke the protocol (a bulk answer naming devices
+#: that were not sent, or one twice: nothing more was sent, the run stays open).
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
 EXIT_UNREACHABLE = 4
+EXIT_PROTOCOL = 5
 
 
 class CommandError(Exception):
@@ -209,8 +212,19 @@ def run(command: Callable[[], Awaitable[int]]) -> int:
         return EXIT_AUTH
     except BulkIncomplete as exc:
         print(f"mobitui: {exc.message}", file=sys.stderr)
+        if isinstance(exc.cause, ProtocolError):
+            print(
+                "mobitui: nothing more was sent and nothing of that answer is trusted; the "
+                "operation stays open: once the server (or its gateway) is fixed, "
+                "`mobitui resume` finishes it",
+                file=sys.stderr,
+            )
+            return EXIT_PROTOCOL
         print("mobitui: nothing is lost: `mobitui resume` finishes it", file=sys.stderr)
         return EXIT_UNREACHABLE if isinstance(exc.cause, Unreachable) else EXIT_PARTIAL
+    except ProtocolError as exc:
+        print(f"mobitui: {exc.message}", file=sys.stderr)
+        return EXIT_PROTOCOL
     except Unreachable as exc:
         print(f"mobitui: {exc.message}", file=sys.stderr)
         return EXIT_UNREACHABLE

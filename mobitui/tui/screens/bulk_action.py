@@ -10,6 +10,9 @@ opened on a journal, resumes an interrupted operation.
 
 Phases: ``form`` (options, preflight, password) → ``running`` (progress, Stop) → ``result``
 (step 11 / 9: what the server did to each device; resume or give up what is not done).
+A 2xx is not success: devices the answer gave no outcome for are listed first as *unknown*
+(maybe acted on) and the operation stays open with 「再開」, which asks the server again under
+the same key; an answer about other devices than those sent is shown as a protocol error.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from mobitui.domain.fleet import Delta
 from mobitui.domain.models import Device, Outcome
 from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.procedures import ProcedureId
+from mobitui.domain.reconcile import named
 from mobitui.domain.rules import (
     ACKNOWLEDGE,
     Action,
@@ -540,7 +544,9 @@ class BulkActionScreen(ModalScreen[None]):
                 )
             )
             lines.append(t("resume.explain"))
-        elif state.items:
+        elif state.items and not state.unknown():
+            # Not when an answer left devices without an outcome: "deleted" would then claim
+            # what the server never said.
             lines.append(self.done_message(state))
         if state.request_ids:
             lines.append(t("action.request_ids", ids=", ".join(state.request_ids)))
@@ -550,8 +556,15 @@ class BulkActionScreen(ModalScreen[None]):
         for refusal in state.refused.values():
             count = len(next(b for b in state.spec.batches if b.key == refusal.key))
             lines.append(t("action.refused_batch", count=count, reason=refusal.code or "-"))
-        if state.resumable and not resumed:
-            lines.append(t("action.not_done", count=sum(len(b) for b in state.open_batches)))
+        unknown = state.unknown()
+        if unknown:
+            shown = [state.spec.names.get(i) or i for i in unknown]
+            lines.append(t("action.no_outcome", count=len(unknown), ids=named(shown)))
+        # Open batches never answered (not sent, or the answer lost); a partial batch's
+        # devices are either known above or unknown (just said).
+        never_answered = sum(len(b) for b in state.open_batches if b.key not in state.partial)
+        if state.resumable and not resumed and never_answered:
+            lines.append(t("action.not_done", count=never_answered))
         self.query_one("#result-summary", Static).update(Text("\n".join(lines)))
         self.query_one("#result", RowList).set_rows(result_rows(t, state, self._work()))
         self.query_one("#dialog").query_one(".dialog-title", Label).update(self._title())
@@ -563,9 +576,9 @@ class BulkActionScreen(ModalScreen[None]):
             return []
         remove = state.spec.action.remove_apple_mdm_profile
         request_of = {
-            item.device_id: done.request_id
-            for done in state.done.values()
-            for item in done.items
+            item.device_id: answer.request_id
+            for answer in state.answered()
+            for item in answer.items
             if item.outcome is Outcome.ACCEPTED
         }
         found = []

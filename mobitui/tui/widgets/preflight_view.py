@@ -20,7 +20,7 @@ from mobitui.describe import (
     work_text,
 )
 from mobitui.domain.models import Device, Outcome
-from mobitui.domain.operation import OperationState
+from mobitui.domain.operation import NO_OUTCOME, OperationState
 from mobitui.domain.rules import (
     ACKNOWLEDGE,
     ActionKind,
@@ -127,7 +127,8 @@ def warning_lines(
 def result_rows(
     t: Catalogue, state: OperationState, work: Mapping[str, OnDeviceWork | None]
 ) -> list[Row]:
-    """Per device: what the server did, or why nothing is known yet (not done / refused)."""
+    """Per device: what the server did, or why nothing is known yet (not done, refused, or
+    unknown: the answer gave no outcome for it), those first."""
     names = state.spec.names
     rows: list[Row] = []
     for item in state.items:
@@ -147,6 +148,11 @@ def result_rows(
             )
         )
     for device_id, code in state.not_done():
-        label = t("outcome.open") if code is None else f"{t('outcome.refused')} ({code})"
+        if code is None:
+            label = t("outcome.open")
+        elif code == NO_OUTCOME:  # answered, but not for this device: maybe acted on
+            label = t("outcome.no_outcome")
+        else:
+            label = f"{t('outcome.refused')} ({code})"
         rows.insert(0, Row(("!", names.get(device_id, device_id), label, ""), "bad", device_id))
     return rows
