@@ -5,13 +5,15 @@ anyway. Poll failures are shown once, in the header."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import httpx
 import pytest
 
 from mobitui.api.client import MobiClient
+from mobitui.config import Profile
 from mobitui.domain.models import RequestStatus
-from mobitui.tui.app import MobiApp
+from mobitui.tui.app import Launch, MobiApp
 from mobitui.tui.screens.action_menu import ActionMenu
 from mobitui.tui.screens.bulk_action import BulkActionScreen
 from mobitui.tui.screens.message import MessageScreen
@@ -40,7 +42,7 @@ class Recorder(httpx.AsyncBaseTransport):
         ]
 
 
-@pytest.mark.parametrize("how", ["read-only", "operator"])
+@pytest.mark.parametrize("how", ["read-only", "profile", "operator"])
 async def test_nothing_destructive_leaves_the_client(make_server, how: str) -> None:
     server = make_server(fleet=120, seed=3)
     token = admin_token(server)
@@ -62,6 +64,14 @@ async def test_nothing_destructive_leaves_the_client(make_server, how: str) -> N
     client = MobiClient(server.base_url, transport=recorder)
     if how == "read-only":
         launch = make_app(server, read_only=True).launch
+    elif how == "profile":  # read_only = true in profiles.toml, no flag
+        profile = Profile("prod", server.base_url, "admin", read_only=True)
+        launch = replace(
+            Launch.from_profile(profile, "en", read_only=False),
+            demo_password="demo-admin-pass",
+            cache_token=False,
+            poll_seconds=3600.0,
+        )
     else:
         launch = make_app(server, account="operator", demo_password="demo-operator-pass").launch
     app = MobiApp(launch, client=client)
