@@ -124,7 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--sim-controls",
         action="store_true",
-        help="enable the /sim/ endpoints (clock advance, audit read-out) for tests and demos",
+        help="enable the /sim/ endpoints (clock advance, audit read-out) for tests and demos; "
+        "loopback only",
     )
 
     commands.add_parser(
@@ -397,7 +398,7 @@ def _ended(app: MobiApp) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from mobitui.sim.config import ServerConfig
-    from mobitui.sim.server import run
+    from mobitui.sim.server import check_bind, run
 
     config = ServerConfig(
         db_path=args.db or default_server_db(),
@@ -408,8 +409,9 @@ def _serve(args: argparse.Namespace) -> int:
         sim_controls=args.sim_controls,
         hostile=args.hostile,
     )
-    config.db_path.parent.mkdir(parents=True, exist_ok=True)
     try:
+        check_bind(config, args.host)  # before anything is created on disk
+        config.db_path.parent.mkdir(parents=True, exist_ok=True)
         run(config, host=args.host, port=args.port)
     except (ValueError, OSError) as exc:
         print(f"mobitui serve: {exc}", file=sys.stderr)
