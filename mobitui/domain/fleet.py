@@ -45,6 +45,15 @@ class SortKey(StrEnum):
     JOBS = "jobs"
 
 
+class _Gone:
+    """Stands in for a device no longer in the fleet: in no group, so in no group's view."""
+
+    __slots__ = ()
+    group_id = None
+
+
+_GONE = _Gone()
+
 _STATE_ORDER = {DeviceState.ACTIVE: 0, DeviceState.INACTIVATION_PENDING: 1, DeviceState.INACTIVE: 2}
 _NEVER = datetime.min.isoformat()
 
@@ -149,6 +158,8 @@ class _Order:
 
 def _search_of(ids: list[str], hay: Mapping[str, str]) -> tuple[str, array[int], list[str]]:
     parts = [hay.get(i, "") for i in ids]
+    if not parts:  # an empty fleet (every device deleted): no line starts anywhere
+        return "", array("q"), parts
     starts = array("q", accumulate((len(p) + 1 for p in parts[:-1]), initial=0))
     return "\n".join(parts), starts, parts
 
@@ -362,8 +373,10 @@ class Fleet:
         ids = order.snapshot()
         tests: list[Callable[[str], bool]] = []
         if spec.groups is not None:
-            groups, devices = spec.groups, self.devices
-            tests.append(lambda i: devices[i].group_id in groups)
+            # ``get``, not ``[]``: a view reads the snapshot of its order, which may hold ids an
+            # ``apply`` has since removed (the cursor's device, deleted under an open group).
+            groups, get = spec.groups, self.devices.get
+            tests.append(lambda i: get(i, _GONE).group_id in groups)
         if spec.only_checked:
             checked = self.checked
             tests.append(lambda i: i in checked)

@@ -14,7 +14,12 @@ finds a screenful in microseconds.
 
 A view is a snapshot: the lists it reads are never changed after it is made (the fleet cache
 copies before it changes an order), so a device under the cursor cannot turn into another one
-while a refresh is on its way.
+while a refresh is on its way. Its tests (group, checked) read the live fleet, so a snapshot may
+name devices removed since: they are simply not in the view any more, never an error.
+
+When the grid swaps one view for the next (a change-feed delta, a filter, a sort, a group), the
+cursor goes to a *neighbour* (:func:`follow`): the same device if the new view shows it, else
+the row it was on, clamped to the new view.
 
 Pure Python: no I/O.
 """
@@ -227,3 +232,21 @@ class View(Sequence[str]):
     def __repr__(self) -> str:
         state = "complete" if self.complete else f"{self._scanned}/{self._count} scanned"
         return f"<View {len(self._found)} rows, {state}>"
+
+
+def follow(rows: View, keep: str | None, row: int) -> int:
+    """The cursor's row in ``rows``, the view that replaces the one it was on.
+
+    The neighbour rule, the same for every delta, filter, sort and group: ``keep``, the device
+    the cursor was on, where ``rows`` shows it (it may have moved: a rename in the name order);
+    otherwise (it was deleted, left the open group, stopped matching) the row it was on,
+    ``row``, clamped to ``rows``: the device that took its place, or the last one; 0 when
+    ``rows`` is empty. So the admin's eyes stay where they were, and a deleted device's row is
+    never "kept" by landing somewhere unrelated.
+    """
+    if keep is not None:
+        found = rows.position(keep)
+        if found is not None:
+            return found
+    row = max(0, row)
+    return max(0, min(row, rows.available(row + 1) - 1))

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mobitui.domain.fleet import Fleet, SortKey, ViewSpec, _sort_value
+from mobitui.domain.fleet_view import View, follow
 from mobitui.domain.models import (
     Changes,
     Device,
@@ -296,3 +297,49 @@ def test_repeated_values_are_one_string_shared_by_every_device_that_holds_them()
     assert len({id(d.model) for d in kept}) == 1
     assert len({id(d.os_version) for d in kept}) == len({d.os_version for d in kept})
     assert len({id(d.group_id) for d in kept}) == len({d.group_id for d in kept})
+
+
+# --------------------------------------------------------------------------- any delta
+
+
+def test_a_group_view_made_before_a_delta_survives_its_devices_being_removed() -> None:
+    """Issue 13, finding 7: a view reads the snapshot of its order, and its group test read
+    ``devices[i]``: an id removed since raised ``KeyError`` (the cursor's device, deleted
+    while its group was open). Now a removed device is simply not in any group's view."""
+    fleet = loaded(600)  # larger than a first chunk: the view is worked out in steps
+    spec = ViewSpec(groups=frozenset({"g02"}))
+    before = fleet.view(spec)
+    cursor = before[0]  # the grid shows the first rows only
+    worked_out = before[: before.known]
+    assert not before.complete
+    gone = [i for i in fleet.order(SortKey.NAME) if fleet.devices[i].group_id == "g02"]
+    fleet.apply(Changes(changes=[], deleted=gone, seq=11))
+    after = fleet.view(spec)
+    assert after.position(cursor) is None  # where the grid looks for its cursor's device
+    assert list(after) == []
+    assert before.position(gone[-1]) is None  # the old view, still stepping, skips them too
+    assert list(before) == worked_out  # only what it had already worked out
+
+
+def test_a_filter_over_an_empty_fleet_is_an_empty_view() -> None:
+    """Every device deleted, then a keystroke in the filter: no "joined haystacks" error."""
+    fleet = loaded(5)
+    fleet.view(ViewSpec(query="iphone"))
+    fleet.apply(Changes(changes=[], deleted=list(fleet.devices), seq=11))
+    for query in ("iphone", "x", "山田"):
+        view = fleet.view(ViewSpec(query=query, groups=frozenset({"g02"})))
+        assert list(view) == [] and view.position("d000001") is None
+    empty = Fleet()
+    assert list(empty.view(ViewSpec(query="a", only_checked=True))) == []
+
+
+def test_the_cursor_follows_to_a_neighbour() -> None:
+    """The neighbour rule (``follow``): the same device where shown, else the row it was on,
+    clamped; 0 when nothing is shown."""
+    rows = View.of(["a", "b", "c", "d"])
+    assert follow(rows, "c", 0) == 2  # the same device, wherever it moved to
+    assert follow(rows, "gone", 1) == 1  # deleted: the device that took its row
+    assert follow(rows, "gone", 9) == 3  # the row was past the end: the last row
+    assert follow(rows, None, 2) == 2
+    assert follow(rows, "gone", -3) == 0
+    assert follow(View.of([]), "a", 5) == 0

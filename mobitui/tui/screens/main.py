@@ -339,8 +339,10 @@ class MainScreen(Screen[None]):
         self.app.files.import_csv()  # type: ignore[attr-defined]
 
     def action_export_csv(self) -> None:
-        rows = self.query_one(DeviceGrid).rows
-        self.app.files.export_devices([self.fleet.devices[i] for i in rows])  # type: ignore[attr-defined]
+        rows, devices = self.query_one(DeviceGrid).rows, self.fleet.devices
+        # ``get``: the grid's view may predate a delta still on its way (a device just deleted).
+        shown = [d for i in rows if (d := devices.get(i)) is not None]
+        self.app.files.export_devices(shown)  # type: ignore[attr-defined]
 
 
 _SORT_COLUMN = {

@@ -6,7 +6,8 @@ plain ``Segment`` text, so a device named ``[@click=app.quit]x`` is shown litera
 parsed as markup (control characters were already made visible by the API client).
 
 The cursor follows a device, not a row number: when the view changes (a filter, a live update,
-a new sort) the cursor stays on the same device if it is still shown.
+a new sort) the cursor stays on the same device if it is still shown, else on the row where it
+was, clamped (:func:`mobitui.domain.fleet_view.follow`).
 
 Over SSH every byte counts, so the cursor is a two-cell marker (``>`` and the check mark, in
 the accent colour) rather than a highlighted row: moving it repaints those two cells on two rows,
@@ -34,7 +35,7 @@ from textual.strip import Strip
 from textual.timer import Timer
 
 from mobitui.domain.fleet import Fleet, SortKey
-from mobitui.domain.fleet_view import View
+from mobitui.domain.fleet_view import View, follow
 from mobitui.domain.models import Device, DeviceState
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
@@ -156,14 +157,10 @@ class DeviceGrid(ScrollView, can_focus=True):
         """
         view = rows if isinstance(rows, View) else View.of(rows)
         keep = None if top else self.cursor_id  # from the old view: the device it showed
+        row = 0 if top else self.cursor
         self.rows = view
-        index = 0
-        if keep is not None:
-            found = view.position(keep)
-            if found is not None:
-                index = found
-            else:
-                index = min(self.cursor, max(0, view.available(self.cursor + 1) - 1))
+        # A neighbour: the same device if still shown, else the row where it was, clamped.
+        index = follow(view, keep, row)
         self._sync_height()
         self._move(index, refresh_all=True)
         if self._counting is not None:
