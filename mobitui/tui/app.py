@@ -34,7 +34,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from mobitui import config, fleet_cache
+from mobitui import config, crash, fleet_cache
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
 from mobitui.domain.fleet import Delta, Fleet
@@ -179,6 +179,12 @@ class MobiApp(App[None]):
         self.connection = "connecting"
         self.connection_detail = ""
         self.bulk_running = False
+        #: The "a bulk operation is running: quit?" question is on screen (``quit_asking``).
+        self._asking_quit = False
+        #: Unhandled exceptions: their tracebacks go to a 0600 file (see ``_handle_exception``).
+        self._crashes = crash.CrashLog("tui")
+        #: The one line for the terminal after a crash (``cli`` prints it once the app stopped).
+        self.crash_line: str | None = None
         #: The first full sync succeeded (until then, r retries the whole connection).
         self.loaded = False
         self._auth_lock = asyncio.Lock()
@@ -484,6 +490,35 @@ class MobiApp(App[None]):
 
         self.push_screen(MessageScreen(self.t, title, body))
 
+    def _handle_exception(self, error: Exception) -> None:
+        """An exception no handler caught: a crash report, one line, a non-zero exit status.
+
+        Textual 8.2 calls this for every unhandled error (message handlers, timers, callbacks,
+        compose and mount, workers with ``exit_on_error``). Its own version renders a Rich
+        traceback with ``show_locals=True`` to the terminal once the app has stopped and sets
+        the return code to 1, which the CLI ignored: device records (users' names, phone
+        numbers, serials) stood in the scrollback of a shared jump host and the exit status
+        said success. Here the traceback, without locals, goes to a 0600 file in the state
+        dir (:mod:`mobitui.crash`), nothing is left for Textual to print, the app stops at
+        once with ``EX_SOFTWARE`` (70) as :attr:`return_code`, and ``cli`` prints
+        :attr:`crash_line` (the one line naming the file) and returns that code.
+        """
+        self._return_code = crash.EXIT_SOFTWARE
+        if self._exception is None:
+            # What Textual keeps for test frameworks: ``run_test`` raises it at the end.
+            self._exception = error
+            self._exception_event.set()
+        shown = self._crashes.add(error)
+        if shown is not None:
+            # Printed by ``cli`` once the terminal is restored: Rich would wrap it at a space.
+            self.crash_line = shown
+        self._close_messages_no_wait()
+
+    @property
+    def return_code(self) -> int | None:
+        """70 once anything crashed, whatever ``exit()`` was called with while stopping."""
+        return crash.EXIT_SOFTWARE if self._crashes.count else super().return_code
+
     # ------------------------------------------------------------------ screens
 
     def open_detail(self, device_id: str) -> None:
@@ -624,15 +659,38 @@ class MobiApp(App[None]):
         self.push_screen(HelpScreen(self.t))
 
     async def action_quit_app(self) -> None:
-        if self.bulk_running:
-            from mobitui.tui.screens.message import MessageScreen
+        """q (on the main screen)."""
+        self.quit_asking(self.exit)
 
-            self.push_screen(
-                MessageScreen(self.t, self.t("quit.title"), self.t("quit.bulk_running"), ask=True),
-                lambda yes: self.exit() if yes else None,
-            )
+    async def action_quit(self) -> None:
+        """Textual's own quit: ``ctrl+q`` (a priority binding, so it works inside every dialog,
+        where ``q`` does not reach the app), the palette's "Quit", a keymap. Textual exits at
+        once; here it asks the same question as ``q`` while a bulk run is in flight."""
+        self.quit_asking(self.exit)
+
+    def quit_asking(self, then: Callable[[], object]) -> None:
+        """``then`` (quit, log out) now, or after a "yes" while a bulk run is in flight: what
+        is done so far is journalled and resumable, but the admin must know the run stops.
+
+        One question at a time: ``ctrl+q`` again while it is shown asks nothing more.
+        """
+        if not self.bulk_running:
+            then()
             return
-        self.exit()
+        if self._asking_quit:
+            return
+        from mobitui.tui.screens.message import MessageScreen
+
+        def answered(yes: bool | None) -> None:
+            self._asking_quit = False
+            if yes:
+                then()
+
+        self._asking_quit = True
+        self.push_screen(
+            MessageScreen(self.t, self.t("quit.title"), self.t("quit.bulk_running"), ask=True),
+            answered,
+        )
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -654,4 +712,5 @@ class MobiApp(App[None]):
         yield SystemCommand(t("key.main.sort"), t("help.sort"), main.action_next_sort)
         yield SystemCommand(t("key.main.refresh"), t("help.refresh"), self.action_refresh_now)
         yield SystemCommand(t("key.app.help"), t("help.help"), self.action_help)
-        yield SystemCommand(t("logout"), t("help.logout"), self.logout)
+        # Log out quits too: the same question mid-run (``self.logout`` starts a worker).
+        yield SystemCommand(t("logout"), t("help.logout"), lambda: self.quit_asking(self.logout))

@@ -1,0 +1,123 @@
+"""An unexpected exception in the TUI: exit 70, one line on the terminal, a private crash file.
+
+Textual's default prints a Rich traceback with every frame's locals (device records: users'
+names, phone numbers, serials) into the terminal after the app stops, and the CLI exited 0.
+Each test plants a recognisable value in the failing frame's locals and proves it reaches
+neither the terminal nor the crash file, while the traceback does reach the file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from mobitui import config
+from mobitui.crash import EXIT_SOFTWARE
+from mobitui.tui.screens.main import MainScreen
+from tests.e2e.test_terminal_bytes import Terminal
+from tests.tui.helpers import loaded, make_app, until
+
+PLANTED = "PLANTED-SECRET-090-4242-1717"
+LINE = re.compile(r"mobitui: internal error \(KeyError\); details in (\S+crash-\S+\.txt)")
+
+
+def crash_files(state: Path) -> list[Path]:
+    return sorted(state.glob("crash-*.txt"))
+
+
+def assert_private_report(path: Path, *secrets: str) -> str:
+    """The crash file: 0600, the traceback and its exception, none of ``secrets``."""
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text("utf-8")
+    assert "Traceback (most recent call last)" in text
+    assert "KeyError: 'd000101'" in text
+    assert "in broken" in text  # the failing frame is named
+    for secret in secrets:
+        assert secret not in text
+    return text
+
+
+async def test_a_crash_in_a_handler_writes_a_private_report_and_shows_one_line(
+    make_server, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    server = make_server(fleet=60, seed=3)
+    held: dict[str, str] = {}
+
+    def broken(self: MainScreen) -> None:
+        device = next(iter(self.fleet.devices.values()))  # a device record in the locals
+        held.update(phone=device.phone_number, user=device.user_name, serial=device.serial)
+        secret = PLANTED  # noqa: F841 - a local Rich's traceback would print
+        raise KeyError("d000101")
+
+    monkeypatch.setattr(MainScreen, "action_requests", broken)
+    app = make_app(server)
+    with pytest.raises(KeyError):  # run_test raises the app's first exception, for pytest
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            capfd.readouterr()
+            await pilot.press("i")
+            await until(pilot, lambda: not app.is_running)
+    assert app.return_code == EXIT_SOFTWARE
+    out, err = capfd.readouterr()
+    shown = out + err
+    for secret in (PLANTED, held["phone"], held["serial"], "Traceback", "secret ="):
+        assert secret not in shown
+    assert err.strip() == ""  # Textual printed nothing: the CLI prints the one line
+    found = LINE.fullmatch(app.crash_line or "")
+    assert found, app.crash_line
+    (report,) = crash_files(config.state_dir())
+    assert found.group(1) == str(report)
+    assert_private_report(report, PLANTED, held["phone"], held["serial"], held["user"])
+
+
+#: The real program on a real pty: ``mobitui demo``, with the handler of ``i`` made to fail.
+CHILD = textwrap.dedent(
+    f"""
+    import sys
+    from mobitui.tui.screens.main import MainScreen
+
+    def broken(self):
+        device = next(iter(self.fleet.devices.values()))
+        secret = {PLANTED!r}
+        raise KeyError("d000101")
+
+    MainScreen.action_requests = broken
+    from mobitui.cli import main
+    raise SystemExit(main(sys.argv[1:]))
+    """
+)
+
+
+def test_the_real_program_exits_70_and_its_terminal_shows_no_traceback(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "MOBITUI_STATE_DIR": str(state),
+        "MOBITUI_CONFIG_DIR": str(tmp_path / "config"),
+        "MOBITUI_CACHE_DIR": str(tmp_path / "cache"),
+        "TZ": "UTC",
+    }
+    argv = [sys.executable, "-c", CHILD, "demo", "--fleet", "40", "--lang", "en"]
+    term = Terminal(argv, env)
+    try:
+        term.wait_for("connected")
+        term.send("i")
+        code = term.proc.wait(60)
+        term.pump(1.0)  # whatever it wrote last
+    finally:
+        term.close()
+    raw = bytes(term.raw).decode("utf-8", "replace")
+    assert code == EXIT_SOFTWARE
+    assert PLANTED not in raw and "Traceback" not in raw and "secret" not in raw
+    found = LINE.search(raw)
+    assert found, raw[-2000:]
+    (report,) = crash_files(state)
+    assert found.group(1) == str(report)
+    assert_private_report(report, PLANTED)
