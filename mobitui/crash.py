@@ -5,15 +5,17 @@ A traceback printed there with its locals (Textual's default prints them) would 
 records: users' names, phone numbers, serials. So any exception nobody handled ends the same
 way in the TUI and in the headless commands:
 
-- the traceback, **without locals**, goes to ``crash-<time>-<pid>.txt`` in the state directory,
-  created ``O_CREAT | O_EXCL | O_NOFOLLOW`` with mode 0600 (a name planted there, file or
-  symlink, is never written through);
+- the traceback, **without locals**, goes to ``crash-<time>-<pid>.txt`` in the state directory
+  (made 0700 and checked like every private directory: :mod:`mobitui.private_files`), created
+  ``O_CREAT | O_EXCL | O_NOFOLLOW`` with mode 0600 (a name planted there, file or symlink, is
+  never written through), its whole length written and fsync'd;
 - the terminal gets one line naming the exception's type (never its message, which may hold
   server text) and the file: ``mobitui: internal error (KeyError); details in …``; when the
   state directory cannot be used, the line says so and nothing else is shown;
 - the exit status is :data:`EXIT_SOFTWARE` (70, ``EX_SOFTWARE`` of sysexits.h).
 
-Only the standard library, so the last resort works whatever else failed to import.
+Only the standard library and :mod:`mobitui.private_files` (itself only the standard library),
+so the last resort works whatever else failed to import.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
+
+from mobitui.private_files import ensure_private_dir, fsync_dir, write_all
 
 #: The exit status after an unexpected exception (sysexits.h ``EX_SOFTWARE``).
 EXIT_SOFTWARE = 70
@@ -39,15 +43,6 @@ def _state_dir() -> Path:
     except Exception:  # the last resort must not fail on an import
         return Path(os.environ.get("MOBITUI_STATE_DIR") or Path.home() / ".local/state/mobitui")
     return state_dir()
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        if written <= 0:
-            raise OSError("short write")
-        view = view[written:]
 
 
 def _unwrap(error: BaseException) -> BaseException:
@@ -79,8 +74,8 @@ def write_report(errors: list[BaseException], where: str) -> Path | None:
     """Write the tracebacks of ``errors`` to a new 0600 file in the state dir; None if the
     state dir cannot be used (then nothing is written anywhere)."""
     try:
-        directory = _state_dir()
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Refused (None) when not ours to write: not a directory, read-only, others may write.
+        directory = ensure_private_dir(_state_dir())
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         data = _text(errors, where).encode("utf-8", "backslashreplace")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
@@ -92,8 +87,9 @@ def write_report(errors: list[BaseException], where: str) -> Path | None:
             except FileExistsError:
                 continue  # a name already there (a crash this second, or planted): the next
             try:
-                _write_all(fd, data)
+                write_all(fd, data)
                 os.fsync(fd)
+                fsync_dir(directory)
             except OSError:
                 os.close(fd)
                 path.unlink(missing_ok=True)
@@ -143,7 +139,7 @@ class CrashLog:
                 return None
             try:
                 more = "".join(traceback.format_exception(_unwrap(error)))
-                _write_all(
+                write_all(
                     fd, f"\nthen, while stopping:\n{more}".encode("utf-8", "backslashreplace")
                 )
                 os.fsync(fd)
