@@ -250,6 +250,8 @@ def write_atomic(
 
 def last_line_end(fd: int, size: int) -> int:
     """The length of ``fd``'s first ``size`` bytes up to and with their last newline."""
+    if size and os.pread(fd, 1, size - 1) == b"\n":
+        return size  # the usual case: one byte read, not a chunk
     end = size
     while end > 0:
         start = max(0, end - _CHUNK)

@@ -6,9 +6,11 @@ says what happened, so the App itself stays about connecting, refreshing and scr
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mobitui import private_files
 from mobitui.checklists import SheetJob, export_sheets
 from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.csv_select import (
@@ -165,9 +167,11 @@ class Files:
             if path is None:
                 return
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("w", encoding="utf-8-sig", newline="") as out:
-                    emit(rows, columns, "csv", out)
+                # Whole or not at all (a full disk leaves no half export): private_files.
+                out = io.StringIO(newline="")
+                emit(rows, columns, "csv", out)
+                data = out.getvalue().encode("utf-8-sig")
+                private_files.write_atomic(path, data, private=False)
             except (OSError, UnicodeError) as exc:
                 body = t("csv.export.failed", detail=f"{path}: {getattr(exc, 'strerror', exc)}")
             else:

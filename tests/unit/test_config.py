@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -135,4 +137,127 @@ def test_the_safety_thresholds_are_read_from_the_profile() -> None:
 def test_bad_thresholds_are_named(line: str, message: str) -> None:
     _write(f'[profiles.prod]\nbase_url = "https://mdm.example.jp"\naccount = "a"\n{line}\n')
     with pytest.raises(ConfigError, match=message):
+        config.load_profiles()
+
+
+# --------------------------------------------------------------------------- tokens and origins
+
+
+def test_a_token_is_handed_back_only_for_the_origin_that_issued_it() -> None:
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    config.save_token("lab", "admin", "tok-lab", soon, server="https://mdm.example.jp")
+    same = ["https://mdm.example.jp/", "HTTPS://MDM.example.jp:443", "https://mdm.example.jp/x"]
+    for server in same:
+        cached = config.load_token("lab", "admin", server=server)
+        assert cached is not None and cached.token == "tok-lab", server
+    for server in ("http://mdm.example.jp", "https://mdm.example.jp:8443", "https://evil.jp"):
+        assert config.load_token("lab", "admin", server=server) is None, server
+    assert config.load_token("lab", "root", server="https://mdm.example.jp") is None
+    # still there for its own origin: another origin's question removed nothing
+    assert config.load_token("lab", "admin", server="https://mdm.example.jp") is not None
+
+
+def test_a_token_file_that_names_another_origin_is_not_used() -> None:
+    """A copied or edited file: the name says one origin, the content another."""
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    theirs = config.save_token("lab", "admin", "tok-a", soon, server="https://a.example.jp")
+    ours = config.save_token("lab", "admin", "tok-b", soon, server="https://b.example.jp")
+    ours.write_bytes(theirs.read_bytes())
+    assert config.load_token("lab", "admin", server="https://b.example.jp") is None
+    assert not ours.exists()
+
+
+def test_a_token_cached_before_origins_is_never_sent_and_is_removed() -> None:
+    legacy = config.state_dir() / "tokens" / "lab--admin.json"
+    legacy.parent.mkdir(parents=True, mode=0o700)
+    expires = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    legacy.write_text(f'{{"token": "old-host-token", "expires_at": "{expires}"}}', "utf-8")
+    assert config.load_token("lab", "admin", server=LAB) is None
+    assert not legacy.exists()
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["tök-1", "tok 1", "tok\x1b[31m", "tok\n", "", "t" * 5000],
+    ids=["non-ascii", "space", "escape", "newline", "empty", "5000-chars"],
+)
+def test_a_token_http_cannot_carry_is_never_saved_nor_loaded(token: str) -> None:
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    with pytest.raises(ConfigError, match="not printable ASCII"):
+        config.save_token("lab", "admin", token, soon, server=LAB)
+    # One cached by an older mobitui (the same file, as it would have written it):
+    path = config.save_token("lab", "admin", "good-token", soon, server=LAB)
+    path.write_text(path.read_text("utf-8").replace('"good-token"', json.dumps(token)), "utf-8")
+    assert config.load_token("lab", "admin", server=LAB) is None  # refused: a password prompt
+    assert not path.exists()  # and not refused again at every launch
+
+
+# --------------------------------------------------------------------------- private files
+
+
+def test_a_symlink_planted_at_the_token_writers_temporary_name_is_not_followed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Before: the temporary name was ``.<file>.<pid>.tmp`` and opened without O_NOFOLLOW,
+    so a link planted there received the token. Both the old name and the new one (told to
+    the attacker here) are planted."""
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    path = config.save_token("lab", "admin", "first", soon, server=LAB)
+    bait = path.parent.parent / "attacker-owned"
+    bait.write_text("")
+    monkeypatch.setattr("secrets.token_hex", lambda n: "0123456789abcdef")
+    for name in (f".{path.name}.{os.getpid()}.tmp", f".{path.name}.0123456789abcdef.tmp"):
+        (path.parent / name).symlink_to(bait)
+    with pytest.raises(ConfigError) as info:
+        config.save_token("lab", "admin", "second-secret", soon, server=LAB)
+    assert str(path.parent) in str(info.value)
+    assert bait.read_text() == ""  # the token never reached the attacker's file
+    assert config.load_token("lab", "admin", server=LAB).token == "first"
+
+
+def test_config_state_and_token_dirs_are_created_0700_every_level(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = os.umask(0o022)
+    try:
+        monkeypatch.setenv("MOBITUI_CONFIG_DIR", str(tmp_path / "xdg" / "config" / "mobitui"))
+        monkeypatch.setenv("MOBITUI_STATE_DIR", str(tmp_path / "xdg" / "state" / "mobitui"))
+        config.save_profiles(Profiles({"lab": Profile("lab", LAB, "admin")}, "lab"))
+        config.save_token("lab", "admin", "tok", datetime.now(UTC) + timedelta(hours=1), server=LAB)
+    finally:
+        os.umask(old)
+    for level in ("xdg", "xdg/config", "xdg/config/mobitui", "xdg/state", "xdg/state/mobitui"):
+        assert stat.S_IMODE((tmp_path / level).stat().st_mode) == 0o700, level
+    assert stat.S_IMODE((config.state_dir() / "tokens").stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize("which", ["state", "tokens"])
+def test_a_token_dir_others_may_write_is_refused_by_name(which: str) -> None:
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    path = config.save_token("lab", "admin", "tok", soon, server=LAB)
+    wide = config.state_dir() if which == "state" else path.parent
+    os.chmod(wide, 0o777)
+    with pytest.raises(ConfigError) as info:
+        config.load_token("lab", "admin", server=LAB)
+    assert str(info.value).startswith(f"{wide}: writable by its group and everyone")
+    with pytest.raises(ConfigError):
+        config.save_token("lab", "admin", "tok2", soon, server=LAB)
+    assert json.loads(path.read_text("utf-8"))["token"] == "tok"
+
+
+def test_a_token_dir_of_another_user_is_refused() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("only root can give a directory to another user")
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    path = config.save_token("lab", "admin", "tok", soon, server=LAB)
+    os.chown(path.parent, 65534, 65534)
+    with pytest.raises(ConfigError, match="owned by another user"):
+        config.load_token("lab", "admin", server=LAB)
+
+
+def test_a_profiles_dir_others_may_write_is_refused() -> None:
+    """Whoever can write it chooses which server the admin types the password for."""
+    path = config.save_profiles(Profiles({"lab": Profile("lab", LAB, "admin")}, "lab"))
+    os.chmod(path.parent, 0o775)
+    with pytest.raises(ConfigError, match="writable by its group"):
         config.load_profiles()
