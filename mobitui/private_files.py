@@ -163,6 +163,7 @@ def ensure_private_dir(directory: Path, *, root: Path | None = None, writable: b
         else:
             with contextlib.suppress(OSError):
                 os.chmod(level, PRIVATE_DIR)  # a strange umask (0o200) must not leave it 0500
+            fsync_dir(level.parent)  # the new directory's own name, durable like a file's
     top = Path(root) if root is not None and directory.is_relative_to(root) else directory
     checked = directory
     while True:

@@ -193,3 +193,43 @@ def test_not_a_directory_is_named(tmp_path: Path) -> None:
     with pytest.raises(PrivateFileError) as info:
         private_files.ensure_private_dir(state / "journal", root=state)
     assert str(info.value) == f"{state}: not a directory"
+
+
+def test_the_audit_log_and_a_journal_are_never_written_through_a_symlink(tmp_path: Path) -> None:
+    """Before: the audit log was opened O_APPEND without O_NOFOLLOW, so a link in its place
+    sent every entry (device ids, names) to the file it pointed at."""
+    from datetime import UTC, datetime
+
+    from mobitui.api.audit_log import AuditLog
+    from mobitui.api.journal import Journal, JournalError
+    from mobitui.domain.operation import Batch, OperationSpec
+    from mobitui.domain.rules import Inactivate
+
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    bait = tmp_path / "attacker"
+    bait.write_bytes(b"")
+    spec = OperationSpec(
+        id="op1",
+        action=Inactivate(),
+        created_at=datetime.now(UTC),
+        server="http://x",
+        profile="lab",
+        account="admin",
+        batches=(Batch("k1", ("d000001",)),),
+    )
+    (state / "audit.jsonl").symlink_to(bait)
+    with pytest.raises(JournalError) as info:
+        AuditLog(state / "audit.jsonl").record(spec, "k1", ["d000001"], result="done")
+    assert str(state / "audit.jsonl") in str(info.value)
+    journal = Journal(state / "journal")
+    real = journal.start(spec)
+    real.close()
+    planted = real.path.with_name("20990101T000000Z-inactivate-planted.jsonl")
+    planted.symlink_to(bait)
+    with pytest.raises(JournalError, match="symbolic link"):
+        journal.open(planted)
+    found, errors = journal.scan(server="http://x", profile="lab", account="admin")
+    assert [f.path for f in found] == [real.path]
+    assert [str(planted) in str(e) for e in errors] == [True]
+    assert bait.read_bytes() == b""
