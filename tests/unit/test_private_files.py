@@ -165,7 +165,7 @@ def test_a_directory_of_ours_readable_by_others_is_narrowed(tmp_path: Path) -> N
     assert mode(directory) == 0o700
 
 
-@pytest.mark.parametrize("wide", [0o770, 0o707, 0o777, 0o1777])
+@pytest.mark.parametrize("wide", [0o770, 0o707, 0o777, 0o1777], ids=lambda m: f"{m:04o}")
 def test_a_directory_others_may_write_is_refused_by_name(tmp_path: Path, wide: int) -> None:
     state = tmp_path / "state"
     state.mkdir()
