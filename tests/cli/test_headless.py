@@ -502,7 +502,8 @@ def test_hostile_names_stay_inert_in_every_export(make_server, monkeypatch, caps
         assert "\x1b" not in text and "\x9b" not in text and "\x07" not in text
         assert "\u202e" not in text and "\u200b" not in text
     markdown = "".join(p.read_text("utf-8") for p in sheets if p.suffix == ".md")
-    assert "\\[link=https://evil.example\\]" in markdown  # escaped: never a link
+    # a code span: literal, never a link (tests/unit/test_sheets.py renders it through GFM)
+    assert "`[link=https://evil.example]click[/link]`" in markdown
     assert "'=HYPERLINK" in outputs[2]  # CSV: never a formula
 
 

@@ -99,7 +99,10 @@ async def test_columns_that_disagree_are_a_choice_and_cells_stay_text(
         app.screen.query_one("#path").value = str(sheet)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ChooseColumn))
-        assert [(c.label, c.matches) for c in app.screen.columns] == [("ID", 4), ("シリアル番号", 3)]
+        assert [(c.label, c.matches) for c in app.screen.columns] == [
+            ("ID", 4),
+            ("シリアル番号", 3),
+        ]
         assert app.fleet.checked == set()  # nothing checked until the admin says which
         await pilot.press("down", "enter")
         await until(pilot, lambda: isinstance(app.screen, MessageScreen))
