@@ -629,6 +629,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "revoke the token, delete the cached one, quit",
     ),
     "error.server_said": ("サーバーの説明: {detail}", "The server said: {detail}"),
+    "error.not_chosen": (
+        "次の {count} 台は選択した端末ではなくなっているため、何も送信していません"
+        "（IDが別の端末を指しているか、アカウントのグループ外です）: {devices}",
+        "Nothing was sent: {count} device(s) are no longer the devices chosen (the id now "
+        "names another device, or it is outside this account's groups): {devices}",
+    ),
     "error.journal": (
         "ジャーナルに書き込めません。処理を止めました: {detail}",
         "Cannot write the journal; the run was stopped: {detail}",

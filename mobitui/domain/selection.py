@@ -46,6 +46,14 @@ class Stray:
     expected: str | None = None
 
 
+class NotChosen(Exception):
+    """Devices a run was about to act on are not what the admin chose: nothing was sent."""
+
+    def __init__(self, strays: tuple[Stray, ...]) -> None:
+        self.strays = strays
+        super().__init__(f"{len(strays)} device(s) are not what was chosen")
+
+
 def subtree(groups: Iterable[Group], roots: Iterable[str]) -> frozenset[str]:
     """``roots`` and every group below them in ``groups`` (a cycle cannot loop forever)."""
     children: dict[str | None, list[str]] = {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from mobitui.api.errors import ApiError, BulkIncomplete, Unreachable
 from mobitui.api.journal import JournalBusy, JournalError
 from mobitui.config import ConfigError
+from mobitui.domain.selection import NotChosen
 from mobitui.i18n import MESSAGES, Catalogue
 
 
@@ -22,6 +23,11 @@ def error_text(t: Catalogue, error: BaseException) -> str:
                 text += "\n" + t("error.server_said", detail=error.detail)
             return text
         return error.message
+    if isinstance(error, NotChosen):
+        devices = ", ".join(
+            f"{s.device.id} {s.device.name} ({s.device.serial})" for s in error.strays
+        )
+        return t("error.not_chosen", count=len(error.strays), devices=devices)
     if isinstance(error, JournalBusy):
         return t("resume.busy")
     if isinstance(error, JournalError):

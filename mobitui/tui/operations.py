@@ -24,6 +24,7 @@ from mobitui.domain.fleet import Delta
 from mobitui.domain.models import Outcome
 from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.rules import Action
+from mobitui.domain.selection import NotChosen, check, same_devices, scope_groups
 from mobitui.tui.errors import error_text
 from mobitui.tui.screens.requests import RequestsLoaded, RequestsNotice
 
@@ -100,14 +101,22 @@ class Operations:
         app = self.app
         launch = app.launch
         account = app.account.name if app.account is not None else launch.account
+        devices = app.fleet.devices
+        serials = {i: devices[i].serial for i in device_ids if i in devices}
 
-        def make() -> Awaitable[JournalFile]:
-            return new_operation(
+        async def make() -> JournalFile:
+            strays = check(
+                [devices[i] for i in device_ids if i in devices], scope=self._scope()
+            ).strays
+            if strays:
+                raise NotChosen(strays)
+            return await new_operation(
                 app.client,
                 self.journal,
                 action,
                 device_ids,
                 names=names,
+                serials=serials,
                 server=launch.base_url,
                 profile=launch.profile,
                 account=account,
@@ -120,9 +129,26 @@ class Operations:
             return
 
         async def make() -> JournalFile:
-            return self.journal.open(path)
+            journal = self.journal.open(path)
+            state = journal.state
+            planned = {
+                i: state.spec.serials.get(i, "") for b in state.open_batches for i in b.device_ids
+            }
+            devices = self.app.fleet.devices
+            current = [devices[i] for i in planned if i in devices]
+            strays = same_devices(planned, current, scope=self._scope())
+            if strays:
+                journal.close()
+                raise NotChosen(strays)
+            return journal
 
         self._spawn(target, make, password)
+
+    def _scope(self) -> frozenset[str] | None:
+        """The groups this account may act in, from the group tree the app fetched."""
+        account = self.app.account
+        scope = None if account is None else account.group_scope
+        return scope_groups(self.app.fleet.groups.values(), scope)
 
     def abandon(self, path: Path) -> None:
         """End an operation for good; its open devices show their real state in the grid."""
@@ -210,7 +236,7 @@ class Operations:
                 )
 
             state = await app.call(run)
-        except (ApiError, JournalError) as error:
+        except (ApiError, JournalError, NotChosen) as error:
             state_now = None if journal is None else journal.state
             path = None if journal is None else journal.path
             if state_now is not None:

@@ -1,0 +1,65 @@
+"""The TUI resumes a plan only while its ids still name the devices it planned.
+
+An adapter may hand a numeric id out again after a deletion: a batch resent under its old key
+would then act on a device nobody chose. The hostile gateway gives one planned id a new serial
+number between the plan and the next launch; 「再開」 sends nothing and says which device.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mobitui.api.client import MobiClient
+from mobitui.api.journal import Journal
+from mobitui.api.runner import new_operation
+from mobitui.config import state_dir
+from mobitui.domain.rules import Inactivate
+from mobitui.tui.screens.inactivation import InactivationScreen
+from tests.tui.helpers import finished, make_app, until
+
+
+async def test_resume_refuses_an_id_that_now_names_another_device(
+    make_server, make_gateway
+) -> None:
+    server = make_server(fleet=120, seed=6)
+    honest = make_gateway(server)
+    async with MobiClient(honest.base_url) as client:
+        await client.login("admin", "demo-admin-pass")
+        planned = [d async for d in client.iter_devices(state="active")][:3]
+        reused = planned[1]
+
+        def another_device(method: str, path: str, status: int, data: Any) -> Any:
+            if method == "GET" and path.endswith("/devices") and isinstance(data, dict):
+                items = data["items"]
+                items = [{**d, "serial": "NEW-OWNER"} if d["id"] == reused.id else d for d in items]
+                return {**data, "items": items}
+            return data
+
+        lying = make_gateway(server, answer=another_device)
+        operation = await new_operation(
+            client,
+            Journal(state_dir() / "journal"),
+            Inactivate(),
+            [d.id for d in planned],
+            names={d.id: d.name for d in planned},
+            serials={d.id: d.serial for d in planned},
+            server=lying.base_url,
+            profile="demo",
+            account="admin",
+        )
+        operation.close()
+    app = make_app(lying)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=500)
+        screen = app.screen
+        screen.query_one("#password").focus()
+        await pilot.press(*"demo-admin-pass", "tab", "space")
+        await pilot.pause()
+        screen.query_one("#resume").focus()
+        await pilot.press("enter")
+        await finished(pilot)
+        await until(pilot, lambda: screen.query_one("#error").display)
+        error = str(screen.query_one("#error").render())
+        assert "no longer the devices chosen" in error and reused.id in error
+        assert screen.state is not None and screen.state.resumable  # still open, nothing lost
+    assert lying.gateway.destructive() == []
