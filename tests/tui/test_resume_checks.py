@@ -50,7 +50,7 @@ async def test_resume_refuses_an_id_that_now_names_another_device(
         operation.close()
     app = make_app(lying)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=500)
+        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=1500)
         screen = app.screen
         screen.query_one("#password").focus()
         await pilot.press(*"demo-admin-pass", "tab", "space")
@@ -58,7 +58,7 @@ async def test_resume_refuses_an_id_that_now_names_another_device(
         screen.query_one("#resume").focus()
         await pilot.press("enter")
         await finished(pilot)
-        await until(pilot, lambda: screen.query_one("#error").display)
+        await until(pilot, lambda: screen.query_one("#error").display, tries=1500)
         error = str(screen.query_one("#error").render())
         assert "no longer the devices chosen" in error and reused.id in error
         assert screen.state is not None and screen.state.resumable  # still open, nothing lost
