@@ -338,6 +338,7 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
     target = resolve_target(args)
     if not args.dry_run:
         refuse_read_only(target, f"mobitui {args.command}")
+        config.ensure_state_dir()  # the journal's home, checked before the login, not after
     t = catalogue(args, target)
     secret = Secret(args.password_stdin)
     client = await connect(target, secret)
@@ -393,6 +394,7 @@ async def resume(args: argparse.Namespace) -> int:
     if args.abandon:
         return abandon(args, target)
     refuse_read_only(target, "mobitui resume")
+    config.ensure_state_dir()
     t = catalogue(args, target)
     secret = Secret(args.password_stdin)
     journal, audit = journal_and_audit()
@@ -426,6 +428,8 @@ async def resume(args: argparse.Namespace) -> int:
                     open=open_count,
                 )
             )
+            if loaded.torn is not None:
+                say(f"mobitui: {loaded.torn}")  # the batch it was about is simply still open
             say(t("resume.explain"))
             if not (args.agree or ask(f"「{t('action.resume')}」 {spec.id}?")):
                 raise CommandError(EXIT_USAGE, "not resumed: agree on the terminal, or --agree")

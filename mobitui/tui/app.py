@@ -634,6 +634,8 @@ class MobiApp(App[None]):
         def next_one(_: object = None) -> None:
             if pending:
                 loaded = pending.pop(0)
+                if loaded.torn is not None:  # its batch is simply still open: said, not hidden
+                    self.notify(loaded.torn, severity="warning", markup=False)
                 dialog = dialog_for(loaded.state.spec.kind)
                 screen = dialog(self.dialog_context(), resume=(loaded.state, loaded.path))
                 self.push_screen(screen, next_one)
