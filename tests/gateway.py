@@ -96,6 +96,25 @@ BulkItems = Callable[[list[dict[str, Any]], list[str]], list[dict[str, Any]]]
 Answer = Callable[[str, str, int, Any], Any]
 
 
+def device_listing(edit: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> Answer:
+    """An ``answer`` hook that rewrites the devices of every ``GET /devices`` page."""
+
+    def answer(method: str, path: str, status: int, data: Any) -> Any:
+        listing = method == "GET" and path.endswith("/devices") and isinstance(data, dict)
+        if listing and isinstance(data.get("items"), list):
+            return {**data, "items": edit(list(data["items"]))}
+        return data
+
+    return answer
+
+
+def with_fields(
+    device_id: str, **fields: Any
+) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """For :func:`device_listing`: the device ``device_id`` shown with other ``fields``."""
+    return lambda items: [{**d, **fields} if d.get("id") == device_id else d for d in items]
+
+
 @dataclass
 class HostileGateway:
     """An ASGI app forwarding to ``upstream`` (a server's base URL), bending what it is told."""

@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from mobitui.cli import main
+from tests.gateway import device_listing, with_fields
 
 PASSWORD = "demo-admin-pass"
 #: Every warning that needs an acknowledgement: these tests are about which devices, not those.
@@ -127,14 +128,7 @@ def test_a_serial_on_two_records_chooses_neither(
     plain = active(listing(make_gateway(server)))
     old, new, other = plain[0], plain[1], plain[2]
 
-    def reenrolled(method: str, path: str, status: int, data: Any) -> Any:
-        if method == "GET" and path.endswith("/devices") and isinstance(data, dict):
-            items = [
-                {**d, "serial": old["serial"]} if d["id"] == new["id"] else d for d in data["items"]
-            ]
-            return {**data, "items": items}
-        return data
-
+    reenrolled = device_listing(with_fields(new["id"], serial=old["serial"]))
     gateway = make_gateway(server, answer=reenrolled)
     sheet = tmp_path / "list.csv"
     sheet.write_text(f"serial\n{old['serial']}\n{other['serial']}\n", "utf-8")
@@ -233,12 +227,7 @@ def test_a_device_outside_the_scope_is_left_out(
     stranger = {**mine, "id": "d999999", "serial": "STRANGER-1", "group_id": "g01"}
     assert stranger["group_id"] not in {d["group_id"] for d in branch}
 
-    def foreign(method: str, path: str, status: int, data: Any) -> Any:
-        if method == "GET" and path.endswith("/devices") and isinstance(data, dict):
-            return {**data, "items": [*data["items"], stranger], "total": data["total"] + 1}
-        return data
-
-    gateway = make_gateway(server, answer=foreign)
+    gateway = make_gateway(server, answer=device_listing(lambda items: [*items, stranger]))
     sheet = tmp_path / "list.csv"
     sheet.write_text(f"serial\n{mine['serial']}\nSTRANGER-1\n", "utf-8")
     result = run(
@@ -363,16 +352,9 @@ def test_resume_refuses_ids_that_now_name_other_devices(
             operation.close()
             return operation.state.spec.id
 
-    def another_device(method: str, path: str, status: int, data: Any) -> Any:
-        if method == "GET" and path.endswith("/devices") and isinstance(data, dict):
-            items = [
-                {**d, "serial": "NEW-OWNER"} if d["id"] == reused["id"] else d
-                for d in data["items"]
-            ]
-            return {**data, "items": items}
-        return data
-
-    lying = make_gateway(server, answer=another_device)
+    lying = make_gateway(
+        server, answer=device_listing(with_fields(reused["id"], serial="NEW-OWNER"))
+    )
     operation = asyncio.run(plan())
     refused = run("resume", *at(lying), "--agree", monkeypatch=monkeypatch, capsys=capsys)
     assert refused.code == 2, refused.err

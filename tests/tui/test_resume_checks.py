@@ -7,14 +7,13 @@ number between the plan and the next launch; 「再開」 sends nothing and says
 
 from __future__ import annotations
 
-from typing import Any
-
 from mobitui.api.client import MobiClient
 from mobitui.api.journal import Journal
 from mobitui.api.runner import new_operation
 from mobitui.config import state_dir
 from mobitui.domain.rules import Inactivate
 from mobitui.tui.screens.inactivation import InactivationScreen
+from tests.gateway import device_listing, with_fields
 from tests.tui.helpers import finished, make_app, until
 
 
@@ -28,14 +27,9 @@ async def test_resume_refuses_an_id_that_now_names_another_device(
         planned = [d async for d in client.iter_devices(state="active")][:3]
         reused = planned[1]
 
-        def another_device(method: str, path: str, status: int, data: Any) -> Any:
-            if method == "GET" and path.endswith("/devices") and isinstance(data, dict):
-                items = data["items"]
-                items = [{**d, "serial": "NEW-OWNER"} if d["id"] == reused.id else d for d in items]
-                return {**data, "items": items}
-            return data
-
-        lying = make_gateway(server, answer=another_device)
+        lying = make_gateway(
+            server, answer=device_listing(with_fields(reused.id, serial="NEW-OWNER"))
+        )
         operation = await new_operation(
             client,
             Journal(state_dir() / "journal"),
