@@ -618,6 +618,22 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "見つかりません（権限の範囲外の可能性があります）。",
         "Not found (or outside this account's groups).",
     ),
+    "error.outcome_unknown": (
+        "結果は不明です。この呼び出しの先の試行がサーバーに届いて処理された可能性があるため、"
+        "サーバーの応答（{detail}）は「何も変更されていない」ことを示しません。"
+        "処理は開いたままです。「再開」すると同じキーで送り直します。",
+        "The outcome is unknown: an earlier attempt of this call may have reached the server, "
+        "so its answer ({detail}) does not prove that nothing changed. The operation stays "
+        "open: 「Resume」 sends it again under the same key.",
+    ),
+    "error.overlap": (
+        "送信していません: 選んだ端末のうち {count} 台（{devices}）は、終わっていない一括処理 "
+        "{operation} に含まれ、結果がまだ分かりません。新しいキーで送ると二重に処理される"
+        "おそれがあります。先に処理 {operation} を「再開」するか「取りやめ」てください。",
+        "Nothing was sent: {count} of the chosen devices ({devices}) are in operation "
+        "{operation}, which is not finished, and their outcome there is unknown (a new key "
+        "could act on them twice). Resume or abandon operation {operation} first.",
+    ),
     "error.bulk_incomplete": (
         "一括処理が途中で止まりました: {cause}",
         "The bulk run stopped before it finished: {cause}",

@@ -12,6 +12,16 @@ full disk never leaves half a line for the next entry to glue onto. A failed wri
 :class:`~mobitui.api.journal.JournalError`: the runner stops before the next batch and the
 command or the dialog reports the failure (nothing is sent that this record cannot hold).
 Reading keeps every good line and names the rest (:meth:`AuditLog.read`).
+
+A batch's line is written BEFORE the journal records the batch as answered
+(:func:`mobitui.api.runner.run_operation`): a failed audit write leaves the batch open in the
+journal, and the resume (same key, same body: the server answers its first outcome) writes
+it, so the log ends up holding every batch the server acted on. The price is that a batch
+may have more than one line: a failed attempt (``no_answer``, a refusal) before the answer
+that settled it, and, when the journal's write failed after the audit line was written, the
+same answer twice under the same operation and batch key. Readers that count devices take
+the last line of each batch (:meth:`AuditLog.latest`); a repeated ``done`` line says nothing
+new (the server answered it from its first outcome and acted once).
 """
 
 from __future__ import annotations
@@ -116,6 +126,20 @@ class AuditLog:
     def entries(self) -> list[dict[str, Any]]:
         """Every good entry (for tests and for the admin's own tools); see :meth:`read`."""
         return self.read().entries
+
+    def latest(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """The last entry of each batch, by ``(operation id, batch key)``, oldest batch first.
+
+        A batch may have several lines (a failed attempt before its answer, or the same
+        answer twice after a journal write failed; see the module's docstring): the last one
+        is what is known of it.
+        """
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for entry in self.entries():
+            key = (str(entry.get("operation")), str(entry.get("batch")))
+            found.pop(key, None)  # re-inserted last: the order is of each batch's last line
+            found[key] = entry
+        return found
 
 
 def _outcome(item: ItemResult) -> dict[str, Any]:

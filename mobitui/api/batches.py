@@ -41,7 +41,16 @@ def plan_batches(
 
 
 def _answered_refusal(error: ApiError) -> bool:
-    """The server answered with a 4xx problem: it refused the batch and changed nothing."""
+    """The server answered with a 4xx problem: it refused the batch and changed nothing.
+
+    Not when an earlier attempt of the same call may have reached the server
+    (``maybe_processed``: its answer was lost, and the retry was refused, say, as "that key
+    is in use"): the server may have acted on the first attempt, so the error goes with the
+    batch into :class:`BulkIncomplete` (outcome unknown, batch open), never raised as the
+    refusal of a run that changed nothing.
+    """
+    if error.maybe_processed:
+        return False
     return error.status is not None and 400 <= error.status < 500
 
 
@@ -57,7 +66,9 @@ async def run_batches(
     """Send every batch, at most ``concurrency`` at a time; results in batch order.
 
     The first batch goes alone: a wrong password, a missing agreement or a forbidden action is
-    refused there and then raised as it is, and no further batch is sent. After that, the
+    refused there and then raised as it is, and no further batch is sent (a refusal that
+    followed an attempt which may have acted is not such a refusal: it is a failed batch of
+    :class:`BulkIncomplete`, see :func:`_answered_refusal`). After that, the
     first failure stops new batches from starting; batches already in flight are allowed to
     finish (cancelling them would make their outcome unknown), and :class:`BulkIncomplete`
     says what was done, what failed and what was never sent.

@@ -81,11 +81,13 @@ from mobitui.domain.models import (
     DeviceState,
     Group,
     InactivationRequest,
+    ItemResult,
     RequestStatus,
     Session,
     format_time,
 )
-from mobitui.domain.reconcile import reconcile
+from mobitui.domain.reconcile import misfits, reconcile
+from mobitui.domain.rules import Action, Delete, ForceInactivate, Inactivate
 from mobitui.domain.text import visible
 
 log = logging.getLogger(__name__)
@@ -515,7 +517,8 @@ class MobiClient:
         answer = await self._call(
             "POST", "/inactivations", body=body, key=batch.key, decode=decode_request_answer
         )
-        return self._reconciled(batch, answer, "POST /inactivations")
+        action = Inactivate(remove_apple_mdm_profile, scheduled_at)
+        return self._reconciled(batch, action, answer, "POST /inactivations")
 
     async def send_forced(
         self, batch: Batch, *, delete_after: bool = False, password: str, agree: bool
@@ -530,7 +533,8 @@ class MobiClient:
         answer = await self._call(
             "POST", "/forced-inactivations", body=body, key=batch.key, decode=decode_bulk_answer
         )
-        return self._reconciled(batch, answer, "POST /forced-inactivations")
+        action = ForceInactivate(delete_after=delete_after)
+        return self._reconciled(batch, action, answer, "POST /forced-inactivations")
 
     async def send_deletion(self, batch: Batch, *, password: str, agree: bool) -> BulkResult:
         """One ``POST /device-deletions``, reconciled like :meth:`send_inactivation`."""
@@ -538,18 +542,23 @@ class MobiClient:
         answer = await self._call(
             "POST", "/device-deletions", body=body, key=batch.key, decode=decode_bulk_answer
         )
-        return self._reconciled(batch, answer, "POST /device-deletions")
+        return self._reconciled(batch, Delete(), answer, "POST /device-deletions")
 
-    def _reconciled(self, batch: Batch, answer: BulkAnswer[R], endpoint: str) -> R:
-        """The answer's result, once its outcomes are known to be about the ids sent.
+    def _reconciled(self, batch: Batch, action: Action, answer: BulkAnswer[R], endpoint: str) -> R:
+        """The answer's result, once its outcomes are known to be about the ids sent and to
+        fit the action sent.
 
-        An outcome for an id never sent, or two for one id, and nothing in the answer is
-        believed: :class:`ProtocolError` (no status: the server may have acted, so the batch is
-        not refused but stays open). Ids without an outcome (left out, or unreadable) are not
-        an error here: the result holds the outcomes that are known, and whoever records it
-        sees the rest missing (:class:`~mobitui.domain.operation.OperationState`).
+        An outcome for an id never sent, two for one id, or one the action cannot have
+        (``accepted`` for a deletion, ``deleted`` for an inactivation, an accepted device not
+        deleted by a forced inactivation with ``delete_after``:
+        :func:`~mobitui.domain.reconcile.misfits`), and nothing in the answer is believed:
+        :class:`ProtocolError` (no status: the server may have acted, so the batch is not
+        refused but stays open). Ids without an outcome (left out, or unreadable) are not an
+        error here: the result holds the outcomes that are known, and whoever records it sees
+        the rest missing (:class:`~mobitui.domain.operation.OperationState`).
         """
-        check = reconcile(batch.device_ids, answer.device_ids)
+        items: list[ItemResult] = answer.result.items  # type: ignore[attr-defined]
+        check = reconcile(batch.device_ids, answer.device_ids, misfits(action, items))
         if check.broken:
             raise ProtocolError(check.explain(), endpoint=_where(endpoint))
         if check.missing:
@@ -779,10 +788,23 @@ class MobiClient:
         resendable: bool,
         decode: Callable[[bytes], Any] | None,
     ) -> Any:
-        """The retry loop of :meth:`_call` (which bounds it in time)."""
+        """The retry loop of :meth:`_call` (which bounds it in time).
+
+        It remembers whether an attempt may have reached the server and acted (``acted``: a
+        connection lost after sending, a timeout, a 5xx, a 2xx whose body could not be read).
+        Whatever error then ends the call carries ``maybe_processed``: a 4xx to the retry of
+        a bulk call whose first attempt did act (a gateway's 409 ``idempotency_key_in_use``)
+        must never be taken for "refused, nothing changed". GETs change nothing: never marked.
+        """
         method = request.method
+        changes = method != "GET"
         policy = self._retry
         attempt = 0
+        acted = False
+
+        def ending(error: ApiError) -> ApiError:
+            return error.mark_maybe_processed() if acted and changes else error
+
         while True:
             attempt += 1
             last = attempt >= policy.max_attempts
@@ -798,19 +820,18 @@ class MobiClient:
             if response is None:
                 assert fault is not None
                 log.debug("%s failed (attempt %d): %s", endpoint, attempt, fault.cause)
+                acted = acted or not fault.not_sent
                 if not last and not fault.permanent and (fault.not_sent or resendable):
                     await policy.sleep(policy.backoff(attempt))
                     continue
-                raise Unreachable(
-                    self._host,
-                    fault.cause,
-                    maybe_processed=not fault.not_sent and method != "GET",
-                    endpoint=endpoint,
-                )
+                raise ending(Unreachable(self._host, fault.cause, endpoint=endpoint))
             status = response.status_code
             log.debug("%s -> %d (attempt %d)", endpoint, status, attempt)
             self._note_date(response.headers.get("date"))
             wait = policy.retry_after(response.headers.get("Retry-After"))
+            # A 5xx may come after the server acted (a gateway's 502 to an answer it lost);
+            # a 429 is a refusal before anything was done.
+            acted = acted or status >= 500
             if not last and (status == 429 or (status in RETRY_STATUSES and resendable)):
                 await policy.sleep(wait if wait is not None else policy.backoff(attempt))
                 continue
@@ -823,14 +844,15 @@ class MobiClient:
                     data, problem = _decode(response, content, endpoint)
                 if problem is None:
                     return data
+                acted = True  # a 2xx: the server did act, whatever its body says
                 if problem.code == "truncated" and resendable and not last:
                     await policy.sleep(policy.backoff(attempt))
                     continue
-                raise problem
+                raise ending(problem)
             error = _error(response, content, endpoint, wait)
             if auth and isinstance(error, Unauthenticated) and self._token == token:
                 self._token = None  # the TUI brings the login back (unless it already has)
-            raise error
+            raise ending(error)
 
     async def _exchange(
         self, request: httpx.Request, endpoint: str

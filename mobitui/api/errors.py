@@ -11,15 +11,26 @@ request (whose body may hold a password) or a raw httpx exception.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Self
 
 from mobitui.domain.text import clip
+
+#: Said after an error whose call may have reached the server and acted.
+MAYBE_PROCESSED = "The request may or may not have been processed."
 
 
 class ApiError(Exception):
     """A call to the management API did not succeed.
 
     ``detail`` is the server's own explanation (sanitized); ``message`` is what a screen shows.
+
+    ``maybe_processed`` is True when an attempt of this call may have reached the server and
+    acted before this error: the attempt itself (a lost connection, a 5xx, a 2xx that could
+    not be read) or an earlier attempt of the same call that failed after sending, whose
+    retry was then answered with this error. A gateway's 409 ``idempotency_key_in_use`` to
+    the retry of a forced inactivation that did act is the case that matters: such an error
+    never proves that nothing changed, so a bulk run keeps its batch open and says that the
+    outcome is unknown (:func:`mobitui.api.runner.final_refusal`).
     """
 
     #: What a screen shows when the server said nothing more specific.
@@ -33,9 +44,11 @@ class ApiError(Exception):
         code: str | None = None,
         title: str | None = None,
         endpoint: str | None = None,
+        maybe_processed: bool = False,
     ) -> None:
         self.status = status
         self.code = code
+        self.maybe_processed = maybe_processed
         # A server's explanation is shown: cut to the display maximum like every server string
         # (a 100 MB "detail" must not freeze a screen).
         self.title = None if title is None else clip(title)
@@ -45,10 +58,41 @@ class ApiError(Exception):
 
     @property
     def message(self) -> str:
+        """What a screen shows; never "nothing was changed" when that is not known."""
+        if not self.maybe_processed:
+            return self.said()
+        if self.status is not None and 400 <= self.status < 500:
+            return self.unknown_outcome()
+        return f"{self.said()} {MAYBE_PROCESSED}"
+
+    def said(self) -> str:
+        """The error in its own words (the summary, and the server's explanation)."""
         extra = self.detail or self.title or ""
         if extra and extra != self.summary:
             return f"{self.summary} ({extra})"
         return self.summary
+
+    def answered(self) -> str:
+        """``409 idempotency_key_in_use: detail``: the server's answer, without our summary."""
+        parts = [str(self.status) if self.status is not None else "", self.code or ""]
+        head = " ".join(p for p in parts if p)
+        extra = self.detail or self.title or ""
+        return f"{head}: {extra}" if head and extra else head or extra or self.summary
+
+    def unknown_outcome(self) -> str:
+        """The message of an answered error that followed an attempt which may have acted."""
+        return (
+            f"The outcome is unknown: an earlier attempt of this call may have reached the "
+            f"server before its answer was lost, so this answer ({self.answered()}) does not "
+            f"prove that nothing changed."
+        )
+
+    def mark_maybe_processed(self) -> Self:
+        """Say that an attempt of this call may have reached the server and acted (an earlier
+        one failed after sending): the error then never passes for "nothing changed"."""
+        self.maybe_processed = True
+        self.args = (self.message,)
+        return self
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(status={self.status!r}, code={self.code!r})"
@@ -99,9 +143,8 @@ class RateLimited(ApiError):
         self.retry_after = retry_after
         super().__init__(detail, **kw)
 
-    @property
-    def message(self) -> str:
-        base = super().message
+    def said(self) -> str:
+        base = super().said()
         if self.retry_after is not None:
             return f"{base} (retry in {self.retry_after:g} s)"
         return base
@@ -123,15 +166,10 @@ class Unreachable(ApiError):
     def __init__(self, host: str, cause: str, *, maybe_processed: bool = False, **kw: Any):
         self.host = host
         self.cause = cause
-        self.maybe_processed = maybe_processed
-        super().__init__(cause, **kw)
+        super().__init__(cause, maybe_processed=maybe_processed, **kw)
 
-    @property
-    def message(self) -> str:
-        text = f"Cannot reach {self.host}: {self.cause}."
-        if self.maybe_processed:
-            text += " The request may or may not have been processed."
-        return text
+    def said(self) -> str:
+        return f"Cannot reach {self.host}: {self.cause}."
 
 
 class MalformedResponse(ApiError):
@@ -139,8 +177,7 @@ class MalformedResponse(ApiError):
 
     summary = "The server's answer could not be understood."
 
-    @property
-    def message(self) -> str:
+    def said(self) -> str:
         where = f" ({self.endpoint})" if self.endpoint else ""
         return f"{self.summary}{where} {self.detail}".strip()
 

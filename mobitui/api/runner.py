@@ -4,13 +4,20 @@ The TUI and the headless commands both act through :func:`new_operation` and
 :func:`run_operation`, so the same guarantees hold everywhere:
 
 - the plan (every batch and its idempotency key) is on disk before the first call leaves;
-- each answer is recorded (journal, then the local audit log) as it arrives;
+- each answer is recorded (the local audit log, then the journal) as it arrives, so a batch
+  the server acted on is never settled in the journal without its audit line;
 - a run that stops for any reason (dropped connection, the admin's Stop, a crash, a kill)
   leaves the unsettled batches open; :func:`run_operation` on the same journal later sends
   exactly those, with their original keys, so nothing is sent twice and nothing is lost;
 - a refusal of the very first call of a new operation (wrong password, not allowed, schedule
   in the past …) changed nothing anywhere: the operation ends there as ``refused`` and the
-  error goes to the caller, who may fix the input and start a new operation;
+  error goes to the caller, who may fix the input and start a new operation. Not so when an
+  earlier attempt of that call may have reached the server (its answer lost, the retry then
+  refused: ``maybe_processed``): nothing proves that nothing changed, so the batch stays
+  open (resumable, its outcome unknown) and the operation is never ended ``refused``;
+- a new operation never takes a device whose outcome is still unknown in an unfinished
+  operation of the same server, profile and account (:class:`Overlap`): a fresh key could
+  act on it a second time; that operation is resumed or abandoned first;
 - a 2xx is not taken for done. An answer naming an id never sent, or one id twice, is a
   :class:`~mobitui.api.errors.ProtocolError` (the client refuses it): nothing of it is
   recorded, its batch stays open and no further batch starts. An answer without an outcome
@@ -26,6 +33,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 
 from mobitui.api.audit_log import AuditLog
 from mobitui.api.batches import Progress, run_batches
@@ -41,10 +49,53 @@ from mobitui.api.errors import (
 from mobitui.api.journal import Journal, JournalFile
 from mobitui.domain.models import BulkResult, InactivationRequest
 from mobitui.domain.operation import NO_OUTCOME, Batch, Ending, OperationSpec, OperationState
-from mobitui.domain.reconcile import named
+from mobitui.domain.reconcile import named, reconcile
 from mobitui.domain.rules import Action, Delete, ForceInactivate, Inactivate
 
 Result = InactivationRequest | BulkResult
+
+
+class Overlap(Exception):
+    """A new plan names devices that are in an open batch of an unfinished operation.
+
+    Their outcome there is unknown (never sent, or sent without a known answer): a new key
+    would make the server act on them again if the first one did. Nothing is written and
+    nothing is sent; the admin resumes or abandons ``operation_id`` first. ``device_ids``
+    are the new plan's devices in that operation, in plan order.
+    """
+
+    def __init__(self, operation_id: str, device_ids: tuple[str, ...], path: Path) -> None:
+        self.operation_id = operation_id
+        self.device_ids = device_ids
+        self.path = path
+        super().__init__(
+            f"{len(device_ids)} device(s) of this plan ({named(device_ids)}) are in operation "
+            f"{operation_id}, which is not finished (their outcome there is unknown): resume "
+            f"or abandon operation {operation_id} first; nothing was sent"
+        )
+
+
+def overlap(
+    journal: Journal, device_ids: Iterable[str], *, server: str, profile: str, account: str
+) -> Overlap | None:
+    """The first unfinished operation (oldest first) holding any of ``device_ids`` in an open
+    batch, as the error to refuse a new plan with; None when there is none.
+
+    Journals that cannot be read are left to the screens that list them (the TUI at launch,
+    ``mobitui resume``): one damaged file must not block every new operation.
+    """
+    wanted = set(device_ids)
+    found, _unreadable = journal.scan(server=server, profile=profile, account=account)
+    for loaded in found:
+        state = loaded.state
+        if state.ending is not None:
+            continue
+        held = {i for batch in state.open_batches for i in batch.device_ids}
+        common = held & wanted
+        if common:
+            ordered = tuple(i for i in dict.fromkeys(device_ids) if i in common)
+            return Overlap(state.spec.id, ordered, loaded.path)
+    return None
 
 
 async def new_operation(
@@ -59,7 +110,15 @@ async def new_operation(
     profile: str,
     account: str,
 ) -> JournalFile:
-    """Plan the batches of ``action`` on ``device_ids`` and write the plan, before any call."""
+    """Plan the batches of ``action`` on ``device_ids`` and write the plan, before any call.
+
+    Raises :class:`Overlap` (nothing written, nothing sent) when a device of the plan is in an
+    open batch of an unfinished operation of the same ``server``, ``profile`` and ``account``.
+    """
+    device_ids = list(device_ids)
+    clash = overlap(journal, device_ids, server=server, profile=profile, account=account)
+    if clash is not None:
+        raise clash
     batches = await client.plan(device_ids)
     if not batches:
         raise ValueError("an operation needs at least one device")
@@ -82,8 +141,13 @@ def final_refusal(error: ApiError) -> bool:
     """The server answered, refused, changed nothing, and would refuse the same call again.
 
     A wrong password, an expired session and rate limiting are not final: the same batch may
-    be sent again (same key) once the admin has typed the password again or waited.
+    be sent again (same key) once the admin has typed the password again or waited. Nor is
+    any error after an attempt that may have reached the server (``maybe_processed``: an
+    earlier attempt of the call was lost after sending, and its retry was refused): the first
+    attempt may have acted, so the batch stays open and its outcome is unknown.
     """
+    if error.maybe_processed:
+        return False
     if error.status is None or not 400 <= error.status < 500:
         return False
     return not isinstance(error, InvalidPassword | Unauthenticated | RateLimited)
@@ -141,27 +205,33 @@ async def run_operation(
     settled_before = state.settled
 
     def on_batch(batch: Batch, result: Result) -> None:
-        journal.record_done(batch.key, result)
-        done = state.done.get(batch.key)
-        partial = state.partial.get(batch.key) if done is None else None
-        answer = done or partial
-        assert answer is not None  # record_done settled it one way or the other
+        # The audit line first, the journal's record after it: a failed audit write (a full
+        # disk) then leaves the batch open, and the resume (same key, same body: the server
+        # answers its first outcome) writes it. The other way round, the journal said "done"
+        # and the local audit log never learnt of a batch the server acted on. A journal
+        # write that fails after the audit line leaves that line behind: the resume writes a
+        # second one for the same batch key, with the same outcomes (AuditLog.latest()).
+        missing = reconcile(batch.device_ids, [item.device_id for item in result.items]).missing
         audit.record(
             spec,
             batch.key,
             batch.device_ids,
-            result="done" if partial is None else NO_OUTCOME,
-            request_id=answer.request_id,
-            items=answer.items,
-            detail=None if partial is None else f"no outcome for {named(partial.missing)}",
+            result=NO_OUTCOME if missing else "done",
+            request_id=result.id,
+            items=result.items,
+            detail=f"no outcome for {named(missing)}" if missing else None,
         )
+        journal.record_done(batch.key, result)
 
     def progress(done: int, _total: int) -> None:
         if on_progress is not None:
             on_progress(settled_before + done, state.total)
 
     def failed(batch: Batch, error: ApiError, *, settle: bool = True) -> None:
-        code = "no_answer" if isinstance(error, Unreachable) else (error.code or "error")
+        # ``no_answer``: the answer to an attempt that may have acted never arrived (lost, or
+        # a later attempt refused: that refusal says nothing about the first).
+        lost = isinstance(error, Unreachable) or error.maybe_processed
+        code = "no_answer" if lost else (error.code or "error")
         audit.record(spec, batch.key, batch.device_ids, result=code, detail=error.message)
         if settle and final_refusal(error):
             journal.record_refused(batch.key, error.status, error.code, error.message)
@@ -187,7 +257,7 @@ async def run_operation(
         except ApiError as error:  # the first call, refused outright
             if not isinstance(error, Unauthenticated):
                 failed(batches[0], error, settle=not fresh)
-                if fresh:
+                if fresh and not error.maybe_processed:  # run_batches raises no such error
                     journal.end(Ending.REFUSED)
             raise
     if not state.open_batches and state.ending is None:

@@ -29,6 +29,7 @@ from mobitui.api.errors import (
     Unreachable,
 )
 from mobitui.api.journal import JournalError
+from mobitui.api.runner import Overlap
 from mobitui.config import ConfigError
 from mobitui.domain.csv_select import CsvProblem
 from mobitui.i18n import Catalogue, choose_lang
@@ -231,6 +232,9 @@ def run(command: Callable[[], Awaitable[int]]) -> int:
     except ApiError as exc:
         print(f"mobitui: {exc.message}", file=sys.stderr)
         return EXIT_PARTIAL
+    except Overlap as exc:  # nothing was written or sent: resume or abandon that one first
+        print(f"mobitui: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except (ConfigError, JournalError, CsvProblem) as exc:
         print(f"mobitui: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -40,7 +40,7 @@ from mobitui.domain.models import (
     format_time,
     parse_time,
 )
-from mobitui.domain.reconcile import reconcile
+from mobitui.domain.reconcile import misfits, reconcile
 from mobitui.domain.rules import Action, ActionKind, Delete, ForceInactivate, Inactivate
 
 #: Journal format version, written in every operation header.
@@ -271,12 +271,14 @@ class OperationState:
         """One batch answered (its record is being written, or was read back).
 
         The answer is reconciled with the batch's ids: one outcome for each settles it; some
-        missing leaves it open (:attr:`partial`); an outcome for an id not in the batch, or
-        two for one, is an error (the client refuses such an answer before it is recorded, so
-        only a damaged or foreign journal holds one).
+        missing leaves it open (:attr:`partial`); an outcome for an id not in the batch, two
+        for one, or one the operation's action cannot have (``accepted`` for a deletion …:
+        :func:`~mobitui.domain.reconcile.misfits`) is an error (the client refuses such an
+        answer before it is recorded, so only a damaged or foreign journal holds one).
         """
         batch = self._batch(done.key)
-        check = reconcile(batch.device_ids, (item.device_id for item in done.items))
+        ids = (item.device_id for item in done.items)
+        check = reconcile(batch.device_ids, ids, misfits(self.spec.action, done.items))
         if check.broken:
             raise WireError(f"the answer recorded for batch {done.key!r} has {check.explain()}")
         self.refused.pop(done.key, None)

@@ -16,6 +16,16 @@ means something different, and the client acts on each differently:
   answer is not about what was sent (a gateway mapping ids wrongly may have acted on other
   devices), so nothing in it is believed. It is a protocol error: the run stops before the next
   batch and the batch stays open.
+- **misfit** (an outcome the action sent cannot have: ``accepted`` for a deletion, ``deleted``
+  for an inactivation, a forced inactivation with ``delete_after`` whose accepted device was
+  not deleted, a reason that belongs to another outcome; :func:`misfits`): the answer is not
+  about the call that was sent (a gateway routing it to another endpoint, or mixing up
+  answers), so it is a protocol error like a foreign id.
+
+What no answer can show: a ``skipped`` / ``already_inactive`` for a device that was active
+when it was sent fits the action (the device may have been inactivated by someone else a
+moment before: a race), so it is believed; only reading the device again could tell a lie
+from that race, and the grid shows its real state at the next refresh.
 
 Pure Python, no I/O: the API client raises on a broken answer, and the operation's state (the
 journal's fold) uses the same rule to say which batches are settled.
@@ -23,9 +33,11 @@ journal's fold) uses the same rule to say which batches are settled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from mobitui.domain.models import ItemResult, Outcome, Reason
+from mobitui.domain.rules import Action, ActionKind, ForceInactivate
 from mobitui.domain.text import clip
 
 #: How many ids an explanation names before it says "and N more", and how much of each.
@@ -43,11 +55,13 @@ class Reconciled:
     foreign: tuple[str, ...] = ()
     #: Ids with more than one outcome, in the answer's order.
     repeated: tuple[str, ...] = ()
+    #: Outcomes the action cannot have, with why (:func:`misfits`), in the answer's order.
+    unfit: tuple[Misfit, ...] = ()
 
     @property
     def broken(self) -> bool:
         """The answer is not about what was sent: a protocol error, believe none of it."""
-        return bool(self.foreign or self.repeated)
+        return bool(self.foreign or self.repeated or self.unfit)
 
     @property
     def complete(self) -> bool:
@@ -62,14 +76,111 @@ class Reconciled:
         if self.repeated:
             parts.append(f"more than one outcome for {_count(self.repeated)}")
             parts[-1] += f" ({named(self.repeated)})"
+        if self.unfit:
+            shown = "; ".join(
+                f"{clip(m.device_id, NAMED_LENGTH)}: {m.why}" for m in self.unfit[:NAMED]
+            )
+            more = len(self.unfit) - NAMED
+            parts.append(
+                f"outcomes that do not fit the action for {_count(self.unfit)} ({shown}"
+                + (f"; and {more} more)" if more > 0 else ")")
+            )
         if self.missing:
             parts.append(f"no outcome for {_count(self.missing)} ({named(self.missing)})")
         return "; ".join(parts)
 
 
-def reconcile(sent: Sequence[str], answered: Iterable[str]) -> Reconciled:
+@dataclass(frozen=True, slots=True)
+class Misfit:
+    """An item whose outcome (or flags) the action sent cannot have."""
+
+    device_id: str
+    why: str
+
+
+#: The outcomes each action may answer, and the reasons each outcome may carry (none for the
+#: outcomes that acted). The contract: inactivation and forced inactivation answer
+#: ``accepted | skipped``, deletion ``deleted | refused``.
+_FITS: Mapping[ActionKind, Mapping[Outcome, frozenset[Reason | None]]] = {
+    ActionKind.INACTIVATE: {
+        Outcome.ACCEPTED: frozenset({None}),
+        Outcome.SKIPPED: frozenset(
+            {
+                None,
+                Reason.ALREADY_INACTIVE,
+                Reason.ALREADY_PENDING,
+                Reason.ALREADY_SCHEDULED,
+                Reason.NOT_FOUND,
+            }
+        ),
+    },
+    ActionKind.FORCE_INACTIVATE: {
+        Outcome.ACCEPTED: frozenset({None}),
+        # A pending device is what forced inactivation is for: never skipped as pending.
+        Outcome.SKIPPED: frozenset({None, Reason.ALREADY_INACTIVE, Reason.NOT_FOUND}),
+    },
+    ActionKind.DELETE: {
+        Outcome.DELETED: frozenset({None}),
+        Outcome.REFUSED: frozenset({None, Reason.DEVICE_NOT_INACTIVE, Reason.NOT_FOUND}),
+    },
+}
+
+_ACTION_NAMES = {
+    ActionKind.INACTIVATE: "an inactivation",
+    ActionKind.FORCE_INACTIVATE: "a forced inactivation",
+    ActionKind.DELETE: "a deletion",
+}
+
+
+def misfit(action: Action, item: ItemResult) -> str | None:
+    """Why ``item`` cannot be an answer to ``action`` (None when it fits).
+
+    - the outcome must be one the action answers (see :data:`_FITS`), with a reason that
+      belongs to it (a missing reason is tolerated: it hides nothing);
+    - ``progress`` only for a device an inactivation accepted;
+    - ``deleted`` never for an inactivation or a refused deletion; for a forced inactivation
+      it must say what ``delete_after`` asked: with it, every device the server found
+      (accepted, or skipped as already inactive) was deleted, and one it did not find was
+      not; without it, none was.
+    """
+    kind = action.kind
+    reasons = _FITS[kind].get(item.outcome)
+    if reasons is None:
+        return f"outcome {item.outcome.value!r} for {_ACTION_NAMES[kind]}"
+    if item.reason not in reasons:
+        assert item.reason is not None  # None fits every outcome that takes a reason
+        return f"reason {item.reason.value!r} with outcome {item.outcome.value!r}"
+    if item.progress is not None and not (
+        kind is ActionKind.INACTIVATE and item.outcome is Outcome.ACCEPTED
+    ):
+        return f"progress {item.progress.value!r} with outcome {item.outcome.value!r}"
+    if isinstance(action, ForceInactivate):
+        wanted = action.delete_after and item.reason is not Reason.NOT_FOUND
+        if item.deleted != wanted:
+            said = "deleted" if item.deleted else "not deleted"
+            asked = "with delete_after" if action.delete_after else "without delete_after"
+            return f"{said}, {item.outcome.value}, {asked}"
+    elif item.deleted and not (kind is ActionKind.DELETE and item.outcome is Outcome.DELETED):
+        return f"deleted, with outcome {item.outcome.value!r} for {_ACTION_NAMES[kind]}"
+    return None
+
+
+def misfits(action: Action, items: Iterable[ItemResult]) -> tuple[Misfit, ...]:
+    """Every item of an answer whose outcome ``action`` cannot have (:func:`misfit`)."""
+    found: list[Misfit] = []
+    for item in items:
+        why = misfit(action, item)
+        if why is not None:
+            found.append(Misfit(item.device_id, why))
+    return tuple(found)
+
+
+def reconcile(
+    sent: Sequence[str], answered: Iterable[str], unfit: Sequence[Misfit] = ()
+) -> Reconciled:
     """Compare the ids of an answer's outcomes with the ids sent (duplicates in ``sent`` are
-    impossible: batches are planned without them)."""
+    impossible: batches are planned without them); ``unfit`` (:func:`misfits` of the same
+    answer) makes it broken too."""
     expected = set(sent)
     seen: set[str] = set()
     foreign: list[str] = []
@@ -82,10 +193,10 @@ def reconcile(sent: Sequence[str], answered: Iterable[str]) -> Reconciled:
                 repeated.append(device_id)
         else:
             seen.add(device_id)
-    if len(seen) == len(expected) and not foreign and not repeated:
+    if len(seen) == len(expected) and not foreign and not repeated and not unfit:
         return _COMPLETE
     missing = tuple(i for i in sent if i not in seen) if len(seen) < len(expected) else ()
-    return Reconciled(missing, tuple(dict.fromkeys(foreign)), tuple(repeated))
+    return Reconciled(missing, tuple(dict.fromkeys(foreign)), tuple(repeated), tuple(unfit))
 
 
 _COMPLETE = Reconciled()

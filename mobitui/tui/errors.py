@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from mobitui.api.errors import ApiError, BulkIncomplete, Unreachable
 from mobitui.api.journal import JournalBusy, JournalError
+from mobitui.api.runner import Overlap
 from mobitui.config import ConfigError
+from mobitui.domain.reconcile import named
 from mobitui.domain.selection import NotChosen
 from mobitui.i18n import MESSAGES, Catalogue
 
@@ -15,6 +17,9 @@ def error_text(t: Catalogue, error: BaseException) -> str:
         return t("error.bulk_incomplete", cause=error_text(t, error.cause))
     if isinstance(error, Unreachable):
         return t("error.unreachable", detail=f"{error.host}: {error.cause}")
+    if isinstance(error, ApiError) and error.maybe_processed and 400 <= (error.status or 0) < 500:
+        # The refusal of a retry whose first attempt may have acted: never "nothing changed".
+        return t("error.outcome_unknown", detail=error.answered())
     if isinstance(error, ApiError):
         key = f"error.code.{error.code}"
         if error.code and key in MESSAGES:
@@ -23,6 +28,13 @@ def error_text(t: Catalogue, error: BaseException) -> str:
                 text += "\n" + t("error.server_said", detail=error.detail)
             return text
         return error.message
+    if isinstance(error, Overlap):
+        return t(
+            "error.overlap",
+            count=len(error.device_ids),
+            devices=named(error.device_ids),
+            operation=error.operation_id,
+        )
     if isinstance(error, NotChosen):
         devices = ", ".join(
             f"{s.device.id} {s.device.name} ({s.device.serial})" for s in error.strays

@@ -19,7 +19,7 @@ from mobitui import config
 from mobitui.api.audit_log import FILE_NAME, AuditLog
 from mobitui.api.errors import ApiError, Forbidden
 from mobitui.api.journal import Journal, JournalError, JournalFile, Loaded
-from mobitui.api.runner import new_operation, run_operation
+from mobitui.api.runner import Overlap, new_operation, run_operation
 from mobitui.domain.fleet import Delta
 from mobitui.domain.models import Outcome
 from mobitui.domain.operation import Ending, OperationState
@@ -236,7 +236,7 @@ class Operations:
                 )
 
             state = await app.call(run)
-        except (ApiError, JournalError, NotChosen) as error:
+        except (ApiError, JournalError, NotChosen, Overlap) as error:
             state_now = None if journal is None else journal.state
             path = None if journal is None else journal.path
             if state_now is not None:

@@ -35,6 +35,12 @@ class Fault(StrEnum):
     TRUNCATE_CLEAN = "truncate_clean"  # server processed it, half the body, consistent length
     TIMEOUT_AFTER = "timeout_after"  # server processed it, the answer never came in time
     RATE_LIMITED = "rate_limited"  # a gateway answered 429 (Retry-After: 0); server never saw it
+    #: A gateway answered 409 ``idempotency_key_in_use`` ("that key is still being processed"),
+    #: as one does to the retry of a call whose first attempt it is still forwarding; the
+    #: server never saw this attempt.
+    KEY_IN_USE = "key_in_use"
+    #: A gateway answered 422 ``validation_failed``; the server never saw this attempt.
+    INVALID = "invalid"
 
 
 #: The faults after which the server has acted although the client saw a failure.
@@ -113,6 +119,10 @@ class FaultyTransport(httpx.AsyncBaseTransport):
             limited = _problem(429, "rate_limited")
             limited.headers["Retry-After"] = "0"
             return limited
+        if fault is Fault.KEY_IN_USE:
+            return _problem(409, "idempotency_key_in_use")
+        if fault is Fault.INVALID:
+            return _problem(422, "validation_failed")
         response = await self.inner.handle_async_request(request)
         body = await response.aread()
         await response.aclose()

@@ -165,14 +165,35 @@ def test_a_journal_that_fills_mid_run_stops_the_run_and_resumes_exactly_once(
     error = the_error(run.stderr)
     assert "journal" in error and "cannot write: File too large" in error
     assert_only_durable_batches_were_sent(server, tmp_path / "state")
+    (path,) = journals(tmp_path / "state")
+    plan = read(path).state.spec
     assert_resume_finishes_exactly_once(server, env, ids)
+    # The batches whose journal record did not fit (the first one that failed, and those in
+    # flight beside it) had their audit lines already (written first): the resume wrote a
+    # second one for each, under the same batch key and with the same outcomes (the server
+    # answered the resend from its first). The last line of each batch covers every device
+    # the server acted on.
+    entries = AuditLog(tmp_path / "state" / "audit.jsonl").entries()
+    keys = [e["batch"] for e in entries if e["operation"] == plan.id]
+    twice = {k for k in keys if keys.count(k) > 1}
+    assert twice and sorted(set(keys)) == sorted(b.key for b in plan.batches)
+    for key in twice:
+        lines = [e for e in entries if e["batch"] == key]
+        assert len(lines) == 2 and {e["result"] for e in lines} == {"done"}
+        assert lines[0]["outcomes"] == lines[1]["outcomes"]
+    latest = AuditLog(tmp_path / "state" / "audit.jsonl").latest()
+    logged = {i for e in latest.values() if e["result"] == "done" for i in e["device_ids"]}
+    assert logged == set(acted_on(server_calls(server)))
 
 
 def test_an_audit_log_that_is_full_stops_the_run_before_the_next_batch(
     server, tmp_path: Path
 ) -> None:
     """The local audit log of a long retirement is near the limit: the first batch's line
-    does not fit. Before: torn, "done", exit 0, and every later line glued onto it."""
+    does not fit. Before: torn, "done", exit 0, and every later line glued onto it. Then (until
+    safety round 3): the journal recorded that batch as done before its audit line failed, so
+    the resume never resent it and the local audit log never held the batch the server acted
+    on. Now the audit line comes first: the batch stays open and the resume records it."""
     ids = active_ids(server)
     env = env_for(tmp_path)
     state = tmp_path / "state"
@@ -189,11 +210,18 @@ def test_an_audit_log_that_is_full_stops_the_run_before_the_next_batch(
     assert len(server_calls(server)) == 1  # the first batch, and no other after the failure
     assert audit.read_bytes() == before  # no torn line: the next entry will not glue onto it
     (path,) = journals(state)
-    assert len(read(path).state.done) == 1
+    plan = read(path).state
+    assert plan.done == {} and len(plan.open_batches) == 11  # its audit line is not written
     assert_resume_finishes_exactly_once(server, env, ids)
     read_back = AuditLog(audit).read()
     assert read_back.problems == []
-    assert len(read_back.entries) == before.count(b"\n") + 10  # the ten batches resumed
+    # All eleven batches, the first one included (resent under its key: answered from the
+    # server's first outcome), each once: the local log holds every device the server acted on.
+    assert len(read_back.entries) == before.count(b"\n") + 11
+    logged = [e for e in read_back.entries if e.get("operation") == plan.spec.id]
+    assert sorted(e["batch"] for e in logged) == sorted(b.key for b in plan.spec.batches)
+    assert {e["result"] for e in logged} == {"done"}
+    assert {i for e in logged for i in e["device_ids"]} == set(acted_on(server_calls(server)))
 
 
 # --------------------------------------------------------------------------- a real tmpfs
