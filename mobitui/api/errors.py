@@ -182,6 +182,23 @@ class MalformedResponse(ApiError):
         return f"{self.summary}{where} {self.detail}".strip()
 
 
+class ShortListing(MalformedResponse):
+    """A device listing ended (``next_cursor`` null) short of its ``total``, and the server's
+    count, asked again, still says more: devices are missing from it (a broken cursor, a
+    gateway cutting the listing). Nothing may be chosen from, or vouched for by, such a
+    listing; reading it again is the way out once the server pages correctly."""
+
+    def __init__(self, listed: int, total: int, now: int, **kw: Any) -> None:
+        self.listed, self.total, self.now = listed, total, now
+        kw.setdefault("code", "short_listing")
+        super().__init__(
+            f"the listing ended after {listed:,} of the {total:,} devices its first page "
+            f"announced, and the server still counts {now:,}: devices are missing from it, "
+            f"so it is refused (nothing is chosen from an incomplete listing)",
+            **kw,
+        )
+
+
 class ProtocolError(MalformedResponse):
     """A 2xx bulk answer that is not about the devices sent: an outcome for an id never sent,
     or two for one id (:mod:`mobitui.domain.reconcile`).

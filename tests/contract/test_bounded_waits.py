@@ -46,9 +46,27 @@ async def logged_in(gateway: Any, **kw: Any) -> MobiClient:
 # --------------------------------------------------------------------------- paging
 
 
+def new_devices_on_every_page() -> Any:
+    """An ``answer`` hook: every page of ``GET /devices`` names devices never listed before
+    (as a gateway inventing records would), so only the paging bound can stop the listing
+    (a device listed twice is caught at once: tests/contract/test_listings.py)."""
+    pages = {"n": 0}
+
+    def answer(method: str, path: str, status: int, data: Any) -> Any:
+        if method == "GET" and path.endswith("/devices") and isinstance(data, dict):
+            pages["n"] += 1
+            items = [{**d, "id": f"{d['id']}-{pages['n']}"} for d in data.get("items", [])]
+            return {**data, "items": items}
+        return data
+
+    return answer
+
+
 async def test_an_endless_cursor_stops_past_the_listings_total(make_server, make_gateway):
     server = make_server()  # 200 devices: one page of up to 1,000
-    gateway = make_gateway(server, endless_cursor=True, endless_limit=200)
+    gateway = make_gateway(
+        server, endless_cursor=True, endless_limit=200, answer=new_devices_on_every_page()
+    )
     client = await connect(gateway)
     async with client:
         with pytest.raises(MalformedResponse) as stopped:
@@ -62,7 +80,9 @@ async def test_an_endless_cursor_stops_past_the_listings_total(make_server, make
 
 async def test_an_endless_cursor_with_a_smaller_page_is_bounded_too(make_server, make_gateway):
     server = make_server()
-    gateway = make_gateway(server, endless_cursor=True, endless_limit=500)
+    gateway = make_gateway(
+        server, endless_cursor=True, endless_limit=500, answer=new_devices_on_every_page()
+    )
     client = await connect(gateway)
     async with client:
         with pytest.raises(MalformedResponse, match="past its total of 200 devices"):
