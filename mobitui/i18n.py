@@ -530,12 +530,23 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "1行目を見出しとして読みました: {cells}",
         "The first row was read as a header: {cells}",
     ),
+    "csv.import.guessed_header": (
+        "1行目はどの端末にも一致せず、見出しとして読みました。値であれば選択していません: {cells}",
+        "The first row names no device and was read as a header; if it is a value, it was not "
+        "checked: {cells}",
+    ),
     "csv.import.column_used": ("使った列: {label}", "Column read: {label}"),
     "csv.import.choose_title": ("端末の列を選択", "Which column lists the devices?"),
     "csv.import.choose_hint": (
         "複数の列が端末に一致し、その内容が食い違っています。選択する端末の列を選んでください。",
         "More than one column names devices, and they name different ones. Choose the column "
         "that lists the devices to check.",
+    ),
+    "csv.import.choose_hint_named": (
+        "見出しが端末の列とする列がどの端末にも一致せず、別の列が一致しています。"
+        "選択する端末の列を選んでください。",
+        "The column the header names as the device column matches no device, while another "
+        "column does. Choose the column that lists the devices to check.",
     ),
     "csv.import.column": ("{label}（{count} 件一致）", "{label} ({count} matched)"),
     "csv.export.grid": ("表示中の端末をCSVに書き出す", "Export the shown devices to CSV"),

@@ -2,21 +2,28 @@
 
 Admins keep the list of phones to retire in Excel. The file may be UTF-8 with or without a
 BOM, or Shift_JIS (cp932) as Japanese Excel saves "CSV"; it may have a header row or not,
-quoted fields, blank lines and duplicates. :func:`decode` and :func:`parse` read it;
-:func:`select` matches every column against serial numbers (case-insensitive) and ids, reads
-the one column that names devices (or the one the admin names, when several do and disagree),
-and reports what matched nothing and what names more than one device, so a typo is never dropped
-in silence and a value is never given to a device it does not name alone.
+quoted fields, blank lines and duplicates. :func:`load` (:func:`decode` and :func:`parse`)
+reads it; :func:`select` matches every column against serial numbers (case-insensitive) and
+ids, reads the one column that names devices (the one its header names, or the one the admin
+names when the file leaves a doubt), and reports what matched nothing and what names more than
+one device, so a typo is never dropped in silence and a value is never given to a device it
+does not name alone.
 
-Pure Python (``csv`` on text already in memory): the caller reads the file.
+Bounded: a file over :data:`MAX_BYTES` or a row over :data:`MAX_COLUMNS` columns is refused
+(a CSV of a fleet is a few megabytes; ``/dev/zero`` or a million commas must not hang a
+script or freeze the TUI), and every step is linear in the number of cells.
+
+Pure Python (``csv`` on text already in memory): the caller reads the file, at most
+``MAX_BYTES + 1`` bytes of it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from mobitui.domain.models import Device
 
@@ -38,9 +45,29 @@ HEADERS = frozenset(
     }
 )
 
+#: The largest file read (bytes): a fleet's list is a few MB; more is not a device list.
+MAX_BYTES = 64 * 1024 * 1024
+#: The widest row read (columns). Each column is matched against the fleet, so the width
+#: bounds the work; no device list needs more.
+MAX_COLUMNS = 1000
+#: Commas that may pile up in one row's lines before the row is refused unread: the ``csv``
+#: module would build the whole row first (a 64 MB line of commas is 64 million cells).
+_MAX_COMMAS = 10 * MAX_COLUMNS
+
 
 class CsvProblem(ValueError):
     """The file cannot be read as CSV text; the message says where."""
+
+
+def load(data: bytes) -> list[list[str]]:
+    """:func:`parse` of :func:`decode`, refusing more than :data:`MAX_BYTES` (read at most
+    ``MAX_BYTES + 1`` bytes: a larger file is refused without being read whole)."""
+    if len(data) > MAX_BYTES:
+        raise CsvProblem(
+            f"larger than {MAX_BYTES // (1024 * 1024)} MiB: not a list of devices "
+            "(save only the column of serial numbers or ids)"
+        )
+    return parse(decode(data))
 
 
 def decode(data: bytes) -> str:
@@ -57,12 +84,36 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+def _too_wide(line: int) -> CsvProblem:
+    return CsvProblem(
+        f"line {line}: more than {MAX_COLUMNS:,} columns, the most that is read "
+        "(save only the columns of the devices)"
+    )
+
+
 def parse(text: str) -> list[list[str]]:
-    """The rows, cells stripped; blank rows dropped."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    """The rows, cells stripped; blank rows dropped; a row wider than :data:`MAX_COLUMNS`
+    is a :class:`CsvProblem` naming its line."""
+    lines = io.StringIO(text, newline="")
+    pending = {"commas": 0, "line": 0}
+
+    def guarded() -> Iterator[str]:
+        # csv.reader asks for one line at a time and builds a row before handing it over: the
+        # commas of the row being read are counted here, so a row of millions is never built.
+        for line in lines:
+            pending["line"] += 1
+            pending["commas"] += line.count(",")
+            if pending["commas"] > _MAX_COMMAS:
+                raise _too_wide(pending["line"])
+            yield line
+
+    reader = csv.reader(guarded(), strict=True)
     rows: list[list[str]] = []
     try:
         for row in reader:
+            pending["commas"] = 0
+            if len(row) > MAX_COLUMNS:
+                raise _too_wide(reader.line_num)
             cells = [cell.strip() for cell in row]
             if any(cells):
                 rows.append(cells)
@@ -81,20 +132,41 @@ class ColumnMatch:
     label: str
     #: Distinct values in it that name at least one device (by serial number or id).
     matches: int
+    #: Distinct non-blank values in it.
+    values: int = 0
+
+
+class Doubt(StrEnum):
+    """Why the file leaves the column in doubt."""
+
+    #: More than one column names devices, and they name different ones.
+    DISAGREE = "disagree"
+    #: The column the header names (``シリアル番号``, ``ID`` …) matches no device, while
+    #: another column does (row numbers on a server whose ids are numbers).
+    NAMED_MATCHES_NOTHING = "named_matches_nothing"
 
 
 class ColumnChoice(CsvProblem):
-    """More than one column names devices, and they disagree: the admin must say which.
+    """The file leaves in doubt which column lists the devices: the admin must say which.
 
     A file with ``ID,シリアル番号`` where ``ID`` holds row numbers, on a server whose device
-    ids are numbers, matches devices in both columns: taking either by its place in the row
-    would act on devices nobody listed.
+    ids are numbers, matches devices in both columns; with ``No,シリアル番号`` and serials
+    typed full-width, only the row numbers match. Taking a column by its place in the row, or
+    because it is the only one matching, would act on devices nobody listed.
     """
 
-    def __init__(self, columns: tuple[ColumnMatch, ...]) -> None:
+    def __init__(self, columns: tuple[ColumnMatch, ...], doubt: Doubt = Doubt.DISAGREE) -> None:
         self.columns = columns
+        self.doubt = doubt
         listed = ", ".join(f"{c.label!r} ({c.matches} matched)" for c in columns)
-        super().__init__(f"more than one column names devices: {listed}")
+        if doubt is Doubt.NAMED_MATCHES_NOTHING:
+            silent = ", ".join(repr(c.label) for c in columns if not c.matches)
+            super().__init__(
+                f"the header names {silent} as the device column but it matches no device, "
+                f"while another column does: {listed}"
+            )
+        else:
+            super().__init__(f"more than one column names devices: {listed}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +186,8 @@ class Selection:
     device_ids: tuple[str, ...]
     #: Values that matched no device the account can see.
     unmatched: tuple[str, ...]
-    #: Values given more than once (each acted on once).
+    #: Values given more than once, or naming a device an earlier value named (each device
+    #: acted on once).
     duplicates: tuple[str, ...]
     #: The header row that was skipped, if any.
     header: tuple[str, ...] | None = None
@@ -122,6 +195,15 @@ class Selection:
     ambiguous: tuple[Ambiguous, ...] = ()
     #: The column that was read (None for a file with no values).
     column: ColumnMatch | None = None
+    #: The header was only guessed: its first row names no device, no cell of it is a known
+    #: header name, and nobody confirmed it (``--column`` by one of its cells). It may be a
+    #: mistyped value, so it is reported and counted as left out, never dropped in silence.
+    guessed_header: bool = False
+
+    @property
+    def left_out(self) -> int:
+        """Values not acted on that the admin must hear about (the run is partial)."""
+        return len(self.unmatched) + len(self.ambiguous) + (1 if self.guessed_header else 0)
 
 
 def _norm_header(cell: str) -> str:
@@ -152,9 +234,15 @@ def _cell(row: Sequence[str], index: int) -> str:
     return row[index] if index < len(row) else ""
 
 
-def _matches(body: Sequence[Sequence[str]], index: int, names: _Index) -> int:
-    values = {_cell(r, index) for r in body} - {""}
-    return sum(1 for v in values if names.find(v))
+def _columns(body: Sequence[Sequence[str]], width: int) -> list[set[str]]:
+    """The distinct non-blank values of every column, in one pass over the cells (a short
+    row is never padded: the work is the cells there are, not rows × the widest row)."""
+    values: list[set[str]] = [set() for _ in range(width)]
+    for row in body:
+        for index, cell in enumerate(row):
+            if cell:
+                values[index].add(cell)
+    return values
 
 
 def _agree(body: Sequence[Sequence[str]], columns: Sequence[int], names: _Index) -> bool:
@@ -167,21 +255,22 @@ def _agree(body: Sequence[Sequence[str]], columns: Sequence[int], names: _Index)
     return True
 
 
-def _named(wanted: str | int, header: Sequence[str] | None, width: int) -> int:
+def _named(wanted: str | int, header: Sequence[str] | None, width: int) -> tuple[int, bool]:
     """The column ``--column`` names: a header cell, else a 1-based number (an ``int`` is a
-    0-based position, as a screen that listed the columns hands it back)."""
+    0-based position, as a screen that listed the columns hands it back); and whether it
+    was named by a header cell (which confirms that the first row is a header)."""
     if isinstance(wanted, int):
         if 0 <= wanted < width:
-            return wanted
+            return wanted, False
         raise CsvProblem(f"no column {wanted + 1}")
     if header is not None:
         hits = [i for i, cell in enumerate(header) if _norm_header(cell) == _norm_header(wanted)]
         if len(hits) == 1:
-            return hits[0]
+            return hits[0], True
         if len(hits) > 1:
             raise CsvProblem(f"column {wanted!r}: more than one column has that header")
     if wanted.isdigit() and 1 <= int(wanted) <= width:
-        return int(wanted) - 1
+        return int(wanted) - 1, False
     known = ", ".join(repr(c) for c in header) if header else f"1 to {width}"
     raise CsvProblem(f"no column {wanted!r} (columns: {known})")
 
@@ -191,10 +280,15 @@ def select(
 ) -> Selection:
     """Match the column that names devices; a header row is recognised and skipped.
 
-    Every column is matched against serial numbers and ids. Exactly one column naming
-    devices is read; more than one that disagree raise :class:`ColumnChoice` unless
-    ``column`` (a header cell or a 1-based number) says which. A value naming more than one
-    device is :class:`Ambiguous` and chooses nothing.
+    Every column is matched against serial numbers and ids. When the header names device
+    columns (:data:`HEADERS`), one of those is read: a named column that matches nothing
+    beside another column that does, or named columns that disagree, raise
+    :class:`ColumnChoice`. Without such a header, exactly one column naming devices is read,
+    and more than one that disagree raise :class:`ColumnChoice`. ``column`` (a header cell or
+    a 1-based number) settles any doubt. A value naming more than one device is
+    :class:`Ambiguous` and chooses nothing; a value naming a device already chosen (by its id
+    and its serial, or a serial in another case) is a duplicate, while ids differing only in
+    case are different devices.
     """
     names = _Index(devices)
     body = list(rows)
@@ -202,13 +296,15 @@ def select(
         return Selection((), (), ())
     width = max(len(r) for r in body)
     header: tuple[str, ...] | None = None
+    guessed = False
     first = body[0]
-    if any(_norm_header(cell) in HEADERS for cell in first):
+    named_header = any(_norm_header(cell) in HEADERS for cell in first)
+    if named_header:
         header = tuple(first)
     elif len(body) > 1 and not any(names.find(cell) for cell in first if cell):
-        rest = body[1:]
-        if any(_matches(rest, i, names) for i in range(width)):
-            header = tuple(first)  # an unnamed header over values that name devices
+        rest = _columns(body[1:], width)
+        if any(names.find(v) for values in rest for v in values):
+            header, guessed = tuple(first), True  # perhaps a header, perhaps a typo
     if header is not None:
         body = body[1:]
 
@@ -216,19 +312,53 @@ def select(
         cell = _cell(header, index) if header is not None else ""
         return cell or f"column {index + 1}"
 
-    counts = [ColumnMatch(i, label(i), _matches(body, i, names)) for i in range(width)]
+    values = _columns(body, width)
+    counts = [
+        ColumnMatch(i, label(i), sum(1 for v in values[i] if names.find(v)), len(values[i]))
+        for i in range(width)
+    ]
     if column is not None:
-        chosen = counts[_named(column, header, width)]
+        index, by_header = _named(column, header, width)
+        chosen = counts[index]
+        guessed = guessed and not by_header  # the admin named one of its cells: a header
     else:
-        candidates = [c for c in counts if c.matches]
-        if len(candidates) > 1 and not _agree(body, [c.index for c in candidates], names):
-            raise ColumnChoice(tuple(candidates))
-        if candidates:
-            chosen = candidates[0]
-        else:  # nothing matches: the named column (or the first), every value reported
-            named = [i for i in range(width) if header and _norm_header(label(i)) in HEADERS]
-            chosen = counts[named[0] if named else 0]
-    return _read(body, chosen, names, header)
+        named = [counts[i] for i in range(width) if named_header and _is_named(header, i)]
+        chosen = _choose(body, counts, named, names)
+    return _read(body, chosen, names, header, guessed)
+
+
+def _is_named(header: Sequence[str] | None, index: int) -> bool:
+    return header is not None and _norm_header(_cell(header, index)) in HEADERS
+
+
+def _choose(
+    body: Sequence[Sequence[str]],
+    counts: Sequence[ColumnMatch],
+    named: Sequence[ColumnMatch],
+    names: _Index,
+) -> ColumnMatch:
+    """The column to read when the admin did not say; :class:`ColumnChoice` when in doubt."""
+    matching = [c for c in counts if c.matches]
+    if named:
+        # The header says which column lists the devices: it is that one or none. A named
+        # column whose values match nothing (full-width serials, a typo'd export) must not
+        # hand the choice to a row-number column beside it.
+        speaking = [c for c in named if c.matches]
+        silent = [c for c in named if not c.matches and (c.values or not speaking)]
+        if silent and matching:
+            doubt = sorted({*silent, *matching}, key=lambda c: c.index)
+            raise ColumnChoice(tuple(doubt), Doubt.NAMED_MATCHES_NOTHING)
+        if len(speaking) > 1 and not _agree(body, [c.index for c in speaking], names):
+            raise ColumnChoice(tuple(speaking))
+        if speaking:
+            return speaking[0]
+        with_values = [c for c in named if c.values]
+        return (with_values or named)[0]  # nothing matches: every value is reported
+    if len(matching) > 1 and not _agree(body, [c.index for c in matching], names):
+        raise ColumnChoice(tuple(matching))
+    if matching:
+        return matching[0]
+    return counts[0]  # nothing matches: the first column, every value reported
 
 
 def _read(
@@ -236,25 +366,32 @@ def _read(
     column: ColumnMatch,
     names: _Index,
     header: tuple[str, ...] | None,
+    guessed: bool,
 ) -> Selection:
+    """Read ``column``: each device once, by the device its value names (not by the value's
+    spelling: ``abc`` and ``ABC`` may be two devices' ids, ``F2L1`` and ``f2l1`` one's
+    serial)."""
     chosen: dict[str, None] = {}
     unmatched: dict[str, None] = {}
-    ambiguous: dict[str, Ambiguous] = {}
+    ambiguous: dict[tuple[str, ...], Ambiguous] = {}
     seen: set[str] = set()
     duplicates: dict[str, None] = {}
     for row in body:
         value = _cell(row, column.index)
         if not value:
             continue
-        if value.casefold() in seen:
+        if value in seen:
             duplicates[value] = None
             continue
-        seen.add(value.casefold())
+        seen.add(value)
         found = names.find(value)
         if not found:
             unmatched[value] = None
         elif len(found) > 1:
-            ambiguous[value] = Ambiguous(value, found)
+            if found in ambiguous:
+                duplicates[value] = None  # the same records again (another case)
+            else:
+                ambiguous[found] = Ambiguous(value, found)
         elif found[0] in chosen:
             duplicates[value] = None  # an id and a serial of the same device
         else:
@@ -266,6 +403,7 @@ def _read(
         header,
         tuple(ambiguous.values()),
         column,
+        guessed_header=guessed and header is not None,
     )
 
 

@@ -14,11 +14,11 @@ from mobitui import private_files
 from mobitui.checklists import SheetJob, export_sheets
 from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.csv_select import (
+    MAX_BYTES,
     ColumnChoice,
     CsvProblem,
     ambiguous_text,
-    decode,
-    parse,
+    load,
     select,
 )
 from mobitui.domain.models import Device
@@ -85,10 +85,12 @@ class Files:
             try:
                 written = export_sheets(jobs, choice.directory, choice.langs, choice.formats)
             except (OSError, UnicodeError) as exc:
-                detail = f"{getattr(exc, 'filename', None) or choice.directory}: {exc}"
+                # The folder and the error name paths: untrusted text (a shared folder's name)
+                detail = visible(f"{getattr(exc, 'filename', None) or choice.directory}: {exc}")
                 body = self.app.t("export.failed", detail=detail)
             else:
-                body = self.app.t("export.done", count=len(written), directory=choice.directory)
+                directory = visible(str(choice.directory))
+                body = self.app.t("export.done", count=len(written), directory=directory)
             self.app.push_screen(MessageScreen(self.app.t, self.app.t("export.title"), body))
 
         self.app.push_screen(ExportScreen(self.app.t, len(jobs)), chosen)
@@ -103,7 +105,11 @@ class Files:
             if path is None:
                 return
             try:
-                rows = parse(decode(path.read_bytes()))
+                # On the event loop, so bounded: at most MAX_BYTES + 1 bytes are read, and a
+                # larger file (``/dev/zero``) or a row wider than MAX_COLUMNS is refused.
+                with path.open("rb") as handle:
+                    data = handle.read(MAX_BYTES + 1)
+                rows = load(data)
             except (OSError, ValueError) as exc:
                 self._csv_failed(path, getattr(exc, "strerror", None) or str(exc))
                 return
@@ -130,7 +136,7 @@ class Files:
                 if index is not None:
                     self._check_listed(path, rows, index)
 
-            self.app.push_screen(ChooseColumn(t, choice.columns), answered)
+            self.app.push_screen(ChooseColumn(t, choice.columns, choice.doubt), answered)
             return
         except CsvProblem as exc:
             self._csv_failed(path, str(exc))
@@ -141,7 +147,9 @@ class Files:
         if picked.column is not None:
             lines.append(t("csv.import.column_used", label=visible(picked.column.label)))
         if picked.header is not None:
-            lines.append(t("csv.import.header", cells=visible(", ".join(picked.header))))
+            # A header only guessed may be a mistyped value: said as such, never in passing.
+            key = "csv.import.guessed_header" if picked.guessed_header else "csv.import.header"
+            lines.append(t(key, cells=visible(", ".join(picked.header))))
         if picked.unmatched:
             values = visible(", ".join(picked.unmatched))
             lines.append(t("csv.import.unmatched", count=len(picked.unmatched), values=values))
@@ -173,10 +181,26 @@ class Files:
                 data = out.getvalue().encode("utf-8-sig")
                 private_files.write_atomic(path, data, private=False)
             except (OSError, UnicodeError) as exc:
-                body = t("csv.export.failed", detail=f"{path}: {getattr(exc, 'strerror', exc)}")
+                detail = visible(f"{path.absolute()}: {getattr(exc, 'strerror', None) or exc}")
+                body = t("csv.export.failed", detail=detail)
             else:
-                body = t("csv.export.done", count=len(rows), path=path)
+                body = t("csv.export.done", count=len(rows), path=visible(str(path.absolute())))
             self.app.push_screen(MessageScreen(t, t(t_key), body))
 
-        default = str(Path.cwd() / "mobitui-export.csv")
-        self.app.push_screen(AskPath(t, t(t_key), t("csv.export.hint"), default), chosen)
+        self.app.push_screen(
+            AskPath(t, t(t_key), t("csv.export.hint"), default_export_path()), chosen
+        )
+
+
+def default_export_path() -> str:
+    """Where an export goes unless the admin types another path: in the current folder,
+    spelt out in full when its name is plain text. A folder whose name holds escape
+    sequences (a shared folder named by someone else) would put them in the input field,
+    raw, so the bare file name stands for it then (the message shows where it went, made
+    visible)."""
+    full = str(Path.cwd() / EXPORT_NAME)
+    return full if visible(full) == full else EXPORT_NAME
+
+
+#: The file an export is written to by default.
+EXPORT_NAME = "mobitui-export.csv"

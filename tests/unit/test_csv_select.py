@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from mobitui.domain.csv_select import Ambiguous, ColumnChoice, CsvProblem, decode, parse, select
+from mobitui.domain.csv_select import (
+    MAX_BYTES,
+    MAX_COLUMNS,
+    Ambiguous,
+    ColumnChoice,
+    CsvProblem,
+    Doubt,
+    decode,
+    load,
+    parse,
+    select,
+)
 from mobitui.tables import neutral
 from tests.unit.test_rules import device
 
@@ -107,6 +118,79 @@ def test_a_value_that_is_one_device_s_id_and_another_s_serial_is_ambiguous() -> 
     chosen = select(parse("1\nX1\n"), fleet)
     assert chosen.ambiguous == (Ambiguous("1", ("2", "1")),)
     assert chosen.device_ids == ("1",)  # X1 names device 1 alone
+
+
+def test_the_column_the_header_names_is_read_beside_row_numbers() -> None:
+    """``No`` is not a device column's name: with ``シリアル番号`` beside it, the serials are
+    read, even though the row numbers name devices too on a server with numeric ids."""
+    chosen = select(parse("No,シリアル番号\n1,F2L0031\n2,F2L0032\n"), NUMERIC)
+    assert chosen.device_ids == ("31", "32")
+    assert chosen.column is not None and chosen.column.label == "シリアル番号"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # serials typed full-width by an IME: only the row numbers match
+        "No,シリアル番号\n1,Ｆ２Ｌ００３１\n2,Ｆ２Ｌ００３２\n",
+        # typo'd serials under a named header, numbered rows under another named one
+        "ID,Serial\n1,F2L9931\n2,F2L9932\n",
+    ],
+)
+def test_a_named_column_matching_nothing_beside_one_that_matches_is_a_choice(text: str) -> None:
+    with pytest.raises(ColumnChoice) as refused:
+        select(parse(text), NUMERIC)
+    assert refused.value.doubt is Doubt.NAMED_MATCHES_NOTHING
+    assert [c.matches for c in refused.value.columns] == [2, 0]
+    assert "(2 matched)" in str(refused.value) and "(0 matched)" in str(refused.value)
+    # the admin's word settles it: the named column, its values all reported
+    named = refused.value.columns[1].label
+    chosen = select(parse(text), NUMERIC, column=named)
+    assert chosen.device_ids == () and len(chosen.unmatched) == 2
+
+
+def test_a_named_column_matching_nothing_alone_reports_every_value() -> None:
+    chosen = select(parse("メモ,シリアル番号\nx,NOPE1\ny,NOPE2\n"), NUMERIC)
+    assert chosen.device_ids == () and chosen.unmatched == ("NOPE1", "NOPE2")
+
+
+def test_a_first_row_that_names_nothing_is_a_guessed_header_and_left_out() -> None:
+    """A mistyped first value of a headerless list is never dropped in silence."""
+    chosen = select(parse("F2L9999\nF2L0031\nF2L0032\n"), NUMERIC)
+    assert chosen.device_ids == ("31", "32")
+    assert chosen.header == ("F2L9999",) and chosen.guessed_header
+    assert chosen.left_out == 1
+    # a known header name is a header for sure
+    named = select(parse("Serial No\nF2L0031\n"), NUMERIC)
+    assert named.header == ("Serial No",) and not named.guessed_header and named.left_out == 0
+    # naming the column by one of the row's cells says it is a header
+    confirmed = select(parse("端末,x\nF2L0031,1\n"), NUMERIC, column="端末")
+    assert confirmed.header == ("端末", "x") and not confirmed.guessed_header
+
+
+def test_values_are_deduplicated_by_the_device_they_name() -> None:
+    """Ids are exact: ``abc`` and ``ABC`` are two devices. Serials are not: ``s1`` and
+    ``S1`` are one device's serial, and a second spelling is a duplicate."""
+    fleet = [device(id="abc", serial="S1"), device(id="ABC", serial="S2")]
+    assert select(parse("id\nabc\nABC\n"), fleet).device_ids == ("abc", "ABC")
+    chosen = select(parse("serial\ns1\nS1\nS2\n"), fleet)
+    assert chosen.device_ids == ("abc", "ABC") and chosen.duplicates == ("S1",)
+
+
+def test_a_file_over_the_size_limit_is_refused() -> None:
+    with pytest.raises(CsvProblem, match="larger than 64 MiB"):
+        load(b"x" * (MAX_BYTES + 1))
+    assert load(b"serial\nSER001\n") == [["serial"], ["SER001"]]
+
+
+def test_a_row_over_the_column_limit_is_refused_with_its_line() -> None:
+    wide = "serial\nSER001\n" + "x," * MAX_COLUMNS + "\n"
+    with pytest.raises(CsvProblem, match="line 3: more than 1,000 columns"):
+        parse(wide)
+    # a row of millions of commas is refused before the csv module builds it
+    with pytest.raises(CsvProblem, match="line 2: more than 1,000 columns"):
+        parse("serial\n" + "," * 5_000_000)
+    assert len(parse("a," * (MAX_COLUMNS - 1) + "a\n")[0]) == MAX_COLUMNS
 
 
 def test_a_broken_quote_names_the_line() -> None:

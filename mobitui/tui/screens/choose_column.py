@@ -1,9 +1,10 @@
-"""Which column of a CSV lists the devices, when more than one names devices and they disagree.
+"""Which column of a CSV lists the devices, when the file leaves it in doubt.
 
 Taking a column by its place in the row checked devices nobody listed (a row-number ``ID``
-column on a server whose device ids are numbers), so the admin chooses, seeing how many values
-of each column name a device. Cell text comes from a file: it is shown as ``Text``, made
-visible, never parsed as markup.
+column on a server whose device ids are numbers), and so did taking the only column that
+matched when the column headed シリアル番号 matched nothing (serials typed full-width). So the
+admin chooses, seeing how many values of each column name a device. Cell text comes from a
+file: it is shown as ``Text``, made visible, never parsed as markup.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from mobitui.domain.csv_select import ColumnMatch
+from mobitui.domain.csv_select import ColumnMatch, Doubt
 from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue
 
@@ -28,10 +29,16 @@ class ChooseColumn(ModalScreen[int | None]):
     BINDINGS = [Binding("escape", "cancel", "cancel", show=False)]
     AUTO_FOCUS = "#columns"
 
-    def __init__(self, catalogue: Catalogue, columns: tuple[ColumnMatch, ...]) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        columns: tuple[ColumnMatch, ...],
+        doubt: Doubt = Doubt.DISAGREE,
+    ) -> None:
         super().__init__()
         self.t = catalogue
         self.columns = columns
+        self.doubt = doubt
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -44,7 +51,12 @@ class ChooseColumn(ModalScreen[int | None]):
         ]
         with Vertical(classes="dialog"):
             yield Label(t("csv.import.choose_title"), classes="dialog-title")
-            yield Static(Text(t("csv.import.choose_hint")), classes="hint")
+            hint = (
+                "csv.import.choose_hint_named"
+                if self.doubt is Doubt.NAMED_MATCHES_NOTHING
+                else "csv.import.choose_hint"
+            )
+            yield Static(Text(t(hint)), classes="hint")
             yield OptionList(*options, id="columns")
 
     @on(OptionList.OptionSelected)
