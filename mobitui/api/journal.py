@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from mobitui import private_files
 from mobitui.api.wire import json_line
@@ -69,6 +70,32 @@ class Loaded:
     good_length: int
     #: The torn last line named (file, line, size), or None: it was ignored.
     torn: str | None = None
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def server_key(base_url: str) -> str:
+    """``base_url`` normalised for comparing: scheme and host lower-cased, the default port
+    written out, no trailing slash (the path kept: two adapters on one host are two servers).
+    ``localhost`` and ``127.0.0.1`` stay apart: they are different origins. A string that is
+    not an http(s) URL is compared as it is, stripped."""
+    text = base_url.strip()
+    try:
+        url = urlsplit(text)
+        scheme, host, port = url.scheme.lower(), url.hostname, url.port
+    except ValueError:
+        return text.rstrip("/")
+    if scheme not in _DEFAULT_PORTS or not host:
+        return text.rstrip("/")
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port or _DEFAULT_PORTS[scheme]}{url.path.rstrip('/')}"
+
+
+def _key_of(loaded: Loaded) -> tuple[str, str, str]:
+    spec = loaded.state.spec
+    return server_key(spec.server), spec.profile, spec.account
 
 
 def read(path: Path) -> Loaded:
@@ -236,7 +263,22 @@ class Journal:
         self, *, server: str, profile: str, account: str
     ) -> tuple[list[Loaded], list[JournalError]]:
         """Unfinished operations of this server, profile and account, oldest first, and the
-        files that could not be read (shown to the admin, never skipped in silence)."""
+        files that could not be read (shown to the admin, never skipped in silence).
+
+        Servers are compared by :func:`server_key`: ``--server URL/``, ``HTTPS://HOST`` and
+        ``https://host:443`` are the server the operation was planned on (an exact string
+        compare said "nothing to resume" and left the operation open)."""
+        found, errors = self._unfinished()
+        key = (server_key(server), profile, account)
+        return [f for f in found if _key_of(f) == key], errors
+
+    def elsewhere(self, *, server: str, profile: str, account: str) -> list[Loaded]:
+        """Unfinished operations of other servers, profiles or accounts (unreadable files
+        are :meth:`scan`'s to report): "nothing to resume" says they exist."""
+        key = (server_key(server), profile, account)
+        return [f for f in self._unfinished()[0] if _key_of(f) != key]
+
+    def _unfinished(self) -> tuple[list[Loaded], list[JournalError]]:
         found: list[Loaded] = []
         errors: list[JournalError] = []
         try:
@@ -248,9 +290,6 @@ class Journal:
                 loaded = read(path)
             except JournalError as exc:
                 errors.append(exc)
-                continue
-            spec = loaded.state.spec
-            if (spec.server, spec.profile, spec.account) != (server, profile, account):
                 continue
             if loaded.state.ending is None:
                 found.append(loaded)
