@@ -9,6 +9,7 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import sys
@@ -172,21 +173,32 @@ def _connection(
 
 
 def _selection(parser: argparse.ArgumentParser) -> None:
-    chosen = parser.add_argument_group("devices (any combination)")
-    chosen.add_argument("--group", help="a group id or name")
-    chosen.add_argument("--subgroups", action="store_true", help="with --group: its subgroups too")
-    chosen.add_argument("--device", nargs="+", metavar="ID", help="device ids")
+    # Every selector may be repeated, and every one counts: keeping only the last
+    # ``--device`` (argparse's default) acted on fewer devices than the command line named.
+    chosen = parser.add_argument_group("devices (any combination; each may be repeated)")
+    chosen.add_argument(
+        "--group", action="append", metavar="G", help="a group id or name (repeatable)"
+    )
+    chosen.add_argument(
+        "--subgroups", action="store_true", help="with --group: their subgroups too"
+    )
+    chosen.add_argument(
+        "--device", action="extend", nargs="+", metavar="ID", help="device ids (repeatable)"
+    )
     chosen.add_argument(
         "--from-csv",
+        action="append",
         metavar="FILE",
         help="a column of serial numbers or device ids (UTF-8, with or without BOM, or "
-        "Shift_JIS as Japanese Excel saves it); a header row is detected",
+        "Shift_JIS as Japanese Excel saves it; at most 64 MiB and 1,000 columns); a header "
+        "row is detected (repeatable: every file is read)",
     )
     chosen.add_argument(
         "--column",
+        action="append",
         metavar="NAME",
         help="with --from-csv: the column to read (its header, or its number from 1), when "
-        "more than one column names devices",
+        "the file leaves it in doubt; once for every file, or once per file in order",
     )
 
 
@@ -227,7 +239,9 @@ def _headless(commands: argparse._SubParsersAction) -> None:
 
     devices = commands.add_parser("devices", help="list devices")
     _connection(devices)
-    devices.add_argument("--group", help="a group id or name")
+    devices.add_argument(
+        "--group", action="append", metavar="G", help="a group id or name (repeatable)"
+    )
     devices.add_argument("--subgroups", action="store_true", help="with --group: subgroups too")
     devices.add_argument(
         "--state", choices=("active", "inactivation_pending", "inactive"), help="only this state"
@@ -460,6 +474,8 @@ def _run_headless(args: argparse.Namespace) -> int | None:
     from mobitui.commands.common import run
     from mobitui.domain.rules import ActionKind
 
+    # A dry run sends nothing: cut off like any reading command, it may end with 0.
+    acting_on = not getattr(args, "dry_run", False)
     match args.command:
         case "logout":
             return run(lambda: reading.logout(args))
@@ -468,17 +484,17 @@ def _run_headless(args: argparse.Namespace) -> int | None:
         case "devices":
             return run(lambda: reading.devices(args))
         case "requests" if getattr(args, "requests_command", None) == "cancel":
-            return run(lambda: reading.cancel(args))
+            return run(lambda: reading.cancel(args), destructive=True)
         case "requests":
             return run(lambda: reading.requests(args))
         case "inactivate":
-            return run(lambda: acting.act(ActionKind.INACTIVATE, args))
+            return run(lambda: acting.act(ActionKind.INACTIVATE, args), destructive=acting_on)
         case "force-inactivate":
-            return run(lambda: acting.act(ActionKind.FORCE_INACTIVATE, args))
+            return run(lambda: acting.act(ActionKind.FORCE_INACTIVATE, args), destructive=acting_on)
         case "delete":
-            return run(lambda: acting.act(ActionKind.DELETE, args))
+            return run(lambda: acting.act(ActionKind.DELETE, args), destructive=acting_on)
         case "resume":
-            return run(lambda: acting.resume(args))
+            return run(lambda: acting.resume(args), destructive=not args.abandon)
         case "checklist":
             return run(lambda: acting.export_checklists(args))
     raise AssertionError(args.command)
@@ -499,12 +515,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     (:mod:`mobitui.crash`): a shared jump host's scrollback shows no device data, and a script
     sees the failure in the exit status (``EX_SOFTWARE``).
     """
+    _degrade_output()
     try:
         return _main(argv)
     except Exception as exc:
         from mobitui import crash
 
         return crash.report(exc)
+
+
+def _degrade_output() -> None:
+    """Never crash on text the terminal cannot show: with ``PYTHONIOENCODING=ascii``, a C
+    locale or a Latin-1 terminal, a device name or 「同意する」 is written as ``\\u…``
+    escapes instead of ending a finished run with a traceback and a table cut in half."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        # A closed or detached stream: nothing will be written to it anyway.
+        with contextlib.suppress(ValueError, OSError):
+            if reconfigure is not None:
+                reconfigure(errors="backslashreplace")
 
 
 def _main(argv: Sequence[str] | None) -> int:

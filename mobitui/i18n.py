@@ -348,6 +348,12 @@ MESSAGES: Mapping[str, tuple[str, str]] = {
         "Cancel the scheduled request {id}? ({count} devices)",
     ),
     "requests.cancelled": ("要求 {id} を取り消しました。", "Request {id} was cancelled."),
+    "requests.cancel_mismatch": (
+        "要求 {id} の取り消しに、サーバーは別の要求 {other} について応答しました"
+        "（プロトコルエラー）。{id} が取り消されたかは不明です。一覧で確認してください。",
+        "The server answered the cancellation of request {id} about another request, {other} "
+        "(a protocol error): whether {id} was cancelled is unknown; check the list.",
+    ),
     "requests.not_cancellable": (
         "取り消せるのは予約済みの要求だけです。",
         "Only a scheduled request can be cancelled.",

@@ -33,6 +33,7 @@ from mobitui.commands.common import (
     CommandError,
     Secret,
     Target,
+    advisory,
     ask,
     catalogue,
     connect,
@@ -40,6 +41,7 @@ from mobitui.commands.common import (
     require_admin,
     resolve_target,
     say,
+    stray_text,
 )
 from mobitui.commands.reading import resolve_group
 from mobitui.describe import (
@@ -52,11 +54,11 @@ from mobitui.describe import (
 )
 from mobitui.domain.checklist import Assignment
 from mobitui.domain.csv_select import (
+    MAX_BYTES,
     ColumnChoice,
     CsvProblem,
     ambiguous_text,
-    decode,
-    parse,
+    load,
     select,
 )
 from mobitui.domain.models import Device, Outcome, parse_time
@@ -75,7 +77,6 @@ from mobitui.domain.rules import (
 )
 from mobitui.domain.selection import (
     Stray,
-    StrayReason,
     asked,
     check,
     same_devices,
@@ -111,19 +112,21 @@ class Chosen:
     left_out: int
 
 
-async def choose(client: MobiClient, args: argparse.Namespace) -> Chosen:
-    """The devices named by ``--group``, ``--device`` and ``--from-csv`` (together), each
-    checked against what was asked before it may be acted on (:mod:`mobitui.domain.selection`):
-    the server's filter, its answer for an id and its listing are not trusted."""
-    if not (args.group or args.device or args.from_csv):
-        raise CommandError(EXIT_USAGE, "choose devices with --group, --device or --from-csv")
+async def choose(client: MobiClient, args: argparse.Namespace, sheets: list[Sheet]) -> Chosen:
+    """The devices named by every ``--group``, ``--device`` and ``--from-csv`` (together, each
+    as often as given), each checked against what was asked before it may be acted on
+    (:mod:`mobitui.domain.selection`): the server's filter, its answer for an id and its
+    listing are not trusted. ``sheets`` are the files, read by :func:`read_sheets` before
+    the login, so an unreadable one sends nothing at all."""
+    wanted_groups = list(dict.fromkeys(args.group or ()))
+    wanted_ids = list(dict.fromkeys(args.device or ()))
     groups = await client.groups()
     account = client.account
     scope = scope_groups(groups, None if account is None else account.group_scope)
     chosen: dict[str, Device] = {}
-    unmatched: list[str] = []
+    unmatched: dict[str, None] = {}
     strays: list[Stray] = []
-    ambiguous = 0
+    left_out = 0
 
     def keep(devices: list[Device], wanted: frozenset[str] | None = None) -> None:
         checked = check(devices, groups=wanted, scope=scope)
@@ -131,34 +134,29 @@ async def choose(client: MobiClient, args: argparse.Namespace) -> Chosen:
         for device in checked.kept:
             chosen.setdefault(device.id, device)
 
-    if args.group:
-        group = resolve_group(groups, args.group)
+    for value in wanted_groups:
+        group = resolve_group(groups, value)
         wanted = subtree(groups, [group]) if args.subgroups else frozenset({group})
         pages = client.iter_devices(group_id=group, include_subgroups=args.subgroups)
         keep([d async for d in pages], wanted)
-    for device_id in args.device or ():
+    for device_id in wanted_ids:
         try:
             device = await client.device(device_id)
         except NotFound:
-            unmatched.append(device_id)
+            unmatched[device_id] = None
             continue
         stray = asked(device_id, device)
         if stray is not None:
             strays.append(stray)
         else:
             keep([device])
-    if args.from_csv:
-        path = Path(args.from_csv)
-        shown = visible(str(path))
+    everything: dict[str, Device] | None = None
+    for sheet in sheets:
+        if everything is None:  # one listing for every file
+            everything = {d.id: d async for d in client.iter_devices()}
+        shown = visible(str(sheet.path))
         try:
-            rows = parse(decode(path.read_bytes()))
-        except OSError as exc:
-            raise CommandError(EXIT_USAGE, f"{shown}: cannot read: {exc.strerror}") from None
-        except ValueError as exc:
-            raise CommandError(EXIT_USAGE, f"{shown}: {visible(str(exc))}") from None
-        everything = {d.id: d async for d in client.iter_devices()}
-        try:
-            picked = select(rows, everything.values(), column=args.column)
+            picked = select(sheet.rows, everything.values(), column=sheet.column)
         except ColumnChoice as choice:
             raise CommandError(
                 EXIT_USAGE,
@@ -166,12 +164,19 @@ async def choose(client: MobiClient, args: argparse.Namespace) -> Chosen:
             ) from None
         except CsvProblem as exc:
             raise CommandError(EXIT_USAGE, f"{shown}: {visible(str(exc))}") from None
+        if picked.guessed_header and picked.header is not None:
+            # Perhaps a header, perhaps a mistyped value: said, and counted as left out.
+            say(
+                f"{shown}: the first row matched no device and was read as a header (left "
+                f"out, if it is a value): {visible(', '.join(picked.header))}"
+            )
         if picked.column is not None:
             say(f"{shown}: read column {visible(picked.column.label)!r}")
         keep([everything[i] for i in picked.device_ids])
-        unmatched += picked.unmatched
+        left_out += len(picked.ambiguous) + (1 if picked.guessed_header else 0)
+        for value in picked.unmatched:
+            unmatched[value] = None
         if picked.ambiguous:
-            ambiguous = len(picked.ambiguous)
             text = visible(ambiguous_text(picked, everything))
             say(f"{shown}: names more than one device (left out): {text}")
         if picked.duplicates:
@@ -183,19 +188,56 @@ async def choose(client: MobiClient, args: argparse.Namespace) -> Chosen:
         say(f"matched no device (left out): {visible(', '.join(unmatched))}")
     for stray in strays:
         say(f"not what was chosen (left out): {stray_text(stray)}")
-    return Chosen(list(chosen.values()), len(unmatched) + ambiguous + len(strays))
+    return Chosen(list(chosen.values()), len(unmatched) + left_out + len(strays))
 
 
-def stray_text(stray: Stray) -> str:
-    """``id name (serial): why``, made visible (all of it is server text)."""
-    device = stray.device
-    why = {
-        StrayReason.OUTSIDE_GROUP: f"in group {device.group_id}, outside the chosen groups",
-        StrayReason.OUTSIDE_SCOPE: f"in group {device.group_id}, outside this account's scope",
-        StrayReason.NOT_ASKED: f"the server answered with it for {stray.expected}",
-        StrayReason.CHANGED_IDENTITY: f"its serial was {stray.expected} when the run was planned",
-    }[stray.reason]
-    return visible(f"{device.id} {device.name} ({device.serial}): {why}")
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One ``--from-csv`` file, read, and the ``--column`` that goes with it."""
+
+    path: Path
+    rows: list[list[str]]
+    column: str | None
+
+
+def read_sheets(args: argparse.Namespace) -> list[Sheet]:
+    """Every ``--from-csv`` file (each once), read whole and bounded: at most
+    :data:`~mobitui.domain.csv_select.MAX_BYTES` + 1 bytes are read, so ``/dev/zero`` or a
+    runaway export ends in one line instead of filling the memory.
+
+    One ``--column`` applies to every file; as many as there are files go with them in order.
+    Called before the login: a command without any selector, or with a file it cannot use,
+    ends before any request leaves.
+    """
+    files = list(args.from_csv or ())
+    if not (args.group or args.device or files):
+        raise CommandError(EXIT_USAGE, "choose devices with --group, --device or --from-csv")
+    columns: list[str | None] = list(args.column or ())
+    if columns and not files:
+        raise CommandError(EXIT_USAGE, "--column goes with --from-csv")
+    if len(columns) <= 1:
+        columns = (columns or [None]) * len(files)
+    elif len(columns) != len(files):
+        raise CommandError(
+            EXIT_USAGE,
+            f"{len(columns)} --column for {len(files)} --from-csv: give one for every file "
+            "(in the same order), or one for all",
+        )
+    sheets: list[Sheet] = []
+    for name, column in dict.fromkeys(zip(files, columns, strict=True)):
+        path = Path(name)
+        shown = visible(str(path))
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_BYTES + 1)
+            rows = load(data)
+        except OSError as exc:
+            why = exc.strerror or str(exc)
+            raise CommandError(EXIT_USAGE, f"{shown}: cannot read: {why}") from None
+        except ValueError as exc:
+            raise CommandError(EXIT_USAGE, f"{shown}: {visible(str(exc))}") from None
+        sheets.append(Sheet(path, rows, column))
+    return sheets
 
 
 def parse_schedule(text: str | None) -> datetime | None:
@@ -265,7 +307,12 @@ def print_preflight(
         ids = pf.devices_with(warning)
         if ids:
             say("⚠ " + warning_sentence(t, warning, ids, names))
-    emit(plan_rows(t, pf, devices), PLAN_COLUMNS, fmt, None if to_stdout else sys.stderr)  # type: ignore[arg-type]
+    rows = plan_rows(t, pf, devices)
+    if to_stdout:
+        emit(rows, PLAN_COLUMNS, fmt)  # type: ignore[arg-type]
+    else:
+        with advisory():  # the preflight on stderr is for the person watching
+            emit(rows, PLAN_COLUMNS, fmt, sys.stderr)  # type: ignore[arg-type]
 
 
 def confirm(t: Catalogue, pf: Preflight, args: argparse.Namespace, target: Target) -> None:
@@ -307,7 +354,8 @@ class Progress:
         text = self.t("action.progress", done=f"{done:,}", total=f"{total:,}")
         if self.tty:
             end = "\n" if done >= total else ""
-            print(f"\r{self.t('action.sending')} {text}", end=end, file=sys.stderr, flush=True)
+            with advisory():  # a terminal that went away must not stop the run
+                print(f"\r{self.t('action.sending')} {text}", end=end, file=sys.stderr, flush=True)
         else:
             say(f"{self.t('action.sending')} {text}")
 
@@ -340,6 +388,7 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
         refuse_read_only(target, f"mobitui {args.command}")
         config.ensure_state_dir()  # the journal's home, checked before the login, not after
     t = catalogue(args, target)
+    sheets = read_sheets(args)
     secret = Secret(args.password_stdin)
     client = await connect(target, secret)
     async with client:
@@ -348,7 +397,7 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
             problem = schedule_problem(action.scheduled_at, client.server_now())
             if problem is not None:
                 raise CommandError(EXIT_USAGE, f"--schedule: {problem.replace('_', ' ')}")
-        chosen = await choose(client, args)
+        chosen = await choose(client, args, sheets)
         devices = chosen.devices
         by_id = {d.id: d for d in devices}
         pf = preflight(devices, action, client.server_now())
@@ -412,7 +461,7 @@ async def resume(args: argparse.Namespace) -> int:
             if not found:
                 raise CommandError(EXIT_USAGE, f"no unfinished operation {args.operation!r}")
         if not found:
-            say("nothing to resume")
+            say(nothing_to_resume(journal, target, account))
             return EXIT_USAGE if errors else EXIT_OK
         code = EXIT_OK
         for loaded in found:
@@ -451,14 +500,42 @@ async def resume(args: argparse.Namespace) -> int:
     return code
 
 
+def nothing_to_resume(journal: Journal, target: Target, account: str) -> str:
+    """Say "nothing to resume for …" and name the unfinished operations of other servers,
+    profiles or accounts, if any: a server spelt otherwise (``localhost`` for ``127.0.0.1``)
+    or another profile is named, not silently taken for "all is done"."""
+    here = visible(f"{target.base_url} ({target.profile}, {account})")
+    others = journal.elsewhere(server=target.base_url, profile=target.profile, account=account)
+    if not others:
+        return f"nothing to resume for {here}"
+    listed = "; ".join(
+        visible(
+            f"{o.state.spec.id} on {o.state.spec.server} ({o.state.spec.profile}, "
+            f"{o.state.spec.account})"
+        )
+        for o in others
+    )
+    return (
+        f"nothing to resume for {here}; {len(others)} unfinished operation(s) of another "
+        f"server, profile or account: {listed} (resume with that --server/--profile and "
+        "--account)"
+    )
+
+
 async def still_the_same(client: MobiClient, state: OperationState) -> None:
     """Refuse to resend a plan whose ids now name other devices, or devices outside the
     account's scope (:func:`mobitui.domain.selection.same_devices`); nothing is sent then."""
     spec = state.spec
-    planned = {i: spec.serials.get(i, "") for b in state.open_batches for i in b.device_ids}
+    planned = [i for b in state.open_batches for i in b.device_ids]
     account = client.account
     scope = scope_groups(await client.groups(), None if account is None else account.group_scope)
-    strays = same_devices(planned, [d async for d in client.iter_devices()], scope=scope)
+    strays = same_devices(
+        planned,
+        [d async for d in client.iter_devices()],
+        serials=spec.serials,
+        names=spec.names,
+        scope=scope,
+    )
     for stray in strays:
         say(f"no longer what was planned: {stray_text(stray)}")
     if strays:
@@ -493,9 +570,10 @@ def abandon(args: argparse.Namespace, target: Target) -> int:
 
 async def export_checklists(args: argparse.Namespace) -> int:
     target = resolve_target(args)
+    sheets = read_sheets(args)
     client = await connect(target, Secret(args.password_stdin))
     async with client:
-        chosen = await choose(client, args)
+        chosen = await choose(client, args, sheets)
     jobs = []
     for device in chosen.devices:
         a = Assignment.of(device)
@@ -505,8 +583,9 @@ async def export_checklists(args: argparse.Namespace) -> int:
     try:
         written = export_sheets(jobs, Path(args.out), langs, formats)  # type: ignore[arg-type]
     except OSError as exc:
-        raise CommandError(EXIT_USAGE, f"{exc.filename}: cannot write: {exc.strerror}") from None
+        where = visible(str(exc.filename))
+        raise CommandError(EXIT_USAGE, f"{where}: cannot write: {exc.strerror}") from None
     for path in written:
-        print(path)
-    say(f"{len(written)} file(s) in {Path(args.out).expanduser()}")
+        print(visible(str(path)))
+    say(f"{len(written)} file(s) in {visible(str(Path(args.out).expanduser()))}")
     return EXIT_PARTIAL if chosen.left_out else EXIT_OK

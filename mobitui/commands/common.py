@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -32,6 +33,8 @@ from mobitui.api.journal import JournalError
 from mobitui.api.runner import Overlap
 from mobitui.config import ConfigError
 from mobitui.domain.csv_select import CsvProblem
+from mobitui.domain.selection import Stray, StrayReason
+from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue, choose_lang
 
 #: Exit codes (README): all done; some devices refused or not done; usage; authentication;
@@ -149,9 +152,18 @@ class Secret:
         return self._value
 
 
+def client_for(target: Target) -> MobiClient:
+    """A client of ``target``'s server; an address that is not an http(s) URL (a typo in
+    ``--server``) is a usage error in one line, not an internal error."""
+    try:
+        return MobiClient(target.base_url, ca_bundle=target.ca_bundle, proxy=target.proxy)
+    except ValueError as exc:
+        raise CommandError(EXIT_USAGE, visible(str(exc))) from None
+
+
 async def connect(target: Target, secret: Secret) -> MobiClient:
     """A client with a working session: the cached token if still good, else a login."""
-    client = MobiClient(target.base_url, ca_bundle=target.ca_bundle, proxy=target.proxy)
+    client = client_for(target)
     try:
         if target.caches_token:
             # Only a token this server's origin issued (base_url may have changed since).
@@ -197,52 +209,110 @@ def ask(question: str, stdin: TextIO | None = None) -> bool:
 
 
 def say(text: str) -> None:
-    """Progress and notes for the person at the terminal: stderr, never mixed with results."""
-    print(text, file=sys.stderr, flush=True)
+    """Progress and notes for the person at the terminal: stderr, never mixed with results.
+
+    Advisory: a stderr that is closed (``2>&1 | head`` that ended) or cannot be written must
+    not stop a destructive run halfway; the journal and the results on stdout are the record.
+    """
+    with advisory():
+        print(text, file=sys.stderr, flush=True)
 
 
-def run(command: Callable[[], Awaitable[int]]) -> int:
-    """Run one command; every failure becomes one line on stderr and its exit code."""
+@contextlib.contextmanager
+def advisory() -> Iterator[None]:
+    """Write to stderr, or nothing if it is gone: its later writes go to ``/dev/null`` (so
+    neither this run nor the interpreter's exit trips over the closed pipe again)."""
+    try:
+        yield
+    except UnicodeError:
+        pass  # one line the terminal cannot show (main() makes this rare): only it is lost
+    except (OSError, ValueError):  # BrokenPipeError, EIO of a hung-up terminal, closed file
+        silence(sys.stderr)
+
+
+def silence(stream: TextIO) -> None:
+    """Point ``stream``'s file descriptor at ``/dev/null``, when it has one."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):  # io.UnsupportedOperation: an in-memory stream
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def stray_text(stray: Stray) -> str:
+    """``id name (serial): why``, made visible (all of it is server text)."""
+    device = stray.device
+    why = {
+        StrayReason.OUTSIDE_GROUP: f"in group {device.group_id}, outside the chosen groups",
+        StrayReason.OUTSIDE_SCOPE: f"in group {device.group_id}, outside this account's scope",
+        StrayReason.NOT_ASKED: f"the server answered with it for {stray.expected}",
+        StrayReason.CHANGED_IDENTITY: (
+            f"its serial was {stray.expected} when the run was planned"
+            if stray.expected
+            else "it had no serial number when the run was planned"
+        ),
+        StrayReason.CHANGED_NAME: f"its name was {stray.expected!r} when the run was planned",
+        StrayReason.UNVERIFIED: "the plan recorded neither its serial nor its name",
+    }[stray.reason]
+    return visible(f"{device.id} {device.name} ({device.serial}): {why}")
+
+
+def run(command: Callable[[], Awaitable[int]], *, destructive: bool = False) -> int:
+    """Run one command; every failure becomes one line on stderr and its exit code.
+
+    ``destructive``: the command may have acted on devices. Its output cut off (``| head``
+    that ended, a closed stdout) is then exit 1, never 0: a script must not take a run whose
+    results it never saw for a finished one (the journal knows what is open; ``mobitui
+    resume`` finishes it). A reading command cut off ends quietly with 0, as Unix tools do.
+    """
     try:
         return asyncio.run(command())
     except CommandError as exc:
-        print(f"mobitui: {exc.message}", file=sys.stderr)
+        say(f"mobitui: {exc.message}")
         return exc.code
     except (InvalidCredentials, Unauthenticated, InvalidPassword) as exc:
-        print(f"mobitui: {exc.message}", file=sys.stderr)
+        say(f"mobitui: {exc.message}")
         return EXIT_AUTH
     except BulkIncomplete as exc:
-        print(f"mobitui: {exc.message}", file=sys.stderr)
+        say(f"mobitui: {exc.message}")
         if isinstance(exc.cause, ProtocolError):
-            print(
+            say(
                 "mobitui: nothing more was sent and nothing of that answer is trusted; the "
                 "operation stays open: once the server (or its gateway) is fixed, "
-                "`mobitui resume` finishes it",
-                file=sys.stderr,
+                "`mobitui resume` finishes it"
             )
             return EXIT_PROTOCOL
-        print("mobitui: nothing is lost: `mobitui resume` finishes it", file=sys.stderr)
+        say("mobitui: nothing is lost: `mobitui resume` finishes it")
         return EXIT_UNREACHABLE if isinstance(exc.cause, Unreachable) else EXIT_PARTIAL
     except ProtocolError as exc:
-        print(f"mobitui: {exc.message}", file=sys.stderr)
+        say(f"mobitui: {exc.message}")
         return EXIT_PROTOCOL
     except Unreachable as exc:
-        print(f"mobitui: {exc.message}", file=sys.stderr)
+        say(f"mobitui: {exc.message}")
         return EXIT_UNREACHABLE
     except ApiError as exc:
-        print(f"mobitui: {exc.message}", file=sys.stderr)
+        say(f"mobitui: {exc.message}")
         return EXIT_PARTIAL
     except Overlap as exc:  # nothing was written or sent: resume or abandon that one first
-        print(f"mobitui: {exc}", file=sys.stderr)
+        say(f"mobitui: {exc}")
         return EXIT_USAGE
     except (ConfigError, JournalError, CsvProblem) as exc:
-        print(f"mobitui: {exc}", file=sys.stderr)
+        say(f"mobitui: {exc}")
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("mobitui: interrupted; `mobitui resume` finishes what was started", file=sys.stderr)
+        say("mobitui: interrupted; `mobitui resume` finishes what was started")
         return 130
     except BrokenPipeError:
-        # The reader went away (``| head``): stop quietly, as Unix tools do.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        # The reader of stdout went away; nothing more can reach it.
+        silence(sys.stdout)
+        if not destructive:
+            return EXIT_OK  # `mobitui devices | head`: stop quietly
+        say(
+            "mobitui: the output was closed before every result was written; what the "
+            "server was sent is in the journal: `mobitui resume` finishes anything still open"
+        )
+        return EXIT_PARTIAL

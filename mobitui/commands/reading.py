@@ -6,21 +6,25 @@ import argparse
 from typing import Any
 
 from mobitui import config, fleet_cache
-from mobitui.api.client import MobiClient
 from mobitui.api.errors import Unreachable
 from mobitui.commands.common import (
     EXIT_OK,
+    EXIT_PARTIAL,
+    EXIT_PROTOCOL,
     EXIT_USAGE,
     CommandError,
     Secret,
     ask,
+    client_for,
     connect,
     refuse_read_only,
     require_admin,
     resolve_target,
     say,
+    stray_text,
 )
-from mobitui.domain.models import DeviceState, Group, InactivationRequest, RequestStatus
+from mobitui.domain.models import Device, DeviceState, Group, InactivationRequest, RequestStatus
+from mobitui.domain.selection import Stray, check, scope_groups, subtree
 from mobitui.domain.text import visible
 from mobitui.tables import DEVICE_COLUMNS, device_rows, emit
 
@@ -59,7 +63,7 @@ async def logout(args: argparse.Namespace) -> int:
         raise CommandError(EXIT_USAGE, "logout is per profile: give --profile")
     cached = config.load_token(target.profile, target.account, server=target.base_url)
     if cached is not None:
-        client = MobiClient(target.base_url, ca_bundle=target.ca_bundle, proxy=target.proxy)
+        client = client_for(target)
         async with client:
             client.use_token(cached.token)
             try:
@@ -90,34 +94,89 @@ async def groups(args: argparse.Namespace) -> int:
 
 
 def resolve_group(found: list[Group], wanted: str) -> str:
-    """A group by id, or by name when exactly one group of ``found`` has it."""
-    if any(g.id == wanted for g in found):
-        return wanted
-    named = [g.id for g in found if g.name == wanted]
-    if len(named) == 1:
-        return named[0]
+    """A group by id, or by name when exactly one group of ``found`` has it.
+
+    A value that is one group's id and another group's name (a department code used as a
+    name) is refused: picking either would act on a group the admin may not have meant.
+    """
+    by_id = [g for g in found if g.id == wanted]
+    named = [g for g in found if g.name == wanted and g.id != wanted]
     shown = visible(wanted)
+    if by_id and named:
+        raise CommandError(
+            EXIT_USAGE,
+            f"{shown!r} is the id of group {_group_text(by_id[0])} and the name of "
+            f"{', '.join(_group_text(g) for g in named)}: nothing was sent; "
+            f"{_other_names(found, [*by_id, *named], wanted)}",
+        )
+    if by_id:
+        return wanted
+    if len(named) == 1:
+        return named[0].id
     if named:
         raise CommandError(EXIT_USAGE, f"{len(named)} groups are named {shown!r}: use the id")
     raise CommandError(EXIT_USAGE, f"no group {shown!r} (see `mobitui groups`)")
 
 
+def _group_text(group: Group) -> str:
+    return visible(f"{group.id} ({group.name})")
+
+
+def _other_names(found: list[Group], doubtful: list[Group], wanted: str) -> str:
+    """How to name each of ``doubtful`` without doubt: by its other value (its name, or its
+    id), when that is neither another group's id nor another group's name."""
+    hints = []
+    for group in doubtful:
+        usable = [
+            value
+            for value in (group.id, group.name)
+            if value != wanted
+            and not any(g is not group and value in (g.id, g.name) for g in found)
+        ]
+        if usable:
+            hints.append(f"--group {visible(usable[0])!r} for {visible(group.id)}")
+        else:
+            hints.append(f"{visible(group.id)} has no name without doubt (use --from-csv)")
+    return "say which: " + "; ".join(hints)
+
+
 async def devices(args: argparse.Namespace) -> int:
+    """The devices of the server, or of the chosen groups, checked like the devices a
+    destructive command chooses (:func:`mobitui.domain.selection.check`): this listing is
+    what admins save and feed back with ``--from-csv``, so a device the server slipped in
+    (a group filter an adapter ignores, a device beyond the account's scope) is left out,
+    named on stderr, and the exit code says so."""
     target = resolve_target(args)
     client = await connect(target, Secret(args.password_stdin))
+    state = None if args.state is None else DeviceState(args.state)
+    found: dict[str, Device] = {}
+    strays: list[Stray] = []
     async with client:
-        group = None if args.group is None else resolve_group(await client.groups(), args.group)
-        found = [
-            d
-            async for d in client.iter_devices(
-                group_id=group,
-                include_subgroups=args.subgroups,
-                state=None if args.state is None else DeviceState(args.state),
+        groups = await client.groups()
+        account = client.account
+        scope = scope_groups(groups, None if account is None else account.group_scope)
+        asked: list[tuple[str | None, frozenset[str] | None]] = [(None, None)]
+        if args.group:
+            asked = []
+            for value in dict.fromkeys(args.group):
+                group = resolve_group(groups, value)
+                wanted = subtree(groups, [group]) if args.subgroups else frozenset({group})
+                asked.append((group, wanted))
+        for group_id, wanted in asked:
+            listed = client.iter_devices(
+                group_id=group_id,
+                include_subgroups=args.subgroups and group_id is not None,
+                state=state,
                 q=args.query,
             )
-        ]
-    emit(device_rows(found), DEVICE_COLUMNS, args.format)
-    return EXIT_OK
+            checked = check([d async for d in listed], groups=wanted, scope=scope)
+            strays += checked.strays
+            for device in checked.kept:
+                found.setdefault(device.id, device)
+    emit(device_rows(list(found.values())), DEVICE_COLUMNS, args.format)
+    for stray in strays:
+        say(f"not what was asked (left out): {stray_text(stray)}")
+    return EXIT_PARTIAL if strays else EXIT_OK
 
 
 async def requests(args: argparse.Namespace) -> int:
@@ -132,22 +191,43 @@ async def requests(args: argparse.Namespace) -> int:
 
 
 async def cancel(args: argparse.Namespace) -> int:
+    """Cancel the request the admin named, and only it.
+
+    The request is looked up, shown and cancelled by the id asked for; an answer about
+    another request (an adapter mixing ids up) is a protocol error (exit 5): nothing is
+    cancelled on the strength of it, and what happened to the asked one is said.
+    """
     target = resolve_target(args)
     refuse_read_only(target, "mobitui requests cancel")
+    wanted: str = args.request_id
+    shown = visible(wanted)
     client = await connect(target, Secret(args.password_stdin))
     async with client:
         require_admin(client)
-        request = await client.inactivation(args.request_id)
+        request = await client.inactivation(wanted)
+        if request.id != wanted:
+            raise CommandError(
+                EXIT_PROTOCOL,
+                f"asked for request {shown}, the server answered with request "
+                f"{visible(request.id)} (a protocol error): nothing was cancelled",
+            )
         if request.status is not RequestStatus.SCHEDULED:
             raise CommandError(
                 EXIT_USAGE,
-                f"request {request.id} is {request.status.value}: only a scheduled "
+                f"request {shown} is {request.status.value}: only a scheduled "
                 "request can be cancelled",
             )
         accepted = sum(1 for i in request.items if i.progress is not None)
-        say(f"request {request.id}: scheduled at {request.scheduled_at}, {accepted} device(s)")
-        if not (args.agree or ask(f"Cancel request {request.id}?")):
+        say(f"request {shown}: scheduled at {request.scheduled_at}, {accepted} device(s)")
+        if not (args.agree or ask(f"Cancel request {shown}?")):
             raise CommandError(EXIT_USAGE, "not cancelled: confirm with --agree")
-        cancelled = await client.cancel_inactivation(request.id)
+        cancelled = await client.cancel_inactivation(wanted)
+        if cancelled.id != wanted:
+            raise CommandError(
+                EXIT_PROTOCOL,
+                f"the server's answer to cancelling request {shown} is about request "
+                f"{visible(cancelled.id)} (a protocol error): whether {shown} was cancelled is "
+                "unknown; check with `mobitui requests`",
+            )
     emit([request_row(cancelled, args.format == "json")], REQUEST_COLUMNS, args.format)
     return EXIT_OK

@@ -32,8 +32,14 @@ class StrayReason(StrEnum):
     OUTSIDE_SCOPE = "outside_scope"
     #: Asked for one id, the server answered with another device.
     NOT_ASKED = "not_asked"
-    #: The id of a planned device now names a device with another serial number.
+    #: The id of a planned device now names a device with another serial number (or one
+    #: where it had none, or none where it had one).
     CHANGED_IDENTITY = "changed_identity"
+    #: The plan recorded no serial for the id (a journal older than serials), and the device
+    #: now listed under it has another name.
+    CHANGED_NAME = "changed_name"
+    #: The plan recorded neither a serial nor a name for the id: nothing says it is the same.
+    UNVERIFIED = "unverified"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +48,8 @@ class Stray:
 
     device: Device
     reason: StrayReason
-    #: The id that was asked for (``NOT_ASKED``), or the serial planned (``CHANGED_IDENTITY``).
+    #: The id that was asked for (``NOT_ASKED``), the serial planned (``CHANGED_IDENTITY``,
+    #: ``""`` when it had none) or the name planned (``CHANGED_NAME``).
     expected: str | None = None
 
 
@@ -108,21 +115,46 @@ def asked(wanted: str, device: Device) -> Stray | None:
 
 
 def same_devices(
-    planned: Mapping[str, str], current: Iterable[Device], *, scope: frozenset[str] | None = None
+    planned: Iterable[str],
+    current: Iterable[Device],
+    *,
+    serials: Mapping[str, str],
+    names: Mapping[str, str],
+    scope: frozenset[str] | None = None,
 ) -> tuple[Stray, ...]:
-    """The devices of a plan (id → serial when it was confirmed) that are no longer those.
+    """The devices of a plan that are no longer those it planned.
 
-    A planned device the server no longer lists is fine: the earlier run may have acted on it
-    already, and only resending its batch under the same key says what happened. A listed one
-    must still carry its serial number (when the plan recorded one) and be in ``scope``.
+    ``serials`` and ``names`` are what the plan recorded when it was confirmed
+    (:class:`~mobitui.domain.operation.OperationSpec`). A planned device the server no longer
+    lists is fine: the earlier run may have acted on it already, and only resending its batch
+    under the same key says what happened. A listed one must be in ``scope`` and still be the
+    device planned:
+
+    - when the plan recorded a serial for the id, the device must carry that serial
+      (compared case-insensitively, as serials are everywhere in mobitui); a recorded empty
+      serial is a fact too, so a device that has one now is another device (a BYOD phone
+      without a serial whose id was handed to a newly enrolled iPhone);
+    - when it recorded none (a journal written before serials were), the device must carry
+      the recorded name;
+    - when it recorded neither, nothing says it is the same device: it is refused.
     """
+    wanted = set(planned)
     strays: list[Stray] = []
     for device in current:
-        if device.id not in planned:
+        if device.id not in wanted:
             continue
-        serial = planned[device.id]
-        if serial and device.serial.casefold() != serial.casefold():
-            strays.append(Stray(device, StrayReason.CHANGED_IDENTITY, serial))
-        elif scope is not None and device.group_id not in scope:
+        if device.id in serials:
+            serial = serials[device.id]
+            if device.serial.casefold() != serial.casefold():
+                strays.append(Stray(device, StrayReason.CHANGED_IDENTITY, serial))
+                continue
+        elif device.id in names:
+            if device.name != names[device.id]:
+                strays.append(Stray(device, StrayReason.CHANGED_NAME, names[device.id]))
+                continue
+        else:
+            strays.append(Stray(device, StrayReason.UNVERIFIED))
+            continue
+        if scope is not None and device.group_id not in scope:
             strays.append(Stray(device, StrayReason.OUTSIDE_SCOPE))
     return tuple(strays)

@@ -131,12 +131,13 @@ class Operations:
         async def make() -> JournalFile:
             journal = self.journal.open(path)
             state = journal.state
-            planned = {
-                i: state.spec.serials.get(i, "") for b in state.open_batches for i in b.device_ids
-            }
+            planned = [i for b in state.open_batches for i in b.device_ids]
             devices = self.app.fleet.devices
             current = [devices[i] for i in planned if i in devices]
-            strays = same_devices(planned, current, scope=self._scope())
+            spec = state.spec
+            strays = same_devices(
+                planned, current, serials=spec.serials, names=spec.names, scope=self._scope()
+            )
             if strays:
                 journal.close()
                 raise NotChosen(strays)
@@ -182,13 +183,19 @@ class Operations:
         async def cancel() -> None:
             t = self.app.t
             try:
-                await self.app.call(lambda: self.app.client.cancel_inactivation(request_id))
+                answer = await self.app.call(
+                    lambda: self.app.client.cancel_inactivation(request_id)
+                )
                 found = await self.app.call(self.app.client.inactivations)
             except ApiError as error:
                 target.post_message(RequestsNotice(error_text(t, error)))
             else:
                 target.post_message(RequestsLoaded(found))
-                target.post_message(RequestsNotice(t("requests.cancelled", id=request_id)))
+                if answer.id != request_id:  # an adapter answering about another request
+                    notice = t("requests.cancel_mismatch", id=request_id, other=answer.id)
+                else:
+                    notice = t("requests.cancelled", id=request_id)
+                target.post_message(RequestsNotice(notice))
                 self.app.poll_now()
 
         self.app.run_worker(cancel(), group="cancel", exit_on_error=False)

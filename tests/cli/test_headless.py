@@ -416,12 +416,15 @@ async def _interrupted(server, ids: list[str]) -> Path:
     root = config.state_dir()
     async with client:
         await client.login("admin", PASSWORD)
+        # What the CLI and the TUI record for every device: resume checks ids against them.
+        known = {d.id: d async for d in client.iter_devices() if d.id in ids}
         journal = await new_operation(
             client,
             Journal(root / "journal"),
             ForceInactivate(),
             ids,
-            names={},
+            names={i: known[i].name for i in ids},
+            serials={i: known[i].serial for i in ids},
             server=server.base_url,
             profile="-",
             account="admin",

@@ -34,3 +34,19 @@ def test_non_utf8_arguments_are_named_not_crashed_on(argv: list[bytes], tmp_path
     assert "is not UTF-8 text" in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "state").exists() or not list((tmp_path / "state").glob("crash-*"))
+
+
+@pytest.mark.parametrize("server", [" http://127.0.0.1:9", "ftp://127.0.0.1", "http://"])
+def test_a_server_that_is_not_an_http_url_is_a_usage_error(
+    server: str, monkeypatch, capsys
+) -> None:
+    """A typo in ``--server`` was an internal error (exit 70, a crash file)."""
+    import io
+
+    from mobitui.cli import main
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("pw\n"))
+    code = main(["devices", "--server", server, "--account", "a", "--password-stdin"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "not an http(s) server address" in err and "internal error" not in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -143,3 +144,42 @@ async def test_progress_updates_live_and_silent_devices_lead_to_forced_inactivat
         dialog = app.screen
         assert sorted(dialog.order) == sorted(silent)
         assert dialog.preflight.needs_acknowledgement == ()  # silent: nothing to acknowledge
+
+
+async def test_a_cancellation_answered_about_another_request_is_not_reported_done(
+    frozen_server, make_gateway
+) -> None:
+    """The gateway answers the DELETE of request A with request B: the screen said "A was
+    cancelled" on the strength of an answer about B. Now it says the answer was about
+    another request and that A's fate is unknown."""
+    token = admin_token(frozen_server)
+    listed = httpx.get(
+        f"{frozen_server.api_url}/devices",
+        params={"state": "active", "limit": "20"},
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()["items"]
+    scheduled = {"remove_apple_mdm_profile": False, "scheduled_at": "2099-01-01T00:00:00Z"}
+    other, asked = (
+        post(frozen_server, "/inactivations", {"device_ids": [d["id"]], **scheduled})
+        for d in sorted(listed, key=lambda d: d["id"])[:2]
+    )
+
+    def mixed_up(method: str, path: str, status: int, data: Any) -> Any:
+        return other if method == "DELETE" else data
+
+    gateway = make_gateway(frozen_server, answer=mixed_up)
+    app = make_app(gateway)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await open_requests(pilot)
+        assert screen.selected().id == asked["id"]  # newest first
+        await pilot.press("c")
+        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        app.screen.query_one("#yes").focus()
+        await pilot.press("enter")
+        status = screen.query_one("#requests-status")
+        await until(pilot, lambda: "protocol error" in str(status.render()))
+        text = str(status.render())
+        assert asked["id"] in text and other["id"] in text and "was cancelled." not in text
+    deletes = [s.path for s in gateway.gateway.destructive()]
+    assert deletes == [f"/api/v1/inactivations/{asked['id']}"]

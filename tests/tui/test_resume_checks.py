@@ -57,3 +57,72 @@ async def test_resume_refuses_an_id_that_now_names_another_device(
         assert "no longer the devices chosen" in error and reused.id in error
         assert screen.state is not None and screen.state.resumable  # still open, nothing lost
     assert lying.gateway.destructive() == []
+
+
+async def test_resume_refuses_an_id_planned_without_a_serial_that_now_has_one(
+    make_server, make_gateway
+) -> None:
+    """The plan recorded no serial for a BYOD phone; its id now names a device with one.
+    The check skipped empty serials and resent the batch; a recorded empty serial is a
+    fact, and a device with a serial under that id is another device."""
+    server = make_server(fleet=120, seed=6)
+    honest = make_gateway(server)
+    async with MobiClient(honest.base_url) as client:
+        await client.login("admin", "demo-admin-pass")
+        planned = [d async for d in client.iter_devices(state="active")][:3]
+        reused = planned[0]
+        lying = make_gateway(
+            server, answer=device_listing(with_fields(reused.id, serial="NEW-OWNER"))
+        )
+        operation = await new_operation(
+            client,
+            Journal(state_dir() / "journal"),
+            Inactivate(),
+            [d.id for d in planned],
+            names={d.id: d.name for d in planned},
+            serials={d.id: d.serial for d in planned} | {reused.id: ""},
+            server=lying.base_url,
+            profile="demo",
+            account="admin",
+        )
+        operation.close()
+    app = make_app(lying)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=1500)
+        screen = app.screen
+        screen.query_one("#password").focus()
+        await pilot.press(*"demo-admin-pass", "tab", "space")
+        await pilot.pause()
+        screen.query_one("#resume").focus()
+        await pilot.press("enter")
+        await finished(pilot)
+        await until(pilot, lambda: screen.query_one("#error").display, tries=1500)
+        error = str(screen.query_one("#error").render())
+        assert "no longer the devices chosen" in error and reused.id in error
+    assert lying.gateway.destructive() == []
+
+
+async def test_the_plan_is_offered_however_the_server_is_spelt(make_server) -> None:
+    """A profile whose base_url gained a trailing slash or an upper-case scheme is the same
+    server: its unfinished operation was no longer offered at launch."""
+    server = make_server(fleet=120, seed=6)
+    async with MobiClient(server.base_url) as client:
+        await client.login("admin", "demo-admin-pass")
+        planned = [d async for d in client.iter_devices(state="active")][:2]
+        operation = await new_operation(
+            client,
+            Journal(state_dir() / "journal"),
+            Inactivate(),
+            [d.id for d in planned],
+            names={d.id: d.name for d in planned},
+            serials={d.id: d.serial for d in planned},
+            server=server.base_url,
+            profile="demo",
+            account="admin",
+        )
+        operation.close()
+    spelt = server.base_url.replace("http://", "HTTP://") + "/"
+    app = make_app(server, base_url=spelt, profile="demo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=1500)
+        assert app.screen.path == operation.path

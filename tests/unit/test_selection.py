@@ -52,18 +52,43 @@ def test_an_answer_must_be_the_device_asked_for() -> None:
 
 
 def test_a_plan_s_ids_must_still_name_its_devices() -> None:
-    planned = {"d1": "SER1", "d2": "SER2", "d3": "", "d4": "SER4"}
+    serials = {"d1": "SER1", "d2": "SER2", "d4": "SER4"}
     current = [
         device(id="d1", serial="ser1"),  # the same, whatever the case
         device(id="d2", serial="OTHER"),  # handed out again
-        device(id="d3", serial="ANY"),  # an old plan without serials: not judged
         device(id="d5", serial="SER5"),  # not planned: none of the plan's business
         device(id="d4", serial="SER4", group_id="g4"),
     ]
-    strays = same_devices(planned, current, scope=frozenset({"g1"}))
+    strays = same_devices(
+        ["d1", "d2", "d4"], current, serials=serials, names={}, scope=frozenset({"g1"})
+    )
     assert [(s.device.id, s.reason, s.expected) for s in strays] == [
         ("d2", StrayReason.CHANGED_IDENTITY, "SER2"),
         ("d4", StrayReason.OUTSIDE_SCOPE, None),
     ]
     # a planned device no longer listed (deleted by the run whose answer was lost) is fine
-    assert same_devices({"gone": "SER"}, []) == ()
+    assert same_devices(["gone"], [], serials={"gone": "SER"}, names={}) == ()
+
+
+def test_a_recorded_empty_serial_is_a_fact_and_old_plans_compare_names() -> None:
+    """A BYOD phone planned without a serial, whose id now names an iPhone with one, is
+    another device; a journal from before serials were recorded compares the name; one that
+    recorded neither cannot say it is the same device."""
+    current = [
+        device(id="byod", serial="NEW-OWNER"),
+        device(id="still", serial=""),
+        device(id="old-same", name="佐藤のiPhone", serial="X1"),
+        device(id="old-other", name="別の端末", serial="X2"),
+        device(id="blank", serial="X3"),
+    ]
+    strays = same_devices(
+        ["byod", "still", "old-same", "old-other", "blank"],
+        current,
+        serials={"byod": "", "still": ""},
+        names={"old-same": "佐藤のiPhone", "old-other": "田中のiPhone"},
+    )
+    assert [(s.device.id, s.reason, s.expected) for s in strays] == [
+        ("byod", StrayReason.CHANGED_IDENTITY, ""),
+        ("old-other", StrayReason.CHANGED_NAME, "田中のiPhone"),
+        ("blank", StrayReason.UNVERIFIED, None),
+    ]
