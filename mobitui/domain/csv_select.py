@@ -51,7 +51,8 @@ MAX_BYTES = 64 * 1024 * 1024
 #: bounds the work; no device list needs more.
 MAX_COLUMNS = 1000
 #: Commas that may pile up in one row's lines before the row is refused unread: the ``csv``
-#: module would build the whole row first (a 64 MB line of commas is 64 million cells).
+#: module would build the whole row first (a 64 MB line of commas is 64 million cells). Ten
+#: times the column limit, so commas inside quoted cells (a long memo) rarely reach it.
 _MAX_COMMAS = 10 * MAX_COLUMNS
 
 
@@ -104,7 +105,11 @@ def parse(text: str) -> list[list[str]]:
             pending["line"] += 1
             pending["commas"] += line.count(",")
             if pending["commas"] > _MAX_COMMAS:
-                raise _too_wide(pending["line"])
+                raise CsvProblem(
+                    f"line {pending['line']}: more than {_MAX_COMMAS:,} commas in one row "
+                    f"(at most {MAX_COLUMNS:,} columns are read; save only the columns of the "
+                    "devices)"
+                )
             yield line
 
     reader = csv.reader(guarded(), strict=True)

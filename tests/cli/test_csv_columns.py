@@ -215,5 +215,6 @@ def test_a_row_wider_than_the_limit_is_refused_by_line(
         capsys=capsys,
     )
     assert result.code == 2, result.err
-    assert f"line {len(lines) + 1}: more than 1,000 columns" in result.err
+    assert f"line {len(lines) + 1}: more than 10,000 commas in one row" in result.err
+    assert "at most 1,000 columns are read" in result.err
     assert gateway.gateway.wire == []
