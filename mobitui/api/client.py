@@ -86,6 +86,7 @@ from mobitui.domain.models import (
     ItemResult,
     RequestStatus,
     Session,
+    WireError,
     format_time,
 )
 from mobitui.domain.reconcile import misfits, reconcile
@@ -1138,10 +1139,14 @@ def _decode(
     if problem is not None:
         return None, problem
     try:
-        return sanitize(json.loads(content)), None
+        data = json.loads(content)
     except (ValueError, RecursionError):
-        pass
-    return None, _truncated(response, endpoint)
+        return None, _truncated(response, endpoint)
+    try:
+        return sanitize(data), None
+    except WireError as exc:  # an id that cannot be shown as it is: refused, never rewritten
+        why = visible(str(exc))
+    return None, MalformedResponse(why, status=response.status_code, endpoint=endpoint)
 
 
 def _decode_with(

@@ -13,6 +13,10 @@ The fast path keeps every guarantee of the general one:
   (:func:`~mobitui.domain.text.hidden_in_utf8`) and no JSON escape that could write one
   (``\\u``, ``\\b``, ``\\f``, ``\\n``, ``\\r``, ``\\t``; msgspec refuses raw control characters
   inside strings). Otherwise the body is decoded to builtins, sanitized, and converted.
+- **Ids are exact.** On the fast path no string can hold such a character, ids included; on
+  the general path :func:`sanitize` refuses an id holding one (``WireError`` naming the
+  field) instead of rewriting it, and ``from_json`` does the same wherever else ids enter
+  (:func:`~mobitui.domain.models.exact_id`).
 - **As strict as ``from_json``.** msgspec refuses a bool for an int, an int for a bool and an
   unknown enum value, and ignores unknown fields, like ``from_json``; it accepts a time without
   an offset, so every time it decoded is checked for one.
@@ -47,6 +51,7 @@ from mobitui.domain.models import (
     ItemResult,
     Session,
     WireError,
+    exact_id,
 )
 from mobitui.domain.text import DISPLAY_MAX, clip, hidden_in_utf8, visible
 
@@ -61,15 +66,39 @@ class NotJson(Exception):
     """The body is not JSON at all (cut short, not UTF-8, nested too deep): worth asking again."""
 
 
+#: Fields that hold an id (device, group, request, account): kept exact, never made visible.
+ID_FIELDS = frozenset({"id", "device_id", "group_id", "parent_id"})
+#: Fields that hold a list of ids (the change feed's ``deleted``, an account's scope).
+ID_LISTS = frozenset({"deleted", "group_scope", "device_ids"})
+
+
 def sanitize(value: Any) -> Any:
-    """Apply :func:`visible` to every string value of a decoded JSON document."""
+    """Apply :func:`visible` to every string value of a decoded JSON document, except ids.
+
+    An id (a string under :data:`ID_FIELDS`, or in a list under :data:`ID_LISTS`) is never
+    rewritten: ``AB\x1b1`` and ``AB␛1`` would both become ``AB␛1``, and a command could act
+    on the other device. One that holds a character :func:`visible` would change is refused
+    (:func:`~mobitui.domain.models.exact_id`: :class:`WireError` naming the field), so the
+    whole answer is: a page of a full sync with one such id fails the sync with that message.
+    """
     if isinstance(value, str):
         return visible(value)
     if isinstance(value, list):
         return [sanitize(item) for item in value]
     if isinstance(value, dict):
-        return {key: sanitize(item) for key, item in value.items()}
+        return {
+            key: exact_id(key, item)
+            if key in ID_FIELDS and isinstance(item, str)
+            else _ids(key, item)
+            if key in ID_LISTS and isinstance(item, list)
+            else sanitize(item)
+            for key, item in value.items()
+        }
     return value
+
+
+def _ids(key: str, items: list[Any]) -> list[Any]:
+    return [exact_id(key, item) if isinstance(item, str) else sanitize(item) for item in items]
 
 
 def json_line(value: Any) -> bytes:
@@ -156,11 +185,16 @@ def _decode(body: bytes, kind: _Kind[T], plain: bool | None = None) -> T:
 
 
 def _general(body: bytes, kind: _Kind[T]) -> T:
-    """The general path: builtins, sanitized, then converted (``from_json`` when refused)."""
+    """The general path: builtins, sanitized, then converted (``from_json`` when refused).
+
+    An id that cannot be shown as it is raises :class:`WireError` from :func:`sanitize`
+    (never :class:`NotJson`: it is not a cut body, asking again would not help).
+    """
     try:
-        data = sanitize(json.loads(body))
+        raw = json.loads(body)
     except (ValueError, RecursionError):
         raise NotJson("the body is not valid JSON (truncated?)") from None
+    data = sanitize(raw)
     if not isinstance(data, dict):
         raise WireError(f"expected an object, got {type(data).__name__}")
     try:

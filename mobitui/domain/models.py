@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from mobitui.domain.text import has_hidden, visible
+
 
 class WireError(ValueError):
     """A JSON document did not have the shape the contract promises."""
@@ -115,6 +117,35 @@ def _req(data: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> A
     return value
 
 
+def exact_id(name: str, value: str) -> str:
+    """``value`` (an id in field ``name``) as it is, or :class:`WireError` when it holds a
+    character :func:`~mobitui.domain.text.visible` would change.
+
+    Every other server string is made visible where it enters; an id cannot be: ``AB\x1b1``
+    and ``AB␛1`` would both become ``AB␛1``, and a command could act on the other device.
+    Ids are compared and sent back exactly, so one that cannot be shown as it is is refused,
+    never rewritten. (A whole page, or answer, is refused with it: a full sync then fails with
+    this message naming the field, which the admin can take to whoever runs the server.)
+    """
+    if has_hidden(value):
+        code = next(ord(c) for c in value if has_hidden(c))
+        raise WireError(
+            f"field {name!r}: the id {visible(value)[:64]!r} holds a character that cannot be "
+            f"shown as it is (U+{code:04X}); ids are compared exactly and never rewritten, so "
+            f"the answer is refused"
+        )
+    return value
+
+
+def _id(data: Mapping[str, Any], name: str) -> str:
+    return exact_id(name, _req(data, name, str))
+
+
+def _opt_id(data: Mapping[str, Any], name: str) -> str | None:
+    value = _opt(data, name, str)
+    return None if value is None else exact_id(name, value)
+
+
 def _opt(data: Mapping[str, Any], name: str, kind: type | tuple[type, ...]) -> Any:
     if not isinstance(data, Mapping):
         raise WireError(f"expected an object, got {type(data).__name__}")
@@ -172,6 +203,11 @@ def _str_list(data: Mapping[str, Any], name: str) -> list[str]:
     return list(items)
 
 
+def _id_list(data: Mapping[str, Any], name: str) -> list[str]:
+    """A list of ids (``deleted``, ``group_scope``), each exact (:func:`exact_id`)."""
+    return [exact_id(name, item) for item in _str_list(data, name)]
+
+
 # --------------------------------------------------------------------------- models
 
 
@@ -193,8 +229,8 @@ class Group:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Group:
         return cls(
-            id=_req(data, "id", str),
-            parent_id=_opt(data, "parent_id", str),
+            id=_id(data, "id"),
+            parent_id=_opt_id(data, "parent_id"),
             name=_req(data, "name", str),
             device_count=_req(data, "device_count", int),
         )
@@ -227,7 +263,7 @@ class InactivationRef:
         if created is None:
             raise WireError("missing field 'created_at'")
         return cls(
-            id=_req(data, "id", str),
+            id=_id(data, "id"),
             status=_enum(data, "status", RequestStatus),
             progress=_enum(data, "progress", ItemProgress),
             remove_apple_mdm_profile=_req(data, "remove_apple_mdm_profile", bool),
@@ -287,9 +323,9 @@ class Device:
     def from_json(cls, data: Mapping[str, Any]) -> Device:
         ref = _opt(data, "inactivation", Mapping)
         return cls(
-            id=_req(data, "id", str),
+            id=_id(data, "id"),
             name=_req(data, "name", str),
-            group_id=_req(data, "group_id", str),
+            group_id=_id(data, "group_id"),
             platform=_enum(data, "platform", Platform),
             os_version=_req(data, "os_version", str),
             model=_req(data, "model", str),
@@ -334,9 +370,9 @@ class Account:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Account:
-        scope = None if _opt(data, "group_scope", list) is None else _str_list(data, "group_scope")
+        scope = None if _opt(data, "group_scope", list) is None else _id_list(data, "group_scope")
         return cls(
-            id=_req(data, "id", str),
+            id=_id(data, "id"),
             name=_req(data, "name", str),
             role=_enum(data, "role", Role),
             group_scope=scope,
@@ -390,7 +426,7 @@ class ItemResult:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ItemResult:
         return cls(
-            device_id=_req(data, "device_id", str),
+            device_id=_id(data, "device_id"),
             outcome=_enum(data, "outcome", Outcome),
             reason=None if data.get("reason") is None else _enum(data, "reason", Reason),
             progress=None
@@ -439,7 +475,7 @@ class InactivationRequest:
         if created is None:
             raise WireError("missing field 'created_at'")
         return cls(
-            id=_req(data, "id", str),
+            id=_id(data, "id"),
             status=_enum(data, "status", RequestStatus),
             created_at=created,
             created_by=_req(data, "created_by", str),
@@ -470,7 +506,7 @@ class BulkResult:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BulkResult:
         return cls(
-            id=_req(data, "id", str),
+            id=_id(data, "id"),
             cancelled_jobs=_req(data, "cancelled_jobs", int),
             items=_items(data),
         )
@@ -505,6 +541,6 @@ class Changes:
     def from_json(cls, data: Mapping[str, Any]) -> Changes:
         return cls(
             changes=[Device.from_json(d) for d in _req(data, "changes", list)],
-            deleted=_str_list(data, "deleted"),
+            deleted=_id_list(data, "deleted"),
             seq=_req(data, "seq", int),
         )

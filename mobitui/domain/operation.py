@@ -37,6 +37,7 @@ from mobitui.domain.models import (
     ItemResult,
     Outcome,
     WireError,
+    exact_id,
     format_time,
     parse_time,
 )
@@ -72,7 +73,7 @@ class Batch:
             raise ValueError("a batch needs a key and a list of device ids")
         if not all(isinstance(i, str) for i in ids):
             raise ValueError("device ids must be strings")
-        return cls(key, tuple(ids))
+        return cls(key, tuple(exact_id("device_ids", i) for i in ids))
 
 
 class Ending(StrEnum):
@@ -236,6 +237,7 @@ class BatchDone:
         )
         if not isinstance(request_id, str):
             raise WireError("field 'id': expected a string")
+        exact_id("id", request_id)
         if isinstance(jobs, bool) or not isinstance(jobs, int):
             raise WireError("field 'cancelled_jobs': expected an integer")
         if not isinstance(items, list):

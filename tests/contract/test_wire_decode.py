@@ -117,15 +117,20 @@ NOT_JSON = "not JSON"
 
 
 def the_old_way(raw: bytes, model: type[DevicePage] | type[Changes]) -> Any:
-    """What the client did before: ``json.loads``, ``sanitize``, ``from_json``."""
+    """What the client did before: ``json.loads``, ``sanitize``, ``from_json`` (``sanitize``
+    now refuses an id it would have had to rewrite: a refusal, not "not JSON")."""
     try:
-        data = sanitize(json.loads(raw))
+        data = json.loads(raw)
     except ValueError:
         return NOT_JSON
     try:
-        return model.from_json(data)
+        return model.from_json(sanitize(data))
     except ValueError as exc:
         return ("refused", str(exc))
+
+
+#: The places of PLACES that hold an id: a hostile text there refuses the page.
+ID_PLACES = {"id": "id", "group_id": "group_id", "inactivation.id": "id"}
 
 
 def the_new_way(raw: bytes, decode: Callable[[bytes], Any]) -> Any:
@@ -179,9 +184,13 @@ def test_hostile_page_comes_out_as_before(place: str, text: str, ascii_only: boo
     if isinstance(before, DevicePage):
         assert not [s for s in strings(after) if has_hidden(s)]
         assert strings(after) == strings(before)
-    else:  # a raw lone surrogate is not UTF-8: refused as before
-        assert before == NOT_JSON
+        assert place not in ID_PLACES or not has_hidden(text)
+    elif before == NOT_JSON:  # a raw lone surrogate is not UTF-8: refused as before
         assert not ascii_only and ("\ud800" in text or "\udc00" in text)
+    else:  # an id that cannot be shown as it is: refused, never rewritten (round 3, #6)
+        assert place in ID_PLACES and has_hidden(text)
+        assert before[1].startswith(f"field {ID_PLACES[place]!r}: the id ")
+        assert "ids are compared exactly and never rewritten" in before[1]
 
 
 @pytest.mark.parametrize("ascii_only", [False, True], ids=["utf8", "escaped"])
@@ -194,6 +203,8 @@ def test_hostile_changes_come_out_as_before(text: str, ascii_only: bool) -> None
     assert after == before
     if isinstance(after, Changes):
         assert not [s for s in strings(after) if has_hidden(s)]
+    elif after != NOT_JSON:  # a deleted id that cannot be shown as it is: never rewritten
+        assert has_hidden(text) and after[1].startswith("field 'deleted': the id ")
 
 
 def test_a_hostile_page_is_made_visible_exactly() -> None:
