@@ -194,3 +194,18 @@ async def test_exports_show_paths_as_visible_text(make_server, tmp_path: Path, m
     assert "\x1b" not in body and "\x07" not in body
     assert "share␛]0;pwned␇␛]52;c;cHduZWQ=␇" in body and "Wrote 20 row(s)" in body
     assert (hostile / "mobitui-export.csv").exists()
+
+
+def test_the_sheets_default_folder_is_plain_text_in_a_hostile_folder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from mobitui.tui.screens.export_sheets import default_directory
+
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    monkeypatch.chdir(plain)
+    assert default_directory() == plain / "mobitui-sheets"
+    hostile = tmp_path / "share\x1b]0;pwned\x07"
+    hostile.mkdir()
+    monkeypatch.chdir(hostile)
+    assert default_directory() == Path("mobitui-sheets")  # relative: written in the same place

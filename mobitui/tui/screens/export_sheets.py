@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from mobitui.domain.sheets import Format, Lang
+from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue
 
 
@@ -29,7 +30,11 @@ class ExportChoice:
 
 
 def default_directory() -> Path:
-    return Path.cwd() / "mobitui-sheets"
+    """``mobitui-sheets`` in the current folder, spelt out in full when its name is plain
+    text; a folder whose name holds escape sequences would put them in the input field raw,
+    so the bare name stands for it then (as ``tui.files.default_export_path`` does)."""
+    full = Path.cwd() / "mobitui-sheets"
+    return full if visible(str(full)) == str(full) else Path("mobitui-sheets")
 
 
 class ExportScreen(ModalScreen[ExportChoice | None]):
