@@ -14,8 +14,19 @@ Nothing waits or reads without bound. httpx's ``timeout`` is per read, so a serv
 byte a second would hold a call forever: each attempt also has an overall deadline
 (``attempt_deadline``, from sending to the last byte) and each call another over all its
 attempts and the waits between them (``call_deadline``); a body larger than ``max_body`` is
-refused without being read; paging stops past the listing's ``total``. Each of these ends as
-an error that says which bound was met.
+refused without being read; paging stops past the listing's ``total``, and past
+:data:`MAX_LISTING_DEVICES` devices or :data:`MAX_LISTING_PAGES` pages whatever it says. Each
+of these ends as an error that says which bound was met.
+
+A listing is taken only whole: a device listed twice, or a listing that ends short of its
+``total`` while the server's count still says more (:class:`~mobitui.api.errors.ShortListing`),
+is refused, so nothing is chosen from, or vouched for by, part of a fleet. Ids are exact: one
+holding a character :func:`~mobitui.domain.text.visible` would change is refused, never
+rewritten (:func:`~mobitui.domain.models.exact_id`).
+
+An error that follows an attempt which may have reached the server and acted (a lost answer,
+a timeout, a 5xx, a 2xx that could not be read) carries ``maybe_processed``, whatever the
+server answered to the retry: a 4xx then never passes for "refused, nothing changed".
 
 A bulk answer is never trusted for being a 2xx: its outcomes are reconciled with the ids sent
 (:mod:`mobitui.domain.reconcile`); an outcome for an id never sent, or two for one id, is a
