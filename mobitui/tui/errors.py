@@ -12,6 +12,10 @@ from mobitui.domain.selection import NotChosen
 from mobitui.i18n import MESSAGES, Catalogue
 
 
+class StillLoading(Exception):
+    """The fleet is not wholly loaded yet: nothing may be checked against it, nor sent."""
+
+
 def error_text(t: Catalogue, error: BaseException) -> str:
     if isinstance(error, BulkIncomplete) and error.cause is not None:
         return t("error.bulk_incomplete", cause=error_text(t, error.cause))
@@ -35,6 +39,8 @@ def error_text(t: Catalogue, error: BaseException) -> str:
             devices=named(error.device_ids),
             operation=error.operation_id,
         )
+    if isinstance(error, StillLoading):
+        return t("notice.still_loading")
     if isinstance(error, NotChosen):
         devices = ", ".join(
             f"{s.device.id} {s.device.name} ({s.device.serial})" for s in error.strays

@@ -25,7 +25,7 @@ from mobitui.domain.models import Outcome
 from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.rules import Action
 from mobitui.domain.selection import NotChosen, check, same_devices, scope_groups
-from mobitui.tui.errors import error_text
+from mobitui.tui.errors import StillLoading, error_text
 from mobitui.tui.screens.requests import RequestsLoaded, RequestsNotice
 
 if TYPE_CHECKING:
@@ -129,6 +129,10 @@ class Operations:
             return
 
         async def make() -> JournalFile:
+            if not self.app.loaded:
+                # The check below reads the fleet: a partial one (the first page of a sync)
+                # would vouch for devices it never saw.
+                raise StillLoading
             journal = self.journal.open(path)
             state = journal.state
             planned = [i for b in state.open_batches for i in b.device_ids]
@@ -243,7 +247,7 @@ class Operations:
                 )
 
             state = await app.call(run)
-        except (ApiError, JournalError, NotChosen, Overlap) as error:
+        except (ApiError, JournalError, NotChosen, Overlap, StillLoading) as error:
             state_now = None if journal is None else journal.state
             path = None if journal is None else journal.path
             if state_now is not None:

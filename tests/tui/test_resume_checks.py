@@ -7,6 +7,8 @@ number between the plan and the next launch; 「再開」 sends nothing and says
 
 from __future__ import annotations
 
+import httpx
+
 from mobitui.api.client import MobiClient
 from mobitui.api.journal import Journal
 from mobitui.api.runner import new_operation
@@ -126,3 +128,51 @@ async def test_the_plan_is_offered_however_the_server_is_spelt(make_server) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=1500)
         assert app.screen.path == operation.path
+
+
+async def test_no_resume_is_checked_against_a_fleet_still_loading(make_server) -> None:
+    """The identity check reads the app's fleet: while a sync has only its first page in,
+    a resume could vouch for devices it never saw, so it waits and sends nothing."""
+    from mobitui.tui.errors import error_text
+    from mobitui.tui.operations import OpFailed
+
+    class Target:
+        """What a dialog offers the worker: it only collects what it is told."""
+
+        def __init__(self) -> None:
+            self.seen: list[object] = []
+
+        def post_message(self, message: object) -> bool:
+            self.seen.append(message)
+            return True
+
+        def stop_requested(self) -> bool:
+            return False
+
+    server = make_server(fleet=120, seed=6)
+    async with MobiClient(server.base_url) as client:
+        await client.login("admin", "demo-admin-pass")
+        planned = [d async for d in client.iter_devices(state="active")][:2]
+        operation = await new_operation(
+            client,
+            Journal(state_dir() / "journal"),
+            Inactivate(),
+            [d.id for d in planned],
+            names={d.id: d.name for d in planned},
+            serials={d.id: d.serial for d in planned},
+            server=server.base_url,
+            profile="demo",
+            account="admin",
+        )
+        operation.close()
+    app = make_app(server)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=1500)
+        target = Target()
+        app.loaded = False  # as while a sync is still under way
+        app.operations.resume(target, operation.path, "demo-admin-pass")  # type: ignore[arg-type]
+        await until(pilot, lambda: bool(target.seen) and not app.bulk_running, tries=1500)
+        failed = [m for m in target.seen if isinstance(m, OpFailed)]
+        assert failed and "still loading" in error_text(app.t, failed[0].error)
+    entries = httpx.get(f"{server.api_url}/sim/audit").json()["entries"]
+    assert entries == []
