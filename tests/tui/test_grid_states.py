@@ -155,7 +155,10 @@ class GridMachine(RuleBasedStateMachine):
         )
 
     def _remember(self) -> None:
-        self.before = self.model.rows()
+        """The rows on screen before a step replaces them (they equal the model's rows after
+        every step: the invariant checks it). Taken from the grid, not the model: a step that
+        changes a check mark has already changed the model's "checked only" rows by then."""
+        self.before = list(self.grid.rows)
         self.before_cursor = self.grid.cursor
 
     def _checks_changed(self) -> None:
