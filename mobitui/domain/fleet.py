@@ -17,8 +17,10 @@ Pure Python: no I/O.
 
 from __future__ import annotations
 
+import gc
 import threading
 from array import array
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -58,27 +60,29 @@ _STATE_ORDER = {DeviceState.ACTIVE: 0, DeviceState.INACTIVATION_PENDING: 1, Devi
 _NEVER = datetime.min.isoformat()
 
 
+def _last_seen(device: Device) -> tuple[Any, ...]:
+    seen = device.last_seen_at.isoformat() if device.last_seen_at else _NEVER
+    return (seen, device.id)
+
+
+#: The comparable value of a device per sort key; the id breaks ties so orders are total. One
+#: function per key rather than one that dispatches: an order of 100,000 devices computes it
+#: for every device (the warm start's first frame waits on that).
+_SORT_VALUES: dict[SortKey, Callable[[Device], tuple[Any, ...]]] = {
+    SortKey.NAME: lambda d: (d.name.casefold(), d.id),
+    SortKey.PLATFORM: lambda d: (d.platform.value, major_version(d.os_version), d.id),
+    SortKey.ENROLLMENT: lambda d: (d.enrollment.value, d.id),
+    SortKey.STATE: lambda d: (_STATE_ORDER[d.state], d.id),
+    SortKey.USER: lambda d: (d.user_name.casefold(), d.id),
+    SortKey.SERIAL: lambda d: (d.serial.casefold(), d.id),
+    SortKey.LAST_SEEN: _last_seen,
+    SortKey.JOBS: lambda d: (d.pending_jobs, d.id),
+}
+
+
 def _sort_value(device: Device, key: SortKey) -> tuple[Any, ...]:
-    """The comparable value of ``device`` for ``key``; the id breaks ties so orders are total."""
-    match key:
-        case SortKey.NAME:
-            return (device.name.casefold(), device.id)
-        case SortKey.PLATFORM:
-            return (device.platform.value, major_version(device.os_version), device.id)
-        case SortKey.ENROLLMENT:
-            return (device.enrollment.value, device.id)
-        case SortKey.STATE:
-            return (_STATE_ORDER[device.state], device.id)
-        case SortKey.USER:
-            return (device.user_name.casefold(), device.id)
-        case SortKey.SERIAL:
-            return (device.serial.casefold(), device.id)
-        case SortKey.LAST_SEEN:
-            seen = device.last_seen_at.isoformat() if device.last_seen_at else _NEVER
-            return (seen, device.id)
-        case SortKey.JOBS:
-            return (device.pending_jobs, device.id)
-    raise ValueError(key)  # pragma: no cover
+    """The comparable value of ``device`` for ``key``."""
+    return _SORT_VALUES[key](device)
 
 
 def haystack(device: Device) -> str:
@@ -88,24 +92,69 @@ def haystack(device: Device) -> str:
     ).casefold()
 
 
-class _Order:
-    """Device ids sorted by one key, and what views read of it (built once per change)."""
+def _sorted_list(ids: Iterable[str], key: Callable[[str], tuple[Any, ...]]) -> SortedKeyList:
+    """``ids`` in a SortedKeyList by ``key``, each key computed once.
 
-    def __init__(self, ids: Iterable[str], key: Callable[[str], tuple[Any, ...]]) -> None:
-        self._sorted = SortedKeyList(ids, key=key)
-        self._snapshot: list[str] | None = None
+    SortedKeyList computes every key twice while it builds (to sort, then to index); the keys
+    of the build are kept for it alone, later adds and discards use ``key``. Hundreds of
+    thousands of new key tuples and none of them in a cycle: a collection in the middle of
+    making them finds nothing to free, so the collector waits until the build is done.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        built = {i: key(i) for i in ids}
+        found = SortedKeyList(key=lambda i: built.get(i) or key(i))
+        found.update(built)
+        built.clear()
+    finally:
+        if collecting:
+            gc.enable()
+    return found
+
+
+class _Order:
+    """Device ids sorted by one key, and what views read of it (built once per change).
+
+    ``presorted``: the ids already in this order (a snapshot saved in name order, checked by
+    :func:`_in_order`): they are the first snapshot as they are, and the sorted list is built
+    only when the order first changes. A warm start's first frame then waits for no sort.
+    """
+
+    def __init__(
+        self,
+        ids: Iterable[str],
+        key: Callable[[str], tuple[Any, ...]],
+        *,
+        presorted: list[str] | None = None,
+    ) -> None:
+        self._key = key
+        self._sorted: SortedKeyList | None = None
+        self._snapshot: list[str] | None = presorted
+        #: What the sorted list is built from when it is first needed (``presorted`` only).
+        self._pending = presorted
+        if presorted is None:
+            self._sorted = _sorted_list(ids, key)
         self._search: tuple[str, array[int], list[str]] | None = None
         #: ``prepare`` runs in a worker thread: its result is kept only for the same snapshot.
         self._lock = threading.Lock()
 
+    def _built(self) -> SortedKeyList:
+        if self._sorted is None:
+            assert self._pending is not None
+            self._sorted, self._pending = _sorted_list(self._pending, self._key), None
+        return self._sorted
+
     def add(self, device_id: str) -> None:
+        order = self._built()
         self._changed()
-        self._sorted.add(device_id)
+        order.add(device_id)
 
     def discard(self, device_id: str) -> None:
         """Remove ``device_id``; its key must still be computable from the old device."""
+        order = self._built()
         self._changed()
-        self._sorted.discard(device_id)
+        order.discard(device_id)
 
     def unsearchable(self) -> None:
         """A haystack changed: the joined index must be built again (the order stands)."""
@@ -121,7 +170,7 @@ class _Order:
     def snapshot(self) -> list[str]:
         """The ids in order, as a list no one changes (shared by views until the next change)."""
         if self._snapshot is None:
-            self._snapshot = list(self._sorted)
+            self._snapshot = list(self._built())
         return self._snapshot
 
     def searchable(self, hay: Mapping[str, str]) -> tuple[str, array[int], list[str]]:
@@ -149,11 +198,25 @@ class _Order:
             if self._snapshot is not snapshot:
                 return None  # the order changed since: the caller searches the snapshot
             try:
+                if self._sorted is None:  # presorted and unchanged: bisect the snapshot
+                    at = bisect_left(snapshot, self._key(device_id), key=self._key)
+                    return at if at < len(snapshot) and snapshot[at] == device_id else None
                 return self._sorted.index(device_id)
             except (ValueError, KeyError):
                 return None
 
         return position
+
+
+def _in_order(devices: Iterable[Device], value: Callable[[Device], tuple[Any, ...]]) -> bool:
+    """Whether ``devices`` are already sorted by ``value`` (stops at the first that is not)."""
+    previous: tuple[Any, ...] | None = None
+    for device in devices:
+        current = value(device)
+        if previous is not None and current < previous:
+            return False
+        previous = current
+    return True
 
 
 def _search_of(ids: list[str], hay: Mapping[str, str]) -> tuple[str, array[int], list[str]]:
@@ -202,12 +265,18 @@ def _sharing(devices: Iterable[Device]) -> Iterator[Device]:
     seen: dict[str, str] = {}
     share = seen.setdefault
     setter = object.__setattr__
+    # The three fields of _REPEATED, spelt out: a loop over their names (getattr, an inner
+    # loop) made this pass a third of a warm start's load at 100,000 devices.
     for device in devices:
-        for name in _REPEATED:
-            value = getattr(device, name)
-            shared = share(value, value)
-            if shared is not value:
-                setter(device, name, shared)
+        group = device.group_id
+        if (same := share(group, group)) is not group:
+            setter(device, "group_id", same)
+        version = device.os_version
+        if (same := share(version, version)) is not version:
+            setter(device, "os_version", same)
+        model = device.model
+        if (same := share(model, model)) is not model:
+            setter(device, "model", same)
         yield device
 
 
@@ -248,6 +317,12 @@ class Fleet:
         else:
             self.per_group = Counter({g.id: g.device_count for g in self.groups.values()})
         self._orders.clear()
+        name = _SORT_VALUES[SortKey.NAME]
+        if _in_order(self.devices.values(), name):  # a snapshot saved in name order
+            devices = self.devices
+            self._orders[SortKey.NAME] = _Order(
+                (), lambda i: name(devices[i]), presorted=list(devices)
+            )
         self.checked &= self.devices.keys()
         self.seq = seq
 
@@ -310,8 +385,8 @@ class Fleet:
     def _order(self, key: SortKey) -> _Order:
         order = self._orders.get(key)
         if order is None:
-            devices = self.devices
-            order = _Order(devices, lambda i: _sort_value(devices[i], key))
+            devices, value = self.devices, _SORT_VALUES[key]
+            order = _Order(devices, lambda i: value(devices[i]))
             self._orders[key] = order
         return order
 

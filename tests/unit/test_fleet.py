@@ -55,10 +55,15 @@ GROUPS = [
 ]
 
 
-def loaded(n: int = 40) -> Fleet:
+def loaded(n: int = 40, *, presorted: bool = False) -> Fleet:
+    """``presorted``: loaded in name order, as a snapshot saved so is (the name order is then
+    taken as it is, and its sorted list built only when it first changes)."""
     fleet = Fleet()
     fleet.set_groups(GROUPS)
-    fleet.load([dev(i) for i in range(n)], seq=10)
+    devices = [dev(i) for i in range(n)]
+    if presorted:
+        devices.sort(key=lambda d: _sort_value(d, SortKey.NAME))
+    fleet.load(devices, seq=10)
     return fleet
 
 
@@ -140,9 +145,15 @@ changes_strategy = st.lists(
 
 
 @settings(max_examples=60, deadline=None)
-@given(batches=st.lists(changes_strategy, max_size=5), key=st.sampled_from(list(SortKey)))
-def test_incremental_orders_equal_a_full_resort(batches: list, key: SortKey) -> None:
-    fleet = loaded()
+@given(
+    batches=st.lists(changes_strategy, max_size=5),
+    key=st.sampled_from(list(SortKey)),
+    presorted=st.booleans(),
+)
+def test_incremental_orders_equal_a_full_resort(
+    batches: list, key: SortKey, presorted: bool
+) -> None:
+    fleet = loaded(presorted=presorted)
     fleet.order(key)  # build the order first so the deltas must keep it correct
     for seq, batch in enumerate(batches, start=11):
         changed: dict[str, Device] = {}
@@ -169,6 +180,7 @@ def test_incremental_orders_equal_a_full_resort(batches: list, key: SortKey) -> 
     group=st.sampled_from([None, frozenset({"g02"}), frozenset({"g03", "g04"})]),
     only_checked=st.booleans(),
     asked=st.integers(0, 80),
+    presorted=st.booleans(),
 )
 def test_a_view_worked_out_in_any_steps_equals_brute_force(
     batches: list,
@@ -178,8 +190,9 @@ def test_a_view_worked_out_in_any_steps_equals_brute_force(
     group: frozenset[str] | None,
     only_checked: bool,
     asked: int,
+    presorted: bool,
 ) -> None:
-    fleet = loaded(70)
+    fleet = loaded(70, presorted=presorted)
     fleet.check([f"d{n:06d}" for n in range(0, 70, 4)])
     for seq, batch in enumerate(batches, start=11):
         changed = {
@@ -343,3 +356,19 @@ def test_the_cursor_follows_to_a_neighbour() -> None:
     assert follow(rows, None, 2) == 2
     assert follow(rows, "gone", -3) == 0
     assert follow(View.of([]), "a", 5) == 0
+
+
+def test_a_fleet_loaded_in_name_order_takes_that_order_without_sorting() -> None:
+    from mobitui.domain import fleet as module
+
+    fleet = loaded(50, presorted=True)
+    order = fleet._orders[SortKey.NAME]
+    assert order._sorted is None  # nothing sorted: the snapshot is the order
+    spec = ViewSpec()
+    assert fleet.view(spec) == brute(fleet, spec)
+    assert fleet.view(spec).position("d000013") == brute(fleet, spec).index("d000013")
+    fleet.apply(Changes(changes=[dev(13, name="zzz")], deleted=["d000001"], seq=11))
+    assert order._sorted is not None  # built when it first changed, from the old devices
+    assert fleet.view(spec) == brute(fleet, spec)
+    assert not module._in_order([dev(2), dev(1)], module._SORT_VALUES[SortKey.NAME])
+    assert SortKey.NAME not in loaded(50)._orders  # an unsorted load builds it on demand
