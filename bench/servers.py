@@ -71,9 +71,11 @@ def free_port() -> int:
 class Server:
     """``python -m bench.serve`` on a loopback port; a context manager."""
 
-    def __init__(self, db: Path, fleet: int, log: Path) -> None:
+    def __init__(self, db: Path, fleet: int, log: Path, *, latency: float = 0.0) -> None:
         self.db = db
         self.fleet = fleet
+        #: Seconds every bulk call is held at the server (``bench.serve``).
+        self.latency = latency
         self.port = free_port()
         self.log = log
         self._proc: subprocess.Popen[bytes] | None = None
@@ -90,7 +92,7 @@ class Server:
         with self.log.open("ab") as log:
             argv = [sys.executable, "-m", "bench.serve", str(self.db), str(self.fleet)]
             self._proc = subprocess.Popen(
-                [*argv, str(self.port)],
+                [*argv, str(self.port), str(self.latency)],
                 stdout=log,
                 stderr=log,
                 cwd=Path(__file__).resolve().parent.parent,
