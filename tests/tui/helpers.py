@@ -44,6 +44,13 @@ async def until(pilot: Pilot, condition, tries: int = 200) -> None:
     raise AssertionError("condition never held")
 
 
+async def shown(pilot: Pilot, kind: type, tries: int = 200) -> None:
+    """Let the app run until a screen of ``kind`` is on top and mounted: a pushed screen is
+    composed a moment later, and querying its fields before that finds none of them."""
+    app = pilot.app
+    await until(pilot, lambda: isinstance(app.screen, kind) and app.screen.is_mounted, tries)
+
+
 async def loaded(pilot: Pilot) -> DeviceGrid:
     app = pilot.app
     await until(pilot, lambda: app.connection == "connected" and bool(app.fleet.devices))
@@ -72,9 +79,9 @@ async def open_dialog(pilot: Pilot, ids: list[str], index: int):
     app.fleet.check(ids)
     app.main_screen.refresh_view()
     await pilot.press("m")
-    await until(pilot, lambda: isinstance(app.screen, ActionMenu))
+    await shown(pilot, ActionMenu)
     await pilot.press(*["down"] * index, "enter")
-    await until(pilot, lambda: isinstance(app.screen, BulkActionScreen))
+    await shown(pilot, BulkActionScreen)
     await pilot.pause()
     return app.screen
 

@@ -35,6 +35,7 @@ from tests.tui.helpers import (
     open_dialog,
     plain_active,
     press_ok,
+    shown,
     until,
 )
 
@@ -356,13 +357,13 @@ async def test_f1_shows_the_help_page_steps_of_the_dialog(tui_server) -> None:
         await loaded(pilot)
         await open_dialog(pilot, pick(app, 1, plain_active), 2)
         await pilot.press("f1")
-        await until(pilot, lambda: isinstance(app.screen, StepsScreen))
+        await shown(pilot, StepsScreen)
         await until(pilot, lambda: bool(app.screen.query("#steps-body")))
-        shown = str(app.screen.query_one("#steps-body").render())
-        assert "管理画面から端末を削除する" in shown
-        assert "「端末一括削除」をクリックします。" in shown
+        steps = str(app.screen.query_one("#steps-body").render())
+        assert "管理画面から端末を削除する" in steps
+        assert "「端末一括削除」をクリックします。" in steps
         await pilot.press("escape")
-        await until(pilot, lambda: isinstance(app.screen, DeletionScreen))
+        await shown(pilot, DeletionScreen)
 
 
 async def test_the_audit_log_of_a_session_never_holds_the_password(tui_server) -> None:
@@ -452,7 +453,7 @@ async def test_a_connection_lost_mid_bulk_resumes_in_the_dialog_and_at_next_laun
     again = make_app(server)
     async with again.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await until(pilot, lambda: isinstance(again.screen, ForcedInactivationScreen))
+        await shown(pilot, ForcedInactivationScreen)
         screen = again.screen
         assert screen.phase == "result" and screen.path == path
         assert "did not finish" in text_of(screen, "#result-summary")
@@ -480,13 +481,13 @@ async def test_giving_up_the_rest_ends_the_operation_after_asking(make_server) -
         assert screen.state.resumable
         screen.query_one("#abandon").focus()
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         await pilot.press("escape")  # No: nothing happens
         await until(pilot, lambda: app.screen is screen)
         assert screen.state.resumable
         screen.query_one("#abandon").focus()
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         app.screen.query_one("#yes").focus()
         await pilot.press("enter")
         await until(pilot, lambda: app.screen is app.main_screen)

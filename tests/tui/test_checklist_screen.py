@@ -20,7 +20,7 @@ from mobitui.tui.screens.export_sheets import ExportScreen
 from mobitui.tui.screens.inactivation import InactivationScreen
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.requests import RequestsScreen
-from tests.tui.helpers import admin_token, loaded, make_app, until
+from tests.tui.helpers import admin_token, loaded, make_app, shown, until
 
 SIZE = (120, 40)
 
@@ -70,7 +70,7 @@ async def open_for(pilot, device_id: str) -> ChecklistScreen:
     app.fleet.check([device_id])
     app.main_screen.refresh_view()
     await pilot.press("w")
-    await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+    await shown(pilot, ChecklistScreen)
     await until(pilot, lambda: bool(app.screen.query(StepItem)))
     return app.screen
 
@@ -165,7 +165,7 @@ async def test_the_failure_path_gives_the_recovery_and_a_new_inactivation(frozen
         assert "still pending" in text
         assert screen.progress().failed
         await pilot.press("N")
-        await until(pilot, lambda: isinstance(app.screen, InactivationScreen))
+        await shown(pilot, InactivationScreen)
         dialog = app.screen
         await pilot.pause()
         assert dialog.order == [device_id]  # the preflight tells the truth: still pending
@@ -188,12 +188,12 @@ async def test_export_sheets_and_copy_over_osc52(frozen, tmp_path: Path) -> None
         await pilot.press("y")
         assert app.clipboard.startswith(f"On-device steps: {device.name}")
         await pilot.press("e")
-        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await shown(pilot, ExportScreen)
         box = app.screen.query_one("#directory")
         box.value = str(tmp_path / "sheets")
         app.screen.query_one("#ja").value = True  # both languages
         await pilot.press("enter")  # in the folder field: write
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         assert "Wrote 4 file(s)" in str(app.screen.query_one(".message-body").render())
     written = sorted(p.name for p in (tmp_path / "sheets").iterdir())
     assert written == sorted(
@@ -222,10 +222,10 @@ async def test_opened_from_the_requests_screen_and_from_a_device_detail(frozen) 
         request = inactivate(frozen, ids)
         app.poll_now()
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, RequestsScreen))
+        await shown(pilot, RequestsScreen)
         await until(pilot, lambda: app.screen.requests is not None)
         await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+        await shown(pilot, ChecklistScreen)
         screen = app.screen
         assert screen.order == ids
         assert {a.request_id for a in screen.assignments.values()} == {request}
@@ -236,9 +236,9 @@ async def test_opened_from_the_requests_screen_and_from_a_device_detail(frozen) 
         grid.focus()
         grid.cursor = grid.rows.index(ids[0])
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await shown(pilot, DetailScreen)
         await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+        await shown(pilot, ChecklistScreen)
         assert app.screen.order == [ids[0]]
 
 

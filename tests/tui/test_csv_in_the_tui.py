@@ -15,16 +15,16 @@ from tests.tui.helpers import (
     open_dialog,
     plain_active,
     press_ok,
-    until,
+    shown,
 )
 
 
 async def _answer(pilot, path: Path) -> None:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, AskPath))
+    await shown(pilot, AskPath)
     app.screen.query_one("#path").value = str(path)
     await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+    await shown(pilot, MessageScreen)
 
 
 def _body(app) -> str:
@@ -95,17 +95,17 @@ async def test_columns_that_disagree_are_a_choice_and_cells_stay_text(
         sheet = tmp_path / "retire.csv"
         sheet.write_text("\n".join(rows), "utf-8")
         await pilot.press("I")
-        await until(pilot, lambda: isinstance(app.screen, AskPath))
+        await shown(pilot, AskPath)
         app.screen.query_one("#path").value = str(sheet)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ChooseColumn))
+        await shown(pilot, ChooseColumn)
         assert [(c.label, c.matches) for c in app.screen.columns] == [
             ("ID", 4),
             ("シリアル番号", 3),
         ]
         assert app.fleet.checked == set()  # nothing checked until the admin says which
         await pilot.press("down", "enter")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         body = _body(app)
         assert app.fleet.checked == {d.id for d in listed}
         assert "Column read: シリアル番号" in body
@@ -134,17 +134,17 @@ async def test_a_named_serial_column_that_matches_nothing_is_a_choice(
         sheet = tmp_path / "list.csv"
         sheet.write_bytes("\r\n".join(rows).encode("cp932"))
         await pilot.press("I")
-        await until(pilot, lambda: isinstance(app.screen, AskPath))
+        await shown(pilot, AskPath)
         app.screen.query_one("#path").value = str(sheet)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, ChooseColumn))
+        await shown(pilot, ChooseColumn)
         columns = [(c.label, c.matches) for c in app.screen.columns]
         assert columns == [("No", 3), ("シリアル番号", 0)]
         hint = str(app.screen.query_one(".hint").render())
         assert "matches no device" in hint
         assert app.fleet.checked == set()
         await pilot.press("down", "enter")  # the serials, as the header says
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         assert app.fleet.checked == set()  # full-width serials name no device
         assert "Matched no device (3)" in _body(app)
 
@@ -185,10 +185,10 @@ async def test_exports_show_paths_as_visible_text(make_server, tmp_path: Path, m
     async with app.run_test(size=(110, 40)) as pilot:
         await loaded(pilot)
         await pilot.press("X")
-        await until(pilot, lambda: isinstance(app.screen, AskPath))
+        await shown(pilot, AskPath)
         value = app.screen.query_one("#path").value
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         body = _body(app)
     assert "\x1b" not in value and "\x07" not in value
     assert "\x1b" not in body and "\x07" not in body

@@ -12,7 +12,7 @@ import httpx
 
 from mobitui.tui.widgets.device_grid import DeviceGrid
 from mobitui.tui.widgets.group_tree import GroupTree
-from tests.tui.helpers import admin_token, loaded, make_app, until
+from tests.tui.helpers import admin_token, loaded, make_app, shown, until
 
 
 def force_and_delete(server, ids: list[str]) -> None:
@@ -144,7 +144,7 @@ async def test_the_apps_own_deletion_of_a_department_then_the_feed_removes_it(ma
         await pilot.press("m")
         await pilot.pause()
         await pilot.press("down", "down", "enter")
-        await until(pilot, lambda: isinstance(app.screen, DeletionScreen))
+        await shown(pilot, DeletionScreen)
         screen = app.screen
         await confirm(pilot)
         await press_ok(pilot)

@@ -30,6 +30,7 @@ from tests.tui.helpers import (
     open_dialog,
     plain_active,
     press_ok,
+    shown,
     until,
 )
 from tests.tui.test_bulk_dialogs import lossy_app
@@ -40,10 +41,10 @@ WRONG = "Wr0ng-Pa55word-xyz"
 
 async def _answer_path(pilot, path: Path) -> None:
     app = pilot.app
-    await until(pilot, lambda: isinstance(app.screen, AskPath))
+    await shown(pilot, AskPath)
     app.screen.query_one("#path").value = str(path)
     await pilot.press("enter")
-    await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+    await shown(pilot, MessageScreen)
     await pilot.press("escape")
 
 
@@ -118,13 +119,13 @@ async def test_no_file_written_in_a_full_session_holds_a_password(
             headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
         ).json()
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, RequestsScreen))
+        await shown(pilot, RequestsScreen)
         requests = app.screen
         await until(
             pilot, lambda: bool(requests.requests) and requests.selected().id == scheduled["id"]
         )
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         app.screen.query_one("#yes").focus()
         await pilot.press("enter")
         await until(pilot, lambda: requests.selected().status.value == "cancelled")
@@ -142,14 +143,14 @@ async def test_no_file_written_in_a_full_session_holds_a_password(
         app.fleet.check(others)
         app.main_screen.refresh_view()
         await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+        await shown(pilot, ChecklistScreen)
         await pilot.pause()
         await pilot.press("space", "space")
         await pilot.press("E")
-        await until(pilot, lambda: isinstance(app.screen, ExportScreen))
+        await shown(pilot, ExportScreen)
         app.screen.query_one("#directory").value = str(exports / "sheets")
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         await pilot.press("escape", "escape")
         await pilot.press("X")
         await _answer_path(pilot, exports / "grid.csv")

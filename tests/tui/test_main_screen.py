@@ -14,7 +14,7 @@ from mobitui.tui.screens.action_menu import ActionMenu
 from mobitui.tui.screens.detail import DetailScreen
 from mobitui.tui.screens.login import LoginScreen
 from mobitui.tui.widgets.group_tree import GroupTree
-from tests.tui.helpers import admin_token, loaded, make_app, until
+from tests.tui.helpers import admin_token, loaded, make_app, shown, until
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ async def test_expired_token_brings_login_back_and_keeps_state(tui_server) -> No
         # Expire every token: advance the server's simulated clock past the token lifetime.
         httpx.post(f"{tui_server.api_url}/sim/advance", json={"seconds": 9 * 3600})
         await pilot.press("r")
-        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await shown(pilot, LoginScreen)
         await pilot.press(*"wrong-password", "enter")
         await until(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen.message)
         assert "demo-admin-pass" not in str(app.screen.message)
@@ -180,7 +180,7 @@ async def test_read_only_disables_every_action(tui_server, how: str) -> None:
         assert app.read_only
         assert "READ-ONLY" in str(app.main_screen.query_one("#topbar").render())
         await pilot.press("space", "m")
-        await until(pilot, lambda: isinstance(app.screen, ActionMenu))
+        await shown(pilot, ActionMenu)
         assert all(entry.reason for entry in app.screen.entries)
         options = app.screen.query_one("#actions")
         assert all(options.get_option_at_index(i).disabled for i in range(3))
@@ -192,7 +192,7 @@ async def test_enter_opens_the_device_detail(tui_server) -> None:
         grid = await loaded(pilot)
         device = app.fleet.devices[grid.cursor_id]
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await shown(pilot, DetailScreen)
         assert app.screen.device == device
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, DetailScreen))
@@ -218,13 +218,13 @@ async def test_the_first_page_shows_while_the_rest_loads_and_actions_wait(make_s
     server = make_server(fleet=1300, seed=8, max_page=500)
     app = make_app(server, cache_fleet=False)
     seen: list[tuple[int, bool, int]] = []
-    shown = app.main_screen.fleet_loaded
+    original = app.main_screen.fleet_loaded
 
     def recording() -> None:
         if app.fleet.devices:
             per_group = sum(app.fleet.per_group.values())  # what the tree's counts add up to
             seen.append((len(app.fleet.devices), app.loaded, per_group))
-        shown()
+        original()
 
     app.main_screen.fleet_loaded = recording  # type: ignore[method-assign]
     async with app.run_test(size=(100, 30)) as pilot:
@@ -241,7 +241,7 @@ async def test_the_first_page_shows_while_the_rest_loads_and_actions_wait(make_s
         assert any("still loading" in str(n.message) for n in app._notifications)
         app.loaded = True
         await pilot.press("m")
-        await until(pilot, lambda: isinstance(app.screen, ActionMenu))
+        await shown(pilot, ActionMenu)
 
 
 async def test_a_query_starts_at_its_first_match_and_clearing_it_keeps_the_device(

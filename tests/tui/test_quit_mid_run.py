@@ -18,7 +18,7 @@ from textual.command import CommandList, CommandPalette
 from mobitui.domain.models import DeviceState
 from mobitui.tui.screens.deletion import DeletionScreen
 from mobitui.tui.screens.message import MessageScreen
-from tests.tui.helpers import confirm, loaded, make_app, open_dialog, press_ok, until
+from tests.tui.helpers import confirm, loaded, make_app, open_dialog, press_ok, shown, until
 
 SIZE = (110, 45)
 
@@ -51,7 +51,7 @@ async def quit_by(pilot, how: str) -> None:
     if how in ("palette", "logout"):
         query, label = ("quit", "Quit") if how == "palette" else ("log out", "Log out")
         await pilot.press("ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await shown(pilot, CommandPalette)
         palette = app.screen
         await pilot.press(*query)
         commands = palette.query_one(CommandList)

@@ -14,7 +14,7 @@ from mobitui.tui.screens.forced import ForcedInactivationScreen
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.requests import RequestsScreen
 from mobitui.tui.widgets.row_list import RowList
-from tests.tui.helpers import admin_token, loaded, make_app, until
+from tests.tui.helpers import admin_token, loaded, make_app, shown, until
 
 SIZE = (110, 40)
 
@@ -48,7 +48,7 @@ def active_ids(app, count: int) -> list[str]:
 async def open_requests(pilot) -> RequestsScreen:
     app = pilot.app
     await pilot.press("i")
-    await until(pilot, lambda: isinstance(app.screen, RequestsScreen))
+    await shown(pilot, RequestsScreen)
     screen = app.screen
     await until(pilot, lambda: screen.requests is not None)
     await pilot.pause()
@@ -74,13 +74,13 @@ async def test_cancel_a_scheduled_request_after_confirmation(frozen_server) -> N
         assert screen.selected().id == created["id"]  # newest first
         assert screen.selected().status is RequestStatus.SCHEDULED
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         assert created["id"] in str(app.screen.query_one(".message-body").render())
         await pilot.press("escape")  # No
         await until(pilot, lambda: app.screen is screen)
         assert screen.selected().status is RequestStatus.SCHEDULED
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         app.screen.query_one("#yes").focus()
         await pilot.press("enter")
         await until(pilot, lambda: screen.selected().status is RequestStatus.CANCELLED)
@@ -140,7 +140,7 @@ async def test_progress_updates_live_and_silent_devices_lead_to_forced_inactivat
         assert sorted(flagged) == sorted(silent)
         assert "have not communicated" in str(screen.query_one("#request-summary").render())
         await pilot.press("f")
-        await until(pilot, lambda: isinstance(app.screen, ForcedInactivationScreen))
+        await shown(pilot, ForcedInactivationScreen)
         dialog = app.screen
         assert sorted(dialog.order) == sorted(silent)
         assert dialog.preflight.needs_acknowledgement == ()  # silent: nothing to acknowledge
@@ -174,7 +174,7 @@ async def test_a_cancellation_answered_about_another_request_is_not_reported_don
         screen = await open_requests(pilot)
         assert screen.selected().id == asked["id"]  # newest first
         await pilot.press("c")
-        await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+        await shown(pilot, MessageScreen)
         app.screen.query_one("#yes").focus()
         await pilot.press("enter")
         status = screen.query_one("#requests-status")

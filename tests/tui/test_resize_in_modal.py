@@ -41,6 +41,7 @@ from tests.tui.helpers import (
     open_dialog,
     plain_active,
     press_ok,
+    shown,
     until,
 )
 
@@ -167,7 +168,7 @@ async def test_requests_screen_keeps_its_cursor_through_resizes(frozen: Backgrou
         first, second = pick(app, 2, plain_active)
         made = {request_inactivation(frozen, [first]), request_inactivation(frozen, [second])}
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, RequestsScreen))
+        await shown(pilot, RequestsScreen)
         screen = app.screen
         assert isinstance(screen, RequestsScreen)
         await until(pilot, lambda: screen.requests is not None)
@@ -200,7 +201,7 @@ async def test_checklist_keeps_ticks_and_focus_through_resizes(frozen: Backgroun
         app.main_screen.refresh_view()
         cursor = app.main_screen.query_one(DeviceGrid).cursor_id
         await pilot.press("w")
-        await until(pilot, lambda: isinstance(app.screen, ChecklistScreen))
+        await shown(pilot, ChecklistScreen)
         screen = app.screen
         assert isinstance(screen, ChecklistScreen)
         await until(pilot, lambda: bool(screen.query(StepItem)))
@@ -226,7 +227,7 @@ async def test_detail_stays_open_on_the_same_device_through_resizes(
     async with app.run_test(size=START) as pilot:
         checked, cursor = await check_on_grid(pilot)
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        await shown(pilot, DetailScreen)
         screen = app.screen
         assert isinstance(screen, DetailScreen) and screen.device.id == cursor
         await resize_through(pilot, screen)
@@ -240,7 +241,7 @@ async def test_help_stays_open_through_resizes(frozen: BackgroundServer) -> None
     async with app.run_test(size=START) as pilot:
         checked, cursor = await check_on_grid(pilot)
         await pilot.press("question_mark")
-        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await shown(pilot, HelpScreen)
         screen = app.screen
         await resize_through(pilot, screen)
         assert "Keys" in screen_text(app)
@@ -254,7 +255,7 @@ async def test_command_palette_keeps_its_query_through_resizes_and_still_runs_it
     async with app.run_test(size=START) as pilot:
         checked, cursor = await check_on_grid(pilot)
         await pilot.press("ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await shown(pilot, CommandPalette)
         screen = app.screen
         await pilot.press(*"check all")
         commands = screen.query_one(CommandList)

@@ -19,6 +19,13 @@ from tests.gateway import device_listing, with_fields
 from tests.tui.helpers import finished, make_app, until
 
 
+def offered(app) -> bool:
+    """The resume dialog is up and composed (pushed is not enough: its fields come a frame
+    later)."""
+    screen = app.screen
+    return isinstance(screen, InactivationScreen) and bool(screen.query("#password"))
+
+
 async def test_resume_refuses_an_id_that_now_names_another_device(
     make_server, make_gateway
 ) -> None:
@@ -46,7 +53,7 @@ async def test_resume_refuses_an_id_that_now_names_another_device(
         operation.close()
     app = make_app(lying)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=1500)
+        await until(pilot, lambda: offered(app), tries=1500)
         screen = app.screen
         screen.query_one("#password").focus()
         await pilot.press(*"demo-admin-pass", "tab", "space")
@@ -90,7 +97,7 @@ async def test_resume_refuses_an_id_planned_without_a_serial_that_now_has_one(
         operation.close()
     app = make_app(lying)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=1500)
+        await until(pilot, lambda: offered(app), tries=1500)
         screen = app.screen
         screen.query_one("#password").focus()
         await pilot.press(*"demo-admin-pass", "tab", "space")
@@ -126,7 +133,7 @@ async def test_the_plan_is_offered_however_the_server_is_spelt(make_server) -> N
     spelt = server.base_url.replace("http://", "HTTP://") + "/"
     app = make_app(server, base_url=spelt, profile="demo")
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=1500)
+        await until(pilot, lambda: offered(app), tries=1500)
         assert app.screen.path == operation.path
 
 
@@ -167,7 +174,7 @@ async def test_no_resume_is_checked_against_a_fleet_still_loading(make_server) -
         operation.close()
     app = make_app(server)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, InactivationScreen), tries=1500)
+        await until(pilot, lambda: offered(app), tries=1500)
         target = Target()
         app.loaded = False  # as while a sync is still under way
         app.operations.resume(target, operation.path, "demo-admin-pass")  # type: ignore[arg-type]

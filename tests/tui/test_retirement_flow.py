@@ -16,7 +16,7 @@ from mobitui.tui.screens.forced import ForcedInactivationScreen
 from mobitui.tui.screens.inactivation import InactivationScreen
 from mobitui.tui.screens.requests import RequestsScreen
 from mobitui.tui.widgets.group_tree import GroupTree
-from tests.tui.helpers import confirm, finished, loaded, make_app, press_ok, until
+from tests.tui.helpers import confirm, finished, loaded, make_app, press_ok, shown, until
 
 
 def sim(server, path: str, body: dict) -> None:
@@ -46,7 +46,7 @@ async def test_schedule_watch_force_and_delete_a_group(make_server) -> None:
             behaviour = "wiped" if device_id in silent else "regular"
             sim(server, f"devices/{device_id}", {"behaviour": behaviour})
         await pilot.press("ctrl+a", "m", "enter")
-        await until(pilot, lambda: isinstance(app.screen, InactivationScreen))
+        await shown(pilot, InactivationScreen)
         dialog = app.screen
         await pilot.pause()
         assert set(dialog.order) == {d.id for d in members}
@@ -64,7 +64,7 @@ async def test_schedule_watch_force_and_delete_a_group(make_server) -> None:
 
         # The requests screen: scheduled, then executing once the clock passes the schedule.
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, RequestsScreen))
+        await shown(pilot, RequestsScreen)
         requests = app.screen
         await until(pilot, lambda: requests.requests is not None)
         assert requests.selected().status is RequestStatus.SCHEDULED
@@ -89,7 +89,7 @@ async def test_schedule_watch_force_and_delete_a_group(make_server) -> None:
 
         # f: forced inactivation of exactly the silent ones, deleting them right after.
         await pilot.press("f")
-        await until(pilot, lambda: isinstance(app.screen, ForcedInactivationScreen))
+        await shown(pilot, ForcedInactivationScreen)
         forced = app.screen
         await pilot.pause()
         assert sorted(forced.order) == silent

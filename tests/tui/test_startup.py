@@ -15,7 +15,7 @@ from mobitui import config
 from mobitui.tui.app import Launch, MobiApp
 from mobitui.tui.screens.login import LoginScreen
 from mobitui.tui.screens.profile_form import ProfileForm
-from tests.tui.helpers import loaded, make_app, until
+from tests.tui.helpers import loaded, make_app, shown, until
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +32,7 @@ def tui_server(make_server):
 async def test_first_run_form_creates_profile_then_login_caches_token(tui_server) -> None:
     app = MobiApp(None, lang="en")
     async with app.run_test(size=(100, 40)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, ProfileForm))
+        await shown(pilot, ProfileForm)
         form = app.screen
         form.query_one("#base_url").value = "not a url"
         form.query_one("#account").value = "admin"
@@ -44,7 +44,7 @@ async def test_first_run_form_creates_profile_then_login_caches_token(tui_server
         form.query_one("#base_url").value = tui_server.base_url
         form.query_one("#base_url").focus()
         await pilot.press("enter")
-        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await shown(pilot, LoginScreen)
         await pilot.press(*"demo-admin-pass", "enter")
         await loaded(pilot)
     profiles = config.load_profiles()
@@ -73,7 +73,7 @@ async def test_a_revoked_cached_token_asks_for_the_password(tui_server) -> None:
     config.save_token("lab", "admin", "not-a-real-token", soon, server=tui_server.base_url)
     app = MobiApp(Launch(base_url=tui_server.base_url, account="admin", profile="lab"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await shown(pilot, LoginScreen)
         # the dead token is gone
         assert config.load_token("lab", "admin", server=tui_server.base_url) is None
         await pilot.press(*"demo-admin-pass", "enter")
@@ -99,7 +99,7 @@ async def test_command_palette_lists_our_commands(tui_server) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
         await pilot.press("ctrl+p")
-        await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await shown(pilot, CommandPalette)
         await pilot.press(*"check all")
         await pilot.pause(0.5)
         await pilot.press("enter")

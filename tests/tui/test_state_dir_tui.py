@@ -32,6 +32,7 @@ from tests.tui.helpers import (
     open_dialog,
     plain_active,
     press_ok,
+    shown,
     until,
 )
 
@@ -130,7 +131,7 @@ async def test_a_token_of_the_old_server_never_reaches_the_new_one(
         Launch(base_url=gateway.base_url, account="admin", profile="lab", poll_seconds=3600)
     )
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: isinstance(app.screen, LoginScreen), tries=500)
+        await shown(pilot, LoginScreen, tries=500)
         assert not any(token in (s.authorization or "") for s in gateway.gateway.wire)
         await pilot.press(*"demo-admin-pass", "enter")
         await loaded(pilot)
@@ -151,10 +152,10 @@ async def test_a_grid_export_onto_a_full_disk_is_named_and_leaves_no_half_file(
         async with app.run_test(size=SIZE) as pilot:
             await loaded(pilot)
             await pilot.press("X")
-            await until(pilot, lambda: isinstance(app.screen, AskPath))
+            await shown(pilot, AskPath)
             app.screen.query_one("#path").value = str(out / "grid.csv")
             await pilot.press("enter")
-            await until(pilot, lambda: isinstance(app.screen, MessageScreen))
+            await shown(pilot, MessageScreen)
             body = str(app.screen.query_one(".message-body").render())
             assert f"{out / 'grid.csv'}: No space left on device" in body
         assert sorted(p.name for p in out.iterdir()) == [".filler"]

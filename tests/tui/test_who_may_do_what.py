@@ -19,7 +19,7 @@ from mobitui.tui.screens.bulk_action import BulkActionScreen
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.requests import RequestsScreen
 from tests.contract.faults import Fault, FaultyTransport, fast_retry
-from tests.tui.helpers import admin_token, loaded, make_app, until
+from tests.tui.helpers import admin_token, loaded, make_app, shown, until
 
 
 class Recorder(httpx.AsyncBaseTransport):
@@ -80,12 +80,12 @@ async def test_nothing_destructive_leaves_the_client(make_server, how: str) -> N
         assert app.read_only
         app.fleet.check(active)
         await pilot.press("m")
-        await until(pilot, lambda: isinstance(app.screen, ActionMenu))
+        await shown(pilot, ActionMenu)
         assert all(entry.reason for entry in app.screen.entries)
         await pilot.press("enter", "escape")
         await until(pilot, lambda: app.screen is app.main_screen)
         await pilot.press("i")
-        await until(pilot, lambda: isinstance(app.screen, RequestsScreen))
+        await shown(pilot, RequestsScreen)
         requests = app.screen
         await until(pilot, lambda: requests.requests is not None)
         await pilot.press("c", "f")  # cancel the scheduled request; force its devices
