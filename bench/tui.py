@@ -30,7 +30,7 @@ from bench.report import Figure, Goal, median, p95
 from bench.servers import PASSWORD, Server, Templates, force_inactivate
 
 if TYPE_CHECKING:
-    from mobitui.domain.fleet import Delta
+    from mobitui.fleet.cache import Delta
     from mobitui.tui.app import MobiApp
 
 SMALL, LARGE = 1_000, 100_000
@@ -238,7 +238,7 @@ def memory(templates: Templates, work: Path) -> Figure:
 
 async def _bulk_repaints(server: Server, count: int) -> tuple[int, float, int]:
     from mobitui.tui.screens.action_menu import ActionMenu
-    from mobitui.tui.screens.bulk_action import BulkActionScreen
+    from mobitui.tui.screens.bulk.dialog import BulkActionScreen
 
     app = make_app(server)
     frames: list[float] = []

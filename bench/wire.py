@@ -28,8 +28,8 @@ WARM_ROUNDS = 9
 
 async def _client_sync(server: Server) -> float:
     from mobitui.api.client import MobiClient
-    from mobitui.domain.fleet import Fleet
-    from mobitui.tui.sync import FleetSync
+    from mobitui.fleet.cache import Fleet
+    from mobitui.fleet.sync import FleetSync
 
     async with MobiClient(server.base_url) as client:
         await client.login("admin", PASSWORD)
@@ -95,11 +95,11 @@ def _targets(server: Server, token: str, count: int) -> list[str]:
 
 
 async def _client_bulk(server: Server, ids: list[str], folder: Path) -> float:
-    from mobitui.api.audit_log import AuditLog
     from mobitui.api.client import MobiClient
-    from mobitui.api.journal import Journal
     from mobitui.api.runner import new_operation, run_operation
     from mobitui.domain.rules import Inactivate
+    from mobitui.local.audit_log import AuditLog
+    from mobitui.local.journal import Journal
 
     progress: list[int] = []
     async with MobiClient(server.base_url) as client:
@@ -184,9 +184,9 @@ def bulk_inactivation(templates: Templates, work: Path, count: int = 10_000) -> 
 async def _start(server: Server, cache_file: Path, *, save: bool) -> tuple[float, bool]:
     """Seconds from nothing to a complete, current fleet sorted for the first frame."""
     from mobitui.api.client import MobiClient
-    from mobitui.domain.fleet import Fleet, ViewSpec
-    from mobitui.fleet_cache import FleetCache
-    from mobitui.tui.sync import FleetSync
+    from mobitui.fleet.cache import Fleet, ViewSpec
+    from mobitui.fleet.snapshot import FleetCache
+    from mobitui.fleet.sync import FleetSync
 
     async with MobiClient(server.base_url) as client:
         await client.login("admin", PASSWORD)

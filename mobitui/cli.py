@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 #: Exit codes shared by every command (documented in the README): 0 all done, 1 some devices
 #: refused or not done, 2 usage, 3 authentication, 4 server unreachable, 70 internal error
-#: (an unexpected exception: :data:`mobitui.crash.EXIT_SOFTWARE`).
+#: (an unexpected exception: :data:`mobitui.local.crash_reports.EXIT_SOFTWARE`).
 EXIT_OK = 0
 EXIT_USAGE = 2
 
@@ -341,7 +341,7 @@ def _lang(args: argparse.Namespace, profile_lang: str | None = None) -> str:
 def _demo(args: argparse.Namespace) -> int:
     # The server process starts first, so that it seeds (or copies) its database and imports
     # its framework on another core while this one imports the terminal UI.
-    from mobitui.config import ConfigError, cache_dir, ensure_state_dir
+    from mobitui.local.paths import ConfigError, cache_dir, ensure_state_dir
     from mobitui.sim.config import ServerConfig
     from mobitui.sim.demo_server import DemoServer
 
@@ -378,7 +378,8 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _tui(args: argparse.Namespace) -> int:
-    from mobitui.config import ConfigError, load_profiles
+    from mobitui.local.paths import ConfigError
+    from mobitui.local.profiles import load_profiles
     from mobitui.tui.app import Launch, MobiApp
 
     try:
@@ -404,7 +405,8 @@ def _tui(args: argparse.Namespace) -> int:
 
 def _ended(app: MobiApp) -> int:
     """The TUI's exit status: 0, or 70 after an unexpected exception, whose one line (naming
-    its crash file: :mod:`mobitui.crash`) is printed here, on the restored terminal."""
+    its crash file: :mod:`mobitui.local.crash_reports`) is printed here, on the restored
+    terminal."""
     if app.crash_line is not None:
         print(app.crash_line, file=sys.stderr, flush=True)
     return app.return_code or EXIT_OK
@@ -512,16 +514,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Every command; an exception nothing else handled ends as one line and exit 70.
 
     The traceback (never its locals) goes to a 0600 crash file in the state dir
-    (:mod:`mobitui.crash`): a shared jump host's scrollback shows no device data, and a script
-    sees the failure in the exit status (``EX_SOFTWARE``).
+    (:mod:`mobitui.local.crash_reports`): a shared jump host's scrollback shows no device data,
+    and a script sees the failure in the exit status (``EX_SOFTWARE``).
     """
     _degrade_output()
     try:
         return _main(argv)
     except Exception as exc:
-        from mobitui import crash
+        from mobitui.local import crash_reports
 
-        return crash.report(exc)
+        return crash_reports.report(exc)
 
 
 def _degrade_output() -> None:

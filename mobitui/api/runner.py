@@ -35,7 +35,6 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mobitui.api.audit_log import AuditLog
 from mobitui.api.batches import Progress, run_batches
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import (
@@ -46,11 +45,12 @@ from mobitui.api.errors import (
     Unauthenticated,
     Unreachable,
 )
-from mobitui.api.journal import Journal, JournalFile
 from mobitui.domain.models import BulkResult, InactivationRequest
 from mobitui.domain.operation import NO_OUTCOME, Batch, Ending, OperationSpec, OperationState
 from mobitui.domain.reconcile import named, reconcile
 from mobitui.domain.rules import Action, Delete, ForceInactivate, Inactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal, JournalFile
 
 Result = InactivationRequest | BulkResult
 

@@ -101,16 +101,6 @@ def _ids(key: str, items: list[Any]) -> list[Any]:
     return [exact_id(key, item) if isinstance(item, str) else sanitize(item) for item in items]
 
 
-def json_line(value: Any) -> bytes:
-    """``value`` as one line of compact UTF-8 JSON (the journal's and the audit log's lines).
-
-    Byte for byte what ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` gives,
-    about eight times faster: a batch's record holds a thousand items, the plan ten thousand
-    ids and names, and the plan is written (and fsync'd) before the first request may leave.
-    """
-    return msgspec.json.encode(value) + b"\n"
-
-
 def is_plain(body: bytes) -> bool:
     """True when no string of the JSON ``body`` can hold a character :func:`visible` changes."""
     if b"\\" in body and _ESCAPES.search(body) is not None:

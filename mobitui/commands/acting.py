@@ -19,13 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from mobitui import config
-from mobitui.api.audit_log import FILE_NAME, AuditLog
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import NotFound
-from mobitui.api.journal import Journal
 from mobitui.api.runner import new_operation, run_operation
-from mobitui.checklists import SheetJob, export_sheets
 from mobitui.commands.common import (
     EXIT_OK,
     EXIT_PARTIAL,
@@ -44,14 +40,6 @@ from mobitui.commands.common import (
     stray_text,
 )
 from mobitui.commands.reading import resolve_group
-from mobitui.describe import (
-    WARNING_ORDER,
-    count_summary,
-    plan_outcome,
-    warning_sentence,
-    work_summary,
-    work_text,
-)
 from mobitui.domain.checklist import Assignment
 from mobitui.domain.csv_select import (
     MAX_BYTES,
@@ -85,7 +73,19 @@ from mobitui.domain.selection import (
 )
 from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue
-from mobitui.tables import RESULT_COLUMNS, emit, result_rows
+from mobitui.local import paths
+from mobitui.local.audit_log import FILE_NAME, AuditLog
+from mobitui.local.journal import Journal
+from mobitui.present.sheets import SheetJob, export_sheets
+from mobitui.present.tables import RESULT_COLUMNS, emit, result_rows
+from mobitui.present.words import (
+    WARNING_ORDER,
+    count_summary,
+    plan_outcome,
+    warning_sentence,
+    work_summary,
+    work_text,
+)
 
 PLAN_COLUMNS = [
     ("device_id", "device_id"),
@@ -375,7 +375,7 @@ def say_unknown(t: Catalogue, state: OperationState) -> None:
 
 
 def journal_and_audit() -> tuple[Journal, AuditLog]:
-    root = config.state_dir()
+    root = paths.state_dir()
     return Journal(root / "journal"), AuditLog(root / FILE_NAME)
 
 
@@ -386,7 +386,7 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
     target = resolve_target(args)
     if not args.dry_run:
         refuse_read_only(target, f"mobitui {args.command}")
-        config.ensure_state_dir()  # the journal's home, checked before the login, not after
+        paths.ensure_state_dir()  # the journal's home, checked before the login, not after
     t = catalogue(args, target)
     sheets = read_sheets(args)
     secret = Secret(args.password_stdin)
@@ -443,7 +443,7 @@ async def resume(args: argparse.Namespace) -> int:
     if args.abandon:
         return abandon(args, target)
     refuse_read_only(target, "mobitui resume")
-    config.ensure_state_dir()
+    paths.ensure_state_dir()
     t = catalogue(args, target)
     secret = Secret(args.password_stdin)
     journal, audit = journal_and_audit()

@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TextIO
 
-from mobitui import config
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import (
     ApiError,
@@ -29,13 +28,14 @@ from mobitui.api.errors import (
     Unauthenticated,
     Unreachable,
 )
-from mobitui.api.journal import JournalError
 from mobitui.api.runner import Overlap
-from mobitui.config import ConfigError
 from mobitui.domain.csv_select import CsvProblem
 from mobitui.domain.selection import Stray, StrayReason
 from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue, choose_lang
+from mobitui.local import profiles, tokens
+from mobitui.local.journal import JournalError
+from mobitui.local.paths import ConfigError
 
 #: Exit codes (README): all done; some devices refused or not done; usage; authentication;
 #: server unreachable; the server's answer broke the protocol (a bulk answer naming devices
@@ -87,12 +87,12 @@ def resolve_target(args: argparse.Namespace) -> Target:
             base_url=server, account=account, profile="-", read_only=_read_only_flag(args)
         )
     try:
-        profiles = config.load_profiles()
+        configured = profiles.load_profiles()
     except ConfigError as exc:
         raise CommandError(EXIT_USAGE, str(exc)) from None
-    profile = profiles.get(args.profile)
+    profile = configured.get(args.profile)
     if profile is None:
-        known = ", ".join(sorted(profiles.profiles)) or "none; run mobitui once to create one"
+        known = ", ".join(sorted(configured.profiles)) or "none; run mobitui once to create one"
         wanted = args.profile or "the default profile"
         raise CommandError(EXIT_USAGE, f"no profile {wanted!r} (known: {known})")
     return Target(
@@ -167,17 +167,17 @@ async def connect(target: Target, secret: Secret) -> MobiClient:
     try:
         if target.caches_token:
             # Only a token this server's origin issued (base_url may have changed since).
-            cached = config.load_token(target.profile, target.account, server=target.base_url)
+            cached = tokens.load_token(target.profile, target.account, server=target.base_url)
             if cached is not None:
                 client.use_token(cached.token)
                 try:
                     await client.me()
                     return client
                 except Unauthenticated:
-                    config.forget_token(target.profile, target.account, server=target.base_url)
+                    tokens.forget_token(target.profile, target.account, server=target.base_url)
         session = await client.login(target.account, secret.get(target.account))
         if target.caches_token:
-            config.save_token(
+            tokens.save_token(
                 target.profile,
                 target.account,
                 session.token,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from mobitui import config, fleet_cache
 from mobitui.api.errors import Unreachable
 from mobitui.commands.common import (
     EXIT_OK,
@@ -26,7 +25,9 @@ from mobitui.commands.common import (
 from mobitui.domain.models import Device, DeviceState, Group, InactivationRequest, RequestStatus
 from mobitui.domain.selection import Stray, check, scope_groups, subtree
 from mobitui.domain.text import visible
-from mobitui.tables import DEVICE_COLUMNS, device_rows, emit
+from mobitui.fleet import snapshot
+from mobitui.local import tokens
+from mobitui.present.tables import DEVICE_COLUMNS, device_rows, emit
 
 REQUEST_COLUMNS = [
     ("id", "id"),
@@ -61,7 +62,7 @@ async def logout(args: argparse.Namespace) -> int:
     target = resolve_target(args)
     if not target.caches_token:
         raise CommandError(EXIT_USAGE, "logout is per profile: give --profile")
-    cached = config.load_token(target.profile, target.account, server=target.base_url)
+    cached = tokens.load_token(target.profile, target.account, server=target.base_url)
     if cached is not None:
         client = client_for(target)
         async with client:
@@ -73,9 +74,9 @@ async def logout(args: argparse.Namespace) -> int:
                     f"{exc.message} The token is forgotten here; on the server it expires "
                     f"at {cached.expires_at.isoformat()}."
                 )
-    config.forget_token(target.profile, target.account, server=target.base_url)
+    tokens.forget_token(target.profile, target.account, server=target.base_url)
     try:
-        fleet_cache.forget(target.profile, target.account)
+        snapshot.forget(target.profile, target.account)
     except OSError as exc:
         raise CommandError(EXIT_USAGE, f"cannot delete the fleet cache: {exc}") from None
     say(f"logged out: {target.account} on {target.profile}")

@@ -9,7 +9,7 @@ ever reached it). :class:`Progress` is what the admin has ticked, plus the momen
 reported the Hybrid MDM profile downloaded: that profile deletes itself 8 minutes later (the
 note on procedure D, step 6), so the checklist counts down.
 
-Pure Python: no I/O (the ticks are saved by ``mobitui.checklists``).
+Pure Python: no I/O (the ticks are saved by ``mobitui.local.checklists``).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ Whether an answer settles its batch is decided here, from the answer's own items
 :func:`~mobitui.domain.reconcile.reconcile` (a record written by any version, read back, is
 judged the same way): never by the answer having been a 2xx.
 
-Pure Python: no I/O (the file lives in ``mobitui.api.journal``).
+Pure Python: no I/O (the file lives in ``mobitui.local.journal``).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@
 - Live refresh never overlaps: the next poll of the change feed is scheduled when the current
   one finishes. A poll that finds nothing changed repaints nothing, so an idle screen over SSH
   sends nothing.
-- The fleet starts warm from its snapshot on disk when it can (:mod:`mobitui.tui.sync`); the
+- The fleet starts warm from its snapshot on disk when it can (:mod:`mobitui.fleet.sync`); the
   snapshot is saved after the polls that changed something (at most every 30 s, so the first
   screen is never slowed by it) and at exit, and deleted on logout.
 """
@@ -34,24 +34,25 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from mobitui import config, crash, fleet_cache
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
-from mobitui.domain.fleet import Delta, Fleet
 from mobitui.domain.models import Account, Device, Role
 from mobitui.domain.rules import DEFAULT_STALL, ActionKind
+from mobitui.fleet import snapshot
+from mobitui.fleet.cache import Delta, Fleet
+from mobitui.fleet.sync import FleetSync
 from mobitui.i18n import Catalogue, Lang
+from mobitui.local import crash_reports, paths, profiles, tokens
+from mobitui.present.errors import error_text
 from mobitui.tui.bindings import localise
-from mobitui.tui.errors import error_text
 from mobitui.tui.hangup import watch_hangup
 from mobitui.tui.screens.main import MainScreen
-from mobitui.tui.sync import FleetSync
 
 if TYPE_CHECKING:
-    from mobitui.checklists import ChecklistStore
-    from mobitui.tui.files import Files
-    from mobitui.tui.operations import Operations
-    from mobitui.tui.screens.bulk_action import BulkActionScreen, DialogContext
+    from mobitui.local.checklists import ChecklistStore
+    from mobitui.tui.controllers.files import Files
+    from mobitui.tui.controllers.operations import Operations
+    from mobitui.tui.screens.bulk.dialog import BulkActionScreen, DialogContext
 
 # Everything else (the dialogs, the checklist, the requests screen, journals and files) is
 # imported where it is first used: none of it is needed to show the devices, and importing it
@@ -67,9 +68,9 @@ FIRST_PAGE_WAIT = 1.0
 
 def dialog_for(kind: ActionKind) -> type[BulkActionScreen]:
     """The dialog of an action (its module is imported on first use)."""
-    from mobitui.tui.screens.deletion import DeletionScreen
-    from mobitui.tui.screens.forced import ForcedInactivationScreen
-    from mobitui.tui.screens.inactivation import InactivationScreen
+    from mobitui.tui.screens.bulk.deletion import DeletionScreen
+    from mobitui.tui.screens.bulk.forced import ForcedInactivationScreen
+    from mobitui.tui.screens.bulk.inactivation import InactivationScreen
 
     dialogs: dict[ActionKind, type[BulkActionScreen]] = {
         ActionKind.INACTIVATE: InactivationScreen,
@@ -113,7 +114,7 @@ class Launch:
     stall_after: timedelta = DEFAULT_STALL
 
     @classmethod
-    def from_profile(cls, profile: config.Profile, lang: Lang, read_only: bool) -> Launch:
+    def from_profile(cls, profile: profiles.Profile, lang: Lang, read_only: bool) -> Launch:
         launch = cls(
             base_url=profile.base_url,
             account=profile.account,
@@ -182,7 +183,7 @@ class MobiApp(App[None]):
         #: The "a bulk operation is running: quit?" question is on screen (``quit_asking``).
         self._asking_quit = False
         #: Unhandled exceptions: their tracebacks go to a 0600 file (see ``_handle_exception``).
-        self._crashes = crash.CrashLog("tui")
+        self._crashes = crash_reports.CrashLog("tui")
         #: The one line for the terminal after a crash (``cli`` prints it once the app stopped).
         self.crash_line: str | None = None
         #: The first full sync succeeded (until then, r retries the whole connection).
@@ -213,7 +214,7 @@ class MobiApp(App[None]):
         if self._sync is None:
             launch = self.launch
             cache = (
-                fleet_cache.FleetCache.of(launch.profile, launch.account)
+                snapshot.FleetCache.of(launch.profile, launch.account)
                 if launch.cache_fleet
                 else None
             )
@@ -223,20 +224,20 @@ class MobiApp(App[None]):
     @cached_property
     def operations(self) -> Operations:
         """Starting, resuming and journalling bulk operations (made on first use)."""
-        from mobitui.tui.operations import Operations
+        from mobitui.tui.controllers.operations import Operations
 
         return Operations(self)
 
     @cached_property
     def files(self) -> Files:
         """CSV import and export, instruction sheets, the checklist (made on first use)."""
-        from mobitui.tui.files import Files
+        from mobitui.tui.controllers.files import Files
 
         return Files(self)
 
     @cached_property
     def checklists(self) -> ChecklistStore:
-        from mobitui.checklists import ChecklistStore
+        from mobitui.local.checklists import ChecklistStore
 
         return ChecklistStore()
 
@@ -294,7 +295,7 @@ class MobiApp(App[None]):
             return
         # The token, the journals and the audit log live there: a read-only, misplaced or
         # unsafe state directory is named now (the error modal, r retries), never a crash later.
-        config.ensure_state_dir()
+        paths.ensure_state_dir()
         try:
             if not await self._authenticate(None):
                 self.exit()
@@ -334,10 +335,10 @@ class MobiApp(App[None]):
         profile = await self.push_screen_wait(ProfileForm(self.t))
         if profile is None:
             return False
-        profiles = config.load_profiles()
-        profiles.profiles[profile.name] = profile
-        profiles.default = profiles.default or profile.name
-        config.save_profiles(profiles)
+        configured = profiles.load_profiles()
+        configured.profiles[profile.name] = profile
+        configured.default = configured.default or profile.name
+        profiles.save_profiles(configured)
         self.launch = Launch.from_profile(profile, self.launch.lang, self.launch.read_only)
         self.needs_profile = False
         self._update_header()
@@ -348,14 +349,14 @@ class MobiApp(App[None]):
         launch = self.launch
         if message is None and launch.cache_token and launch.demo_password is None:
             # Only a token this server's origin issued (base_url may have changed since).
-            cached = config.load_token(launch.profile, launch.account, server=launch.base_url)
+            cached = tokens.load_token(launch.profile, launch.account, server=launch.base_url)
             if cached is not None:
                 self.client.use_token(cached.token)
                 try:
                     self.account = await self.client.me()
                     return True
                 except Unauthenticated:
-                    config.forget_token(launch.profile, launch.account, server=launch.base_url)
+                    tokens.forget_token(launch.profile, launch.account, server=launch.base_url)
         if launch.demo_password is not None and message is None:
             session = await self.client.login(launch.account, launch.demo_password)
             self.account = session.account
@@ -376,7 +377,7 @@ class MobiApp(App[None]):
                 continue
             self.account = session.account
             if launch.cache_token:
-                config.save_token(
+                tokens.save_token(
                     launch.profile,
                     launch.account,
                     session.token,
@@ -398,7 +399,7 @@ class MobiApp(App[None]):
                         continue  # another worker already logged in again
                     if self.launch.cache_token:
                         launch = self.launch
-                        config.forget_token(launch.profile, launch.account, server=launch.base_url)
+                        tokens.forget_token(launch.profile, launch.account, server=launch.base_url)
                     if not await self._authenticate(self.t("login.expired")):
                         self.exit()
                         raise
@@ -499,11 +500,11 @@ class MobiApp(App[None]):
         the return code to 1, which the CLI ignored: device records (users' names, phone
         numbers, serials) stood in the scrollback of a shared jump host and the exit status
         said success. Here the traceback, without locals, goes to a 0600 file in the state
-        dir (:mod:`mobitui.crash`), nothing is left for Textual to print, the app stops at
-        once with ``EX_SOFTWARE`` (70) as :attr:`return_code`, and ``cli`` prints
+        dir (:mod:`mobitui.local.crash_reports`), nothing is left for Textual to print, the app
+        stops at once with ``EX_SOFTWARE`` (70) as :attr:`return_code`, and ``cli`` prints
         :attr:`crash_line` (the one line naming the file) and returns that code.
         """
-        self._return_code = crash.EXIT_SOFTWARE
+        self._return_code = crash_reports.EXIT_SOFTWARE
         if self._exception is None:
             # What Textual keeps for test frameworks: ``run_test`` raises it at the end.
             self._exception = error
@@ -517,7 +518,7 @@ class MobiApp(App[None]):
     @property
     def return_code(self) -> int | None:
         """70 once anything crashed, whatever ``exit()`` was called with while stopping."""
-        return crash.EXIT_SOFTWARE if self._crashes.count else super().return_code
+        return crash_reports.EXIT_SOFTWARE if self._crashes.count else super().return_code
 
     # ------------------------------------------------------------------ screens
 
@@ -568,7 +569,7 @@ class MobiApp(App[None]):
         return self.account is not None and self.account.can_delete_devices
 
     def dialog_context(self) -> DialogContext:
-        from mobitui.tui.screens.bulk_action import DialogContext
+        from mobitui.tui.screens.bulk.dialog import DialogContext
 
         ops = self.operations
         return DialogContext(
@@ -649,10 +650,10 @@ class MobiApp(App[None]):
         with contextlib.suppress(ApiError):
             await self.client.logout()
         launch = self.launch
-        config.forget_token(launch.profile, launch.account, server=launch.base_url)
+        tokens.forget_token(launch.profile, launch.account, server=launch.base_url)
         await self.sync.forget()  # and nothing is saved at exit
         with contextlib.suppress(OSError):  # even if this run kept none
-            fleet_cache.forget(self.launch.profile, self.launch.account)
+            snapshot.forget(self.launch.profile, self.launch.account)
         self.exit()
 
     def action_help(self) -> None:

@@ -325,10 +325,10 @@ def test_resume_refuses_ids_that_now_name_other_devices(
     handed one planned id to another device. Resume sends nothing until the admin decides;
     ``--abandon`` ends it; nothing was ever acted on."""
     from mobitui.api.client import MobiClient
-    from mobitui.api.journal import Journal
     from mobitui.api.runner import new_operation
-    from mobitui.config import state_dir
     from mobitui.domain.rules import Inactivate
+    from mobitui.local.journal import Journal
+    from mobitui.local.paths import state_dir
 
     honest = make_gateway(server)
     planned = active(listing(honest))[:3]

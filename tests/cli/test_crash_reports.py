@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from mobitui import config
 from mobitui.api.client import MobiClient
 from mobitui.cli import main
-from mobitui.crash import EXIT_SOFTWARE
+from mobitui.local import paths
+from mobitui.local.crash_reports import EXIT_SOFTWARE
 
 PASSWORD = "demo-admin-pass"
 PLANTED = "PLANTED-SECRET-090-4242-1717"
@@ -65,7 +65,7 @@ def test_a_command_that_crashes_prints_one_line_and_leaves_a_private_report(
     (line,) = err.splitlines()
     found = LINE.fullmatch(line)
     assert found, line
-    (report,) = sorted(config.state_dir().glob("crash-*.txt"))
+    (report,) = sorted(paths.state_dir().glob("crash-*.txt"))
     assert found.group(1) == str(report)
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
     text = report.read_text("utf-8")

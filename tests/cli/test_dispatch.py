@@ -53,9 +53,9 @@ def test_the_tui_imports_only_what_its_first_screen_needs() -> None:
     printed = _fresh_python(
         "import sys",
         "import mobitui.tui.app",
-        "unwanted = ('click', 'pygments.lexers', 'mobitui.tui.screens.bulk_action',"
+        "unwanted = ('click', 'pygments.lexers', 'mobitui.tui.screens.bulk.dialog',"
         " 'mobitui.tui.screens.checklist', 'mobitui.tui.screens.requests',"
-        " 'mobitui.tui.operations', 'mobitui.tui.files')",
+        " 'mobitui.tui.controllers.operations', 'mobitui.tui.controllers.files')",
         "print(sorted(m for m in unwanted if sys.modules.get(m) is not None))",
         "import httpx",
         "print(httpx.AsyncClient.__name__)",

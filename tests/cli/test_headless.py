@@ -401,19 +401,19 @@ def test_the_executable_pipes_results_and_reports_progress_apart(server, tmp_pat
 
 async def _interrupted(server, ids: list[str]) -> Path:
     """A forced inactivation whose second batch's answer was lost: left open in the journal."""
-    from mobitui import config
-    from mobitui.api.audit_log import AuditLog
     from mobitui.api.client import MobiClient
     from mobitui.api.errors import BulkIncomplete
-    from mobitui.api.journal import Journal
     from mobitui.api.runner import new_operation, run_operation
     from mobitui.domain.rules import ForceInactivate
+    from mobitui.local import paths
+    from mobitui.local.audit_log import AuditLog
+    from mobitui.local.journal import Journal
     from tests.contract.faults import Fault, FaultyTransport, destructive, fast_retry, scheduled
 
     faults = scheduled([Fault.PASS, Fault.DROP_AFTER, *[Fault.REFUSE] * 10])
     transport = FaultyTransport(httpx.AsyncHTTPTransport(), plan=faults, match=destructive)
     client = MobiClient(server.base_url, transport=transport, retry=fast_retry(max_attempts=2))
-    root = config.state_dir()
+    root = paths.state_dir()
     async with client:
         await client.login("admin", PASSWORD)
         # What the CLI and the TUI record for every device: resume checks ids against them.
@@ -531,22 +531,22 @@ def test_an_operator_sends_nothing_destructive(server, monkeypatch, capsys) -> N
 
 
 def test_logout_revokes_the_token_and_deletes_its_file(server, monkeypatch, capsys) -> None:
-    from mobitui import config
+    from mobitui.local import paths, profiles, tokens
 
-    profiles = config.Profiles(
-        {"lab": config.Profile("lab", server.base_url, "admin")}, default="lab"
+    configured = profiles.Profiles(
+        {"lab": profiles.Profile("lab", server.base_url, "admin")}, default="lab"
     )
-    config.save_profiles(profiles)
+    profiles.save_profiles(configured)
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     assert main(["groups", "--profile", "lab", "--password-stdin"]) == 0
-    cached = config.load_token("lab", "admin", server=server.base_url)
+    cached = tokens.load_token("lab", "admin", server=server.base_url)
     assert cached is not None
-    token_files = list((config.state_dir() / "tokens").iterdir())
+    token_files = list((paths.state_dir() / "tokens").iterdir())
     assert [oct(p.stat().st_mode & 0o777) for p in token_files] == ["0o600"]
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # no password needed: the token works
     assert main(["groups", "--profile", "lab"]) == 0
     assert main(["logout", "--profile", "lab"]) == 0
-    assert list((config.state_dir() / "tokens").iterdir()) == []
+    assert list((paths.state_dir() / "tokens").iterdir()) == []
     answer = httpx.get(f"{server.api_url}/me", headers={"Authorization": f"Bearer {cached.token}"})
     assert answer.status_code == 401  # revoked on the server, not only forgotten here
     capsys.readouterr()

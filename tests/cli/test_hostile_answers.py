@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from mobitui import config
 from mobitui.cli import main
+from mobitui.local import paths, tokens
 from tests.cli.test_headless import PASSWORD, Run, audit, plain
 
 FOREIGN = "d199999"
@@ -45,7 +45,7 @@ def targets(server, monkeypatch, capsys, count: int) -> list[str]:
 
 def journals() -> tuple[list[Path], list[Path]]:
     """(open journals, finished journals) in this test's state directory."""
-    root = config.state_dir() / "journal"
+    root = paths.state_dir() / "journal"
     return sorted(root.glob("*.jsonl")), sorted((root / "finished").glob("*.jsonl"))
 
 
@@ -163,7 +163,7 @@ def test_a_non_ascii_token_from_the_server_is_refused_and_never_cached(
         return data
 
     gateway = make_gateway(server, answer=bad_token)
-    profiles = Path(config.config_dir()) / "profiles.toml"
+    profiles = Path(paths.config_dir()) / "profiles.toml"
     profiles.parent.mkdir(parents=True, exist_ok=True)
     profiles.write_text(
         f'default_profile = "lab"\n[profiles.lab]\nbase_url = "{gateway.base_url}"\n'
@@ -176,7 +176,7 @@ def test_a_non_ascii_token_from_the_server_is_refused_and_never_cached(
     assert code == 1, err
     assert "field 'token'" in err and "printable ASCII" in err
     # Nothing cached to crash the next command, and nothing sent after the login.
-    assert config.load_token("lab", "admin", server=gateway.base_url) is None
+    assert tokens.load_token("lab", "admin", server=gateway.base_url) is None
     assert [s.path for s in gateway.gateway.wire][-1].endswith("/auth/login")
 
 
@@ -185,7 +185,7 @@ def test_a_socks5_proxy_that_is_down_is_named_not_an_import_error(
 ) -> None:
     closed = _closed_port()
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
-    profiles = Path(config.config_dir()) / "profiles.toml"
+    profiles = Path(paths.config_dir()) / "profiles.toml"
     profiles.parent.mkdir(parents=True, exist_ok=True)
     profiles.write_text(
         f'default_profile = "lab"\n[profiles.lab]\nbase_url = "{server.base_url}"\n'

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 
 from mobitui.api.client import MobiClient
-from mobitui.api.journal import Journal
 from mobitui.api.runner import new_operation
-from mobitui.config import state_dir
 from mobitui.domain.rules import Inactivate
+from mobitui.local.journal import Journal
+from mobitui.local.paths import state_dir
 from tests.cli.test_chosen_devices import PASSWORD, active, at, listing, run
 from tests.gateway import device_listing, with_fields
 

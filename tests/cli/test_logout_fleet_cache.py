@@ -7,17 +7,17 @@ import sys
 
 import pytest
 
-from mobitui import config
 from mobitui.cli import main
-from mobitui.fleet_cache import FleetCache, Identity, Snapshot
+from mobitui.fleet.snapshot import FleetCache, Identity, Snapshot
+from mobitui.local import profiles
 
 
 def test_logout_deletes_the_fleet_snapshot_of_that_profile_and_account(
     make_server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server = make_server(fleet=30, speed=0.0)
-    config.save_profiles(
-        config.Profiles({"lab": config.Profile("lab", server.base_url, "admin")}, default="lab")
+    profiles.save_profiles(
+        profiles.Profiles({"lab": profiles.Profile("lab", server.base_url, "admin")}, default="lab")
     )
     empty = Snapshot(Identity("i", "a", None), 0, [], [])
     ours, other = FleetCache.of("lab", "admin"), FleetCache.of("prod", "admin")

@@ -33,10 +33,10 @@ def plan(
     """An operation of ``planned`` written to the journal, not run; ``serials=None``: a
     journal from before serials were recorded."""
     from mobitui.api.client import MobiClient
-    from mobitui.api.journal import Journal
     from mobitui.api.runner import new_operation
-    from mobitui.config import state_dir
     from mobitui.domain.rules import Inactivate
+    from mobitui.local.journal import Journal
+    from mobitui.local.paths import state_dir
 
     async def go() -> str:
         async with MobiClient(honest.base_url) as client:

@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mobitui import config
 from mobitui.cli import main
+from mobitui.local import paths, profiles, tokens
 from tests.disk_limits import tiny_tmpfs
 
 PASSWORD = "demo-admin-pass"
@@ -29,8 +29,8 @@ def server(make_server):
 
 
 def use_profile(base_url: str) -> None:
-    profile = config.Profile("lab", base_url, "admin")
-    config.save_profiles(config.Profiles({"lab": profile}, default="lab"))
+    profile = profiles.Profile("lab", base_url, "admin")
+    profiles.save_profiles(profiles.Profiles({"lab": profile}, default="lab"))
 
 
 def run(monkeypatch, capsys, *argv: str, stdin: str = PASSWORD + "\n") -> tuple[int, str]:
@@ -78,7 +78,7 @@ def test_an_unusable_state_dir_is_one_line_exit_2_and_nothing_is_sent(
     server, monkeypatch, capsys, how: str, command: str
 ) -> None:
     use_profile(server.base_url)
-    state = config.state_dir()
+    state = paths.state_dir()
     with make_unusable(state, how):
         code, err = run(monkeypatch, capsys, *commands(server)[command])
     assert code == 2, err
@@ -94,7 +94,7 @@ def test_an_unusable_state_dir_is_one_line_exit_2_and_nothing_is_sent(
 
 
 def test_demo_with_a_read_only_state_dir_is_one_line_exit_2(monkeypatch, capsys) -> None:
-    state = config.state_dir()
+    state = paths.state_dir()
     with make_unusable(state, "read-only"):
         code, err = run(monkeypatch, capsys, "demo", "--fleet", "10")
     assert code == 2
@@ -110,11 +110,11 @@ def test_a_cached_token_that_is_not_ascii_costs_one_password_prompt(
 
     use_profile(server.base_url)
     soon = datetime.now(UTC) + timedelta(hours=1)
-    path = config.save_token("lab", "admin", "placeholder", soon, server=server.base_url)
+    path = tokens.save_token("lab", "admin", "placeholder", soon, server=server.base_url)
     path.write_text(path.read_text("utf-8").replace("placeholder", "tök€n"), "utf-8")
     code, err = run(monkeypatch, capsys, "groups", "--profile", "lab", "--password-stdin")
     assert code == 0, err
-    cached = config.load_token("lab", "admin", server=server.base_url)
+    cached = tokens.load_token("lab", "admin", server=server.base_url)
     assert cached is not None and cached.token.isascii()
     code, err = run(monkeypatch, capsys, "groups", "--profile", "lab", stdin="")
     assert code == 0, err  # the new token works without a password

@@ -15,8 +15,8 @@ import sys
 
 import pytest
 
-from mobitui import config
 from mobitui.cli import main
+from mobitui.local import profiles, tokens
 
 PASSWORD = "demo-admin-pass"
 
@@ -32,8 +32,8 @@ def second(make_server):
 
 
 def use_profile(base_url: str) -> None:
-    profile = config.Profile("lab", base_url, "admin")
-    config.save_profiles(config.Profiles({"lab": profile}, default="lab"))
+    profile = profiles.Profile("lab", base_url, "admin")
+    profiles.save_profiles(profiles.Profiles({"lab": profile}, default="lab"))
 
 
 def run(monkeypatch, capsys, *argv: str, stdin: str = PASSWORD + "\n") -> tuple[int, str]:
@@ -46,7 +46,7 @@ def cached_token_of(first, monkeypatch, capsys) -> str:
     use_profile(first.base_url)
     code, err = run(monkeypatch, capsys, "groups", "--profile", "lab", "--password-stdin")
     assert code == 0, err
-    cached = config.load_token("lab", "admin", server=first.base_url)
+    cached = tokens.load_token("lab", "admin", server=first.base_url)
     assert cached is not None
     return cached.token
 
@@ -87,8 +87,8 @@ def test_the_same_origin_written_differently_keeps_its_token(first) -> None:
     from datetime import UTC, datetime, timedelta
 
     soon = datetime.now(UTC) + timedelta(hours=1)
-    config.save_token("lab", "admin", "tok-1", soon, server=first.base_url)
+    tokens.save_token("lab", "admin", "tok-1", soon, server=first.base_url)
     again = first.base_url.upper().replace("HTTP://", "http://") + "/"
-    cached = config.load_token("lab", "admin", server=again)
+    cached = tokens.load_token("lab", "admin", server=again)
     assert cached is not None and cached.token == "tok-1"
-    assert cached.origin == config.origin_of(first.base_url)
+    assert cached.origin == tokens.origin_of(first.base_url)

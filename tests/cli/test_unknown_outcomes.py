@@ -22,9 +22,9 @@ from typing import Any
 import httpx
 import pytest
 
-from mobitui import config
 from mobitui.api.client import MobiClient
 from mobitui.commands import common
+from mobitui.local import paths
 from tests.cli.test_chosen_devices import ACK, active, at, listing, run
 from tests.contract.faults import (
     Fault,
@@ -43,7 +43,7 @@ def server(make_server):
 
 
 def journals() -> tuple[list[Path], list[Path]]:
-    root = config.state_dir() / "journal"
+    root = paths.state_dir() / "journal"
     return sorted(root.glob("*.jsonl")), sorted((root / "finished").glob("*.jsonl"))
 
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import httpx
 
-from mobitui.api.audit_log import AuditLog
 from mobitui.api.client import MobiClient
-from mobitui.api.journal import Journal
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.rules import Delete, ForceInactivate, Inactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal
 
 
 class Slow(httpx.AsyncHTTPTransport):

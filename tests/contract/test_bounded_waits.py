@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from mobitui.api.audit_log import AuditLog
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import BulkIncomplete, MalformedResponse, Unreachable
-from mobitui.api.journal import Journal, read
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.operation import Ending
 from mobitui.domain.rules import ForceInactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal, read
 from tests.contract.faults import PASSWORDS, Sim, acted_on, connect, fast_retry
 from tests.contract.test_faults import active_ids
 

@@ -23,9 +23,9 @@ from typing import Any
 import httpx
 import pytest
 
-from mobitui.api.audit_log import AuditLog
-from mobitui.api.journal import read
 from mobitui.domain.rules import ACKNOWLEDGEABLE
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import read
 from tests.contract.faults import acted_on
 from tests.disk_limits import fill, run_limited, tiny_tmpfs
 

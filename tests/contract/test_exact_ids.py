@@ -20,13 +20,13 @@ from typing import Any
 
 import pytest
 
-from mobitui.api.audit_log import AuditLog
 from mobitui.api.errors import BulkIncomplete, MalformedResponse
-from mobitui.api.journal import Journal, JournalError, read
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.models import Device, Group, ItemResult, WireError
 from mobitui.domain.operation import Ending
 from mobitui.domain.rules import ForceInactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal, JournalError, read
 from tests.contract.faults import PASSWORDS, Sim, acted_on, connect
 from tests.contract.test_faults import active_ids
 

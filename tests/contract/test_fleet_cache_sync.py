@@ -20,10 +20,10 @@ import httpx
 import pytest
 
 from mobitui.api.client import MobiClient
-from mobitui.domain.fleet import Fleet
 from mobitui.domain.models import DeviceState
-from mobitui.fleet_cache import FleetCache, Snapshot
-from mobitui.tui.sync import FleetSync
+from mobitui.fleet.cache import Fleet
+from mobitui.fleet.snapshot import FleetCache, Snapshot
+from mobitui.fleet.sync import FleetSync
 from tests.contract.faults import PASSWORDS, fast_retry
 
 Answer = Callable[[httpx.Request], httpx.Response | None]

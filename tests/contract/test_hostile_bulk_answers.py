@@ -23,13 +23,13 @@ from typing import Any
 
 import pytest
 
-from mobitui.api.audit_log import AuditLog
 from mobitui.api.errors import BulkIncomplete, MissingOutcomes, ProtocolError
-from mobitui.api.journal import Journal, read
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.models import Outcome
 from mobitui.domain.operation import NO_OUTCOME, Ending
 from mobitui.domain.rules import Delete, ForceInactivate, Inactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal, read
 from tests.contract.faults import PASSWORDS, Sim, acted_on, connect
 from tests.contract.test_faults import active_ids
 
@@ -228,7 +228,7 @@ async def test_a_record_naming_other_devices_makes_the_journal_unreadable_not_do
     record = json.dumps(record) + "\n"
     with journal.path.open("a", encoding="utf-8") as out:
         out.write(record)
-    from mobitui.api.journal import JournalError
+    from mobitui.local.journal import JournalError
 
     with pytest.raises(JournalError, match=r"line 2: .*never sent \(d199999\)"):
         read(journal.path)

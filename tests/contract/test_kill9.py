@@ -21,11 +21,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mobitui.api.audit_log import AuditLog
-from mobitui.api.journal import Journal, read
 from mobitui.api.runner import run_operation
 from mobitui.domain.models import Outcome
 from mobitui.domain.operation import Ending
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal, read
 from tests.contract.faults import Sim, acted_on, connect
 from tests.contract.test_faults import active_ids
 

@@ -16,8 +16,8 @@ import pytest
 
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import MalformedResponse
-from mobitui.domain.fleet import Fleet
-from mobitui.tui.sync import FleetSync
+from mobitui.fleet.cache import Fleet
+from mobitui.fleet.sync import FleetSync
 from tests.contract.faults import PASSWORDS, fast_retry
 
 Spoil = Callable[[httpx.Response], httpx.Response]

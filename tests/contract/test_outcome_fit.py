@@ -24,14 +24,14 @@ from typing import Any
 
 import pytest
 
-from mobitui.api.audit_log import AuditLog
 from mobitui.api.errors import BulkIncomplete, ProtocolError
-from mobitui.api.journal import Journal, JournalError, read
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.models import ItemResult, Outcome, Reason
 from mobitui.domain.operation import Ending
 from mobitui.domain.reconcile import misfits
 from mobitui.domain.rules import Action, Delete, ForceInactivate, Inactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal, JournalError, read
 from tests.contract.faults import PASSWORDS, Sim, acted_on, connect
 from tests.contract.test_faults import active_ids
 

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-from mobitui.api.audit_log import AuditLog
-from mobitui.api.journal import Journal
 from mobitui.api.runner import Overlap, new_operation, run_operation
 from mobitui.domain.operation import Ending
 from mobitui.domain.rules import ForceInactivate, Inactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal
 from tests.contract.faults import PASSWORDS, connect
 from tests.contract.test_faults import active_ids
 

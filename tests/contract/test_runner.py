@@ -16,14 +16,14 @@ from typing import Any
 import httpx
 import pytest
 
-from mobitui.api.audit_log import AuditLog
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import BulkIncomplete, InvalidPassword, Unreachable
-from mobitui.api.journal import Journal, JournalBusy, JournalError, read
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.models import DeviceState, Outcome
 from mobitui.domain.operation import Ending
 from mobitui.domain.rules import Delete, ForceInactivate, Inactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal, JournalBusy, JournalError, read
 from tests.contract.faults import (
     PASSWORDS,
     Fault,

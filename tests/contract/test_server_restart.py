@@ -8,12 +8,12 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from mobitui.api.audit_log import AuditLog
-from mobitui.api.journal import Journal
 from mobitui.api.retry import RetryPolicy
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.operation import Ending
 from mobitui.domain.rules import ForceInactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal
 from tests.contract.faults import Sim, acted_on, connect
 from tests.contract.test_faults import active_ids
 

@@ -20,13 +20,13 @@ from typing import Any
 import httpx
 import pytest
 
-from mobitui.api.audit_log import AuditLog
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import BulkIncomplete
-from mobitui.api.journal import Journal
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.operation import Ending
 from mobitui.domain.rules import Action, Delete, ForceInactivate, Inactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal
 from tests.contract.faults import (
     PASSWORDS,
     PROCESSED,

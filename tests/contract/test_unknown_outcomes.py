@@ -24,12 +24,12 @@ from typing import Any
 import httpx
 import pytest
 
-from mobitui.api.audit_log import AuditLog
 from mobitui.api.errors import BulkIncomplete, Conflict, InvalidPassword, ValidationFailed
-from mobitui.api.journal import Journal, read
 from mobitui.api.runner import final_refusal, new_operation, run_operation
 from mobitui.domain.operation import Ending
 from mobitui.domain.rules import ForceInactivate
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal, read
 from tests.contract.faults import (
     PASSWORDS,
     Fault,

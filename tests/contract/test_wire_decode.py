@@ -48,6 +48,7 @@ from mobitui.domain.models import (
     RequestStatus,
 )
 from mobitui.domain.text import has_hidden
+from mobitui.local import private_files
 
 NOW = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 
@@ -651,9 +652,9 @@ def test_journal_lines_are_what_json_dumps_wrote(text: str) -> None:
     # the same, and a line must never differ by encoder.
     if "\ud800" in text or "\udc00" in text:
         with pytest.raises(UnicodeEncodeError):
-            wire.json_line({"name": text})
+            private_files.json_line({"name": text})
         return
     record = {"type": "plan", "ids": ["d1", "d2"], "names": {"d1": text}, "n": 3, "x": None}
     record["nested"] = [{"ok": True, "v": 1.5, "s": text}]
     old = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
-    assert wire.json_line(record) == old
+    assert private_files.json_line(record) == old

@@ -72,7 +72,7 @@ async def open_dialog(pilot: Pilot, ids: list[str], index: int):
     """Check exactly ``ids``, open the 「端末管理」 menu and choose entry ``index`` (0: bulk
     inactivation, 1: forced inactivation, 2: deletion) by keyboard; returns the dialog."""
     from mobitui.tui.screens.action_menu import ActionMenu
-    from mobitui.tui.screens.bulk_action import BulkActionScreen
+    from mobitui.tui.screens.bulk.dialog import BulkActionScreen
 
     app = pilot.app
     app.fleet.checked.clear()

@@ -19,10 +19,10 @@ from mobitui.domain.operation import Ending
 from mobitui.domain.rules import DeviceWarning, Inactivate
 from mobitui.sim.accounts import hash_password
 from mobitui.tui.app import MobiApp
-from mobitui.tui.screens.bulk_action import BulkActionScreen
-from mobitui.tui.screens.deletion import DeletionScreen
-from mobitui.tui.screens.forced import ForcedInactivationScreen
-from mobitui.tui.screens.inactivation import SCHEDULE_FORMAT, InactivationScreen
+from mobitui.tui.screens.bulk.deletion import DeletionScreen
+from mobitui.tui.screens.bulk.dialog import BulkActionScreen
+from mobitui.tui.screens.bulk.forced import ForcedInactivationScreen
+from mobitui.tui.screens.bulk.inactivation import SCHEDULE_FORMAT, InactivationScreen
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.widgets.row_list import RowList
 from tests.contract.faults import Fault, FaultyTransport, Sim, acted_on, destructive, fast_retry

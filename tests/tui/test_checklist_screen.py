@@ -13,11 +13,11 @@ from mobitui.domain.checklist import DOWNLOADED
 from mobitui.domain.models import Device, DeviceState, Enrollment, Platform
 from mobitui.domain.procedures import ProcedureId
 from mobitui.domain.rules import OnDeviceWork
-from mobitui.domain.sheets import sheet
+from mobitui.present.sheets import sheet
+from mobitui.tui.screens.bulk.inactivation import InactivationScreen
 from mobitui.tui.screens.checklist import ChecklistScreen, StepItem
 from mobitui.tui.screens.detail import DetailScreen
 from mobitui.tui.screens.export_sheets import ExportScreen
-from mobitui.tui.screens.inactivation import InactivationScreen
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.requests import RequestsScreen
 from tests.tui.helpers import admin_token, loaded, make_app, shown, until

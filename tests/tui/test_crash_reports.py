@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from mobitui import config
-from mobitui.crash import EXIT_SOFTWARE
+from mobitui.local import paths
+from mobitui.local.crash_reports import EXIT_SOFTWARE
 from mobitui.tui.screens.main import MainScreen
 from tests.e2e.test_terminal_bytes import Terminal
 from tests.tui.helpers import loaded, make_app, until
@@ -71,7 +71,7 @@ async def test_a_crash_in_a_handler_writes_a_private_report_and_shows_one_line(
     assert err.strip() == ""  # Textual printed nothing: the CLI prints the one line
     found = LINE.fullmatch(app.crash_line or "")
     assert found, app.crash_line
-    (report,) = crash_files(config.state_dir())
+    (report,) = crash_files(paths.state_dir())
     assert found.group(1) == str(report)
     assert_private_report(report, PLANTED, held["phone"], held["serial"], held["user"])
 

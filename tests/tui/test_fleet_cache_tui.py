@@ -6,12 +6,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from mobitui import config
 from mobitui.api.client import MobiClient
-from mobitui.domain.fleet import Fleet
 from mobitui.domain.models import DeviceState
+from mobitui.fleet.cache import Fleet
+from mobitui.fleet.sync import FleetSync
+from mobitui.local import paths
 from mobitui.tui.app import MobiApp
-from mobitui.tui.sync import FleetSync
 from tests.tui.helpers import admin_token, loaded, make_app, until
 
 
@@ -37,7 +37,7 @@ async def first_run(server) -> None:
     app = make_app(server, profile="lab")
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-    assert config.fleet_cache_path("lab", "admin").exists()
+    assert paths.fleet_cache_path("lab", "admin").exists()
 
 
 def force(server, ids: list[str], key: str) -> None:
@@ -49,7 +49,7 @@ def force(server, ids: list[str], key: str) -> None:
 
 async def test_the_next_launch_starts_warm_and_shows_what_changed(server) -> None:
     await first_run(server)
-    cached = config.fleet_cache_path("lab", "admin")
+    cached = paths.fleet_cache_path("lab", "admin")
     before = cached.read_bytes()
     everyone = httpx.get(
         f"{server.api_url}/devices",
@@ -77,7 +77,7 @@ async def test_the_next_launch_starts_warm_and_shows_what_changed(server) -> Non
 
 async def test_logout_deletes_the_snapshot_and_nothing_writes_it_again(server) -> None:
     await first_run(server)
-    cached = config.fleet_cache_path("lab", "admin")
+    cached = paths.fleet_cache_path("lab", "admin")
     app = make_app(server, profile="lab")
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
@@ -94,7 +94,7 @@ async def test_a_launch_without_the_fleet_cache_leaves_no_file(server) -> None:
     app = make_app(server, profile="lab", cache_fleet=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-    assert not config.fleet_cache_path("lab", "admin").exists()
+    assert not paths.fleet_cache_path("lab", "admin").exists()
 
 
 @pytest.mark.parametrize("keep_db", [False, True])

@@ -1,7 +1,7 @@
 """The main screen and its grid under change-feed deltas, through the real app and server.
 
 Another client retires devices while the admin has a group open: the grid must follow, with
-the cursor on a neighbour (see ``mobitui.domain.fleet_view.follow``), never crash.
+the cursor on a neighbour (see ``mobitui.fleet.view.follow``), never crash.
 """
 
 from __future__ import annotations
@@ -116,7 +116,7 @@ async def test_the_apps_own_deletion_of_a_department_then_the_feed_removes_it(ma
     """The journey of the report: 端末一括削除 of a department, from its open group in the
     app; after the run the change feed removes the devices under the cursor and the marks."""
     from mobitui.domain.models import DeviceState
-    from mobitui.tui.screens.deletion import DeletionScreen
+    from mobitui.tui.screens.bulk.deletion import DeletionScreen
     from tests.tui.helpers import confirm, finished, press_ok
 
     server = make_server(fleet=300, seed=3)

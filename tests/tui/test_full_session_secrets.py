@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from mobitui import config
 from mobitui.domain.models import DeviceState, Outcome
+from mobitui.local import paths
 from mobitui.tui.screens.ask_path import AskPath
 from mobitui.tui.screens.checklist import ChecklistScreen
 from mobitui.tui.screens.export_sheets import ExportScreen
@@ -159,7 +159,7 @@ async def test_no_file_written_in_a_full_session_holds_a_password(
 
     written = [
         path
-        for root in (config.config_dir(), config.state_dir(), exports)
+        for root in (paths.config_dir(), paths.state_dir(), exports)
         for path in root.rglob("*")
         if path.is_file()
     ]

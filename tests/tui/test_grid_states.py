@@ -42,8 +42,8 @@ from hypothesis.stateful import (
 )
 from textual.geometry import Region
 
-from mobitui.domain.fleet import SortKey, _sort_value
 from mobitui.domain.models import Changes, Device, DeviceState, Enrollment, Platform
+from mobitui.fleet.cache import SortKey, _sort_value
 from mobitui.tui.app import FleetChanged, MobiApp
 from mobitui.tui.screens.main import SORT_CYCLE, MainScreen
 from mobitui.tui.widgets.device_grid import DeviceGrid, SortRequested

@@ -3,19 +3,19 @@ operation beside it is still offered for resume."""
 
 from __future__ import annotations
 
-from mobitui import config
 from mobitui.api.client import MobiClient
-from mobitui.api.journal import Journal
 from mobitui.api.runner import new_operation
 from mobitui.domain.rules import ForceInactivate
-from mobitui.tui.screens.forced import ForcedInactivationScreen
+from mobitui.local import paths
+from mobitui.local.journal import Journal
+from mobitui.tui.screens.bulk.forced import ForcedInactivationScreen
 from mobitui.tui.screens.message import MessageScreen
 from tests.tui.helpers import loaded, make_app, until
 
 
 async def test_a_damaged_journal_is_named_and_the_good_one_offered(make_server) -> None:
     server = make_server(fleet=80, seed=3)
-    journal = Journal(config.state_dir() / "journal")
+    journal = Journal(paths.state_dir() / "journal")
     async with MobiClient(server.base_url) as client:
         await client.login("admin", "demo-admin-pass")
         ids = [d.id async for d in client.iter_devices(state="active")]

@@ -8,8 +8,8 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from mobitui.domain.fleet import SortKey, haystack
 from mobitui.domain.models import DeviceState
+from mobitui.fleet.cache import SortKey, haystack
 from mobitui.tui.screens.action_menu import ActionMenu
 from mobitui.tui.screens.detail import DetailScreen
 from mobitui.tui.screens.login import LoginScreen

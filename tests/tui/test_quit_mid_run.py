@@ -16,7 +16,7 @@ import pytest
 from textual.command import CommandList, CommandPalette
 
 from mobitui.domain.models import DeviceState
-from mobitui.tui.screens.deletion import DeletionScreen
+from mobitui.tui.screens.bulk.deletion import DeletionScreen
 from mobitui.tui.screens.message import MessageScreen
 from tests.tui.helpers import confirm, loaded, make_app, open_dialog, press_ok, shown, until
 

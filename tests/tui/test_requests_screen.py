@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from mobitui.domain.models import DeviceState, ItemProgress, RequestStatus
-from mobitui.tui.screens.forced import ForcedInactivationScreen
+from mobitui.tui.screens.bulk.forced import ForcedInactivationScreen
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.requests import RequestsScreen
 from mobitui.tui.widgets.row_list import RowList

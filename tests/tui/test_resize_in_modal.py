@@ -25,10 +25,10 @@ from mobitui.domain.models import Device, DeviceState, Enrollment, Outcome, Plat
 from mobitui.domain.operation import Ending
 from mobitui.sim.server import BackgroundServer
 from mobitui.tui.app import MobiApp
+from mobitui.tui.screens.bulk.inactivation import InactivationScreen
 from mobitui.tui.screens.checklist import ChecklistScreen, StepItem
 from mobitui.tui.screens.detail import DetailScreen
 from mobitui.tui.screens.help import HelpScreen
-from mobitui.tui.screens.inactivation import InactivationScreen
 from mobitui.tui.screens.requests import RequestsScreen
 from mobitui.tui.widgets.device_grid import DeviceGrid
 from mobitui.tui.widgets.row_list import RowList

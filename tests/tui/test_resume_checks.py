@@ -10,11 +10,11 @@ from __future__ import annotations
 import httpx
 
 from mobitui.api.client import MobiClient
-from mobitui.api.journal import Journal
 from mobitui.api.runner import new_operation
-from mobitui.config import state_dir
 from mobitui.domain.rules import Inactivate
-from mobitui.tui.screens.inactivation import InactivationScreen
+from mobitui.local.journal import Journal
+from mobitui.local.paths import state_dir
+from mobitui.tui.screens.bulk.inactivation import InactivationScreen
 from tests.gateway import device_listing, with_fields
 from tests.tui.helpers import finished, make_app, until
 
@@ -140,8 +140,8 @@ async def test_the_plan_is_offered_however_the_server_is_spelt(make_server) -> N
 async def test_no_resume_is_checked_against_a_fleet_still_loading(make_server) -> None:
     """The identity check reads the app's fleet: while a sync has only its first page in,
     a resume could vouch for devices it never saw, so it waits and sends nothing."""
-    from mobitui.tui.errors import error_text
-    from mobitui.tui.operations import OpFailed
+    from mobitui.present.errors import error_text
+    from mobitui.tui.controllers.operations import OpFailed
 
     class Target:
         """What a dialog offers the worker: it only collects what it is told."""

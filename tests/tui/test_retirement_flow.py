@@ -12,8 +12,8 @@ import httpx
 
 from mobitui.domain.models import DeviceState, ItemProgress, Outcome, RequestStatus
 from mobitui.domain.operation import Ending
-from mobitui.tui.screens.forced import ForcedInactivationScreen
-from mobitui.tui.screens.inactivation import InactivationScreen
+from mobitui.tui.screens.bulk.forced import ForcedInactivationScreen
+from mobitui.tui.screens.bulk.inactivation import InactivationScreen
 from mobitui.tui.screens.requests import RequestsScreen
 from mobitui.tui.widgets.group_tree import GroupTree
 from tests.tui.helpers import confirm, finished, loaded, make_app, press_ok, shown, until

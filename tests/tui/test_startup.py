@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 
-from mobitui import config
+from mobitui.local import paths, profiles, tokens
 from mobitui.tui.app import Launch, MobiApp
 from mobitui.tui.screens.login import LoginScreen
 from mobitui.tui.screens.profile_form import ProfileForm
@@ -47,17 +47,17 @@ async def test_first_run_form_creates_profile_then_login_caches_token(tui_server
         await shown(pilot, LoginScreen)
         await pilot.press(*"demo-admin-pass", "enter")
         await loaded(pilot)
-    profiles = config.load_profiles()
-    assert profiles.default == "default"
-    assert profiles.profiles["default"].base_url == tui_server.base_url
-    assert "demo-admin-pass" not in (config.config_dir() / config.PROFILES_FILE).read_text()
-    token_files = list((config.state_dir() / "tokens").iterdir())
+    configured = profiles.load_profiles()
+    assert configured.default == "default"
+    assert configured.profiles["default"].base_url == tui_server.base_url
+    assert "demo-admin-pass" not in (paths.config_dir() / profiles.PROFILES_FILE).read_text()
+    token_files = list((paths.state_dir() / "tokens").iterdir())
     assert len(token_files) == 1
     assert stat.S_IMODE(token_files[0].stat().st_mode) == 0o600
     assert "demo-admin-pass" not in token_files[0].read_text()
 
     # The next launch reuses the cached token: no login screen at all.
-    launch = Launch.from_profile(profiles.profiles["default"], "en", read_only=False)
+    launch = Launch.from_profile(configured.profiles["default"], "en", read_only=False)
     seen: list[str] = []
     again = MobiApp(launch)
     async with again.run_test(size=(100, 30)) as pilot:
@@ -70,12 +70,12 @@ async def test_a_revoked_cached_token_asks_for_the_password(tui_server) -> None:
     from datetime import UTC, datetime, timedelta
 
     soon = datetime.now(UTC) + timedelta(hours=1)
-    config.save_token("lab", "admin", "not-a-real-token", soon, server=tui_server.base_url)
+    tokens.save_token("lab", "admin", "not-a-real-token", soon, server=tui_server.base_url)
     app = MobiApp(Launch(base_url=tui_server.base_url, account="admin", profile="lab"))
     async with app.run_test(size=(100, 30)) as pilot:
         await shown(pilot, LoginScreen)
         # the dead token is gone
-        assert config.load_token("lab", "admin", server=tui_server.base_url) is None
+        assert tokens.load_token("lab", "admin", server=tui_server.base_url) is None
         await pilot.press(*"demo-admin-pass", "enter")
         await loaded(pilot)
 
@@ -108,7 +108,7 @@ async def test_command_palette_lists_our_commands(tui_server) -> None:
 
 
 def test_malformed_profiles_file_is_named_with_its_line(tmp_path: Path) -> None:
-    path = config.config_dir() / config.PROFILES_FILE
+    path = paths.config_dir() / profiles.PROFILES_FILE
     path.parent.mkdir(parents=True)
     path.write_text('[profiles.a]\nbase_url = "http://x"\naccount = = 3\n', "utf-8")
     result = subprocess.run(

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mobitui import config
+from mobitui.local import paths, tokens
 from mobitui.tui.app import Launch, MobiApp
 from mobitui.tui.screens.login import LoginScreen
 from mobitui.tui.screens.message import MessageScreen
@@ -64,7 +64,7 @@ def unusable(state: Path, how: str):
 async def test_an_unusable_state_dir_is_named_on_screen_and_the_app_stays_up(
     tui_server, how: str
 ) -> None:
-    state = config.state_dir()
+    state = paths.state_dir()
     with unusable(state, how):
         app = make_app(tui_server)
         async with app.run_test(size=SIZE) as pilot:
@@ -125,7 +125,7 @@ async def test_a_token_of_the_old_server_never_reaches_the_new_one(
         f"{first.api_url}/auth/login", json={"account": "admin", "password": "demo-admin-pass"}
     ).json()["token"]
     soon = datetime.now(UTC) + timedelta(hours=1)
-    config.save_token("lab", "admin", token, soon, server=first.base_url)
+    tokens.save_token("lab", "admin", token, soon, server=first.base_url)
     gateway = make_gateway(second)
     app = MobiApp(
         Launch(base_url=gateway.base_url, account="admin", profile="lab", poll_seconds=3600)
@@ -136,7 +136,7 @@ async def test_a_token_of_the_old_server_never_reaches_the_new_one(
         await pilot.press(*"demo-admin-pass", "enter")
         await loaded(pilot)
     assert not any(token in (s.authorization or "") for s in gateway.gateway.wire)
-    assert config.load_token("lab", "admin", server=first.base_url).token == token  # kept
+    assert tokens.load_token("lab", "admin", server=first.base_url).token == token  # kept
 
 
 async def test_a_grid_export_onto_a_full_disk_is_named_and_leaves_no_half_file(

@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from mobitui.api.client import MobiClient
-from mobitui.config import Profile
 from mobitui.domain.models import RequestStatus
+from mobitui.local.profiles import Profile
 from mobitui.tui.app import Launch, MobiApp
 from mobitui.tui.screens.action_menu import ActionMenu
-from mobitui.tui.screens.bulk_action import BulkActionScreen
+from mobitui.tui.screens.bulk.dialog import BulkActionScreen
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.requests import RequestsScreen
 from tests.contract.faults import Fault, FaultyTransport, fast_retry

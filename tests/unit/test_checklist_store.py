@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from mobitui.checklists import ChecklistStore, progress_key, sheet_name
-from mobitui.config import ConfigError
 from mobitui.domain.checklist import Progress
 from mobitui.domain.procedures import ProcedureId
+from mobitui.local.checklists import ChecklistStore, progress_key
+from mobitui.local.paths import ConfigError
+from mobitui.present.sheets import sheet_name
 from tests.unit.test_rules import device
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mobitui import config
-from mobitui.config import ConfigError, Profile, Profiles
+from mobitui.local import paths, profiles, tokens
+from mobitui.local.paths import ConfigError
+from mobitui.local.profiles import Profile, Profiles
 
 
 @pytest.fixture(autouse=True)
@@ -21,15 +22,15 @@ def _dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_missing_file_is_an_empty_set() -> None:
-    assert config.load_profiles().profiles == {}
+    assert profiles.load_profiles().profiles == {}
 
 
 def test_profiles_round_trip_and_default() -> None:
     prod = Profile("prod", "https://mdm.example.jp", "alice", ca_bundle="/etc/ca.pem", lang="ja")
     lab = Profile("lab", "http://127.0.0.1:8765", "admin")
-    path = config.save_profiles(Profiles({"prod": prod, "lab": lab}, default="lab"))
+    path = profiles.save_profiles(Profiles({"prod": prod, "lab": lab}, default="lab"))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    loaded = config.load_profiles()
+    loaded = profiles.load_profiles()
     assert loaded.profiles == {"prod": prod, "lab": lab}
     assert loaded.get(None) == lab
     assert loaded.get("prod") == prod
@@ -37,7 +38,7 @@ def test_profiles_round_trip_and_default() -> None:
 
 
 def _write(text: str) -> Path:
-    path = config.config_dir() / config.PROFILES_FILE
+    path = paths.config_dir() / profiles.PROFILES_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, "utf-8")
     return path
@@ -46,7 +47,7 @@ def _write(text: str) -> Path:
 def test_toml_syntax_error_names_file_and_line() -> None:
     path = _write('[profiles.a]\nbase_url = "http://x"\naccount = \n')
     with pytest.raises(ConfigError) as info:
-        config.load_profiles()
+        profiles.load_profiles()
     assert str(path) in str(info.value)
     assert "line 3" in str(info.value)
     assert path.read_text("utf-8").startswith("[profiles.a]")  # never discarded
@@ -67,17 +68,17 @@ def test_toml_syntax_error_names_file_and_line() -> None:
 def test_invalid_profiles_are_named(text: str, needle: str) -> None:
     path = _write(text)
     with pytest.raises(ConfigError) as info:
-        config.load_profiles()
+        profiles.load_profiles()
     assert str(path) in str(info.value)
     assert needle in str(info.value)
 
 
 def test_binary_garbage_is_a_clear_error() -> None:
-    path = config.config_dir() / config.PROFILES_FILE
+    path = paths.config_dir() / profiles.PROFILES_FILE
     path.parent.mkdir(parents=True)
     path.write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(ConfigError, match="not UTF-8"):
-        config.load_profiles()
+        profiles.load_profiles()
 
 
 LAB = "http://127.0.0.1:8765"
@@ -85,25 +86,25 @@ LAB = "http://127.0.0.1:8765"
 
 def test_token_cache_is_private_and_expires() -> None:
     soon = datetime.now(UTC) + timedelta(hours=1)
-    path = config.save_token("lab", "admin", "tok-123", soon, server=LAB)
+    path = tokens.save_token("lab", "admin", "tok-123", soon, server=LAB)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    cached = config.load_token("lab", "admin", server=LAB)
+    cached = tokens.load_token("lab", "admin", server=LAB)
     assert cached is not None and cached.token == "tok-123"
-    config.forget_token("lab", "admin", server=LAB)
+    tokens.forget_token("lab", "admin", server=LAB)
     assert not path.exists()
-    assert config.load_token("lab", "admin", server=LAB) is None
+    assert tokens.load_token("lab", "admin", server=LAB) is None
 
-    config.save_token("lab", "admin", "old", datetime.now(UTC) - timedelta(seconds=1), server=LAB)
-    assert config.load_token("lab", "admin", server=LAB) is None
+    tokens.save_token("lab", "admin", "old", datetime.now(UTC) - timedelta(seconds=1), server=LAB)
+    assert tokens.load_token("lab", "admin", server=LAB) is None
     assert not path.exists()  # an expired token is not kept around
 
 
 def test_corrupt_token_cache_costs_only_a_prompt() -> None:
     soon = datetime.now(UTC) + timedelta(hours=1)
-    path = config.save_token("lab", "admin", "x", soon, server=LAB)
+    path = tokens.save_token("lab", "admin", "x", soon, server=LAB)
     path.write_text("{not json", "utf-8")
-    assert config.load_token("lab", "admin", server=LAB) is None
+    assert tokens.load_token("lab", "admin", server=LAB) is None
     assert not path.exists()
 
 
@@ -116,7 +117,7 @@ def test_the_safety_thresholds_are_read_from_the_profile() -> None:
         '[profiles.prod]\nbase_url = "https://mdm.example.jp"\naccount = "alice"\n'
         "confirm_above = 20\nstall_after_minutes = 45\n"
     )
-    profile = config.load_profiles().get("prod")
+    profile = profiles.load_profiles().get("prod")
     assert profile is not None
     assert (profile.confirm_above, profile.stall_after_minutes) == (20, 45)
     launch = Launch.from_profile(profile, "en", False)
@@ -137,7 +138,7 @@ def test_the_safety_thresholds_are_read_from_the_profile() -> None:
 def test_bad_thresholds_are_named(line: str, message: str) -> None:
     _write(f'[profiles.prod]\nbase_url = "https://mdm.example.jp"\naccount = "a"\n{line}\n')
     with pytest.raises(ConfigError, match=message):
-        config.load_profiles()
+        profiles.load_profiles()
 
 
 # --------------------------------------------------------------------------- tokens and origins
@@ -145,34 +146,34 @@ def test_bad_thresholds_are_named(line: str, message: str) -> None:
 
 def test_a_token_is_handed_back_only_for_the_origin_that_issued_it() -> None:
     soon = datetime.now(UTC) + timedelta(hours=1)
-    config.save_token("lab", "admin", "tok-lab", soon, server="https://mdm.example.jp")
+    tokens.save_token("lab", "admin", "tok-lab", soon, server="https://mdm.example.jp")
     same = ["https://mdm.example.jp/", "HTTPS://MDM.example.jp:443", "https://mdm.example.jp/x"]
     for server in same:
-        cached = config.load_token("lab", "admin", server=server)
+        cached = tokens.load_token("lab", "admin", server=server)
         assert cached is not None and cached.token == "tok-lab", server
     for server in ("http://mdm.example.jp", "https://mdm.example.jp:8443", "https://evil.jp"):
-        assert config.load_token("lab", "admin", server=server) is None, server
-    assert config.load_token("lab", "root", server="https://mdm.example.jp") is None
+        assert tokens.load_token("lab", "admin", server=server) is None, server
+    assert tokens.load_token("lab", "root", server="https://mdm.example.jp") is None
     # still there for its own origin: another origin's question removed nothing
-    assert config.load_token("lab", "admin", server="https://mdm.example.jp") is not None
+    assert tokens.load_token("lab", "admin", server="https://mdm.example.jp") is not None
 
 
 def test_a_token_file_that_names_another_origin_is_not_used() -> None:
     """A copied or edited file: the name says one origin, the content another."""
     soon = datetime.now(UTC) + timedelta(hours=1)
-    theirs = config.save_token("lab", "admin", "tok-a", soon, server="https://a.example.jp")
-    ours = config.save_token("lab", "admin", "tok-b", soon, server="https://b.example.jp")
+    theirs = tokens.save_token("lab", "admin", "tok-a", soon, server="https://a.example.jp")
+    ours = tokens.save_token("lab", "admin", "tok-b", soon, server="https://b.example.jp")
     ours.write_bytes(theirs.read_bytes())
-    assert config.load_token("lab", "admin", server="https://b.example.jp") is None
+    assert tokens.load_token("lab", "admin", server="https://b.example.jp") is None
     assert not ours.exists()
 
 
 def test_a_token_cached_before_origins_is_never_sent_and_is_removed() -> None:
-    legacy = config.state_dir() / "tokens" / "lab--admin.json"
+    legacy = paths.state_dir() / "tokens" / "lab--admin.json"
     legacy.parent.mkdir(parents=True, mode=0o700)
     expires = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
     legacy.write_text(f'{{"token": "old-host-token", "expires_at": "{expires}"}}', "utf-8")
-    assert config.load_token("lab", "admin", server=LAB) is None
+    assert tokens.load_token("lab", "admin", server=LAB) is None
     assert not legacy.exists()
 
 
@@ -184,11 +185,11 @@ def test_a_token_cached_before_origins_is_never_sent_and_is_removed() -> None:
 def test_a_token_http_cannot_carry_is_never_saved_nor_loaded(token: str) -> None:
     soon = datetime.now(UTC) + timedelta(hours=1)
     with pytest.raises(ConfigError, match="not printable ASCII"):
-        config.save_token("lab", "admin", token, soon, server=LAB)
+        tokens.save_token("lab", "admin", token, soon, server=LAB)
     # One cached by an older mobitui (the same file, as it would have written it):
-    path = config.save_token("lab", "admin", "good-token", soon, server=LAB)
+    path = tokens.save_token("lab", "admin", "good-token", soon, server=LAB)
     path.write_text(path.read_text("utf-8").replace('"good-token"', json.dumps(token)), "utf-8")
-    assert config.load_token("lab", "admin", server=LAB) is None  # refused: a password prompt
+    assert tokens.load_token("lab", "admin", server=LAB) is None  # refused: a password prompt
     assert not path.exists()  # and not refused again at every launch
 
 
@@ -202,17 +203,17 @@ def test_a_symlink_planted_at_the_token_writers_temporary_name_is_not_followed(
     so a link planted there received the token. Both the old name and the new one (told to
     the attacker here) are planted."""
     soon = datetime.now(UTC) + timedelta(hours=1)
-    path = config.save_token("lab", "admin", "first", soon, server=LAB)
+    path = tokens.save_token("lab", "admin", "first", soon, server=LAB)
     bait = path.parent.parent / "attacker-owned"
     bait.write_text("")
     monkeypatch.setattr("secrets.token_hex", lambda n: "0123456789abcdef")
     for name in (f".{path.name}.{os.getpid()}.tmp", f".{path.name}.0123456789abcdef.tmp"):
         (path.parent / name).symlink_to(bait)
     with pytest.raises(ConfigError) as info:
-        config.save_token("lab", "admin", "second-secret", soon, server=LAB)
+        tokens.save_token("lab", "admin", "second-secret", soon, server=LAB)
     assert str(path.parent) in str(info.value)
     assert bait.read_text() == ""  # the token never reached the attacker's file
-    assert config.load_token("lab", "admin", server=LAB).token == "first"
+    assert tokens.load_token("lab", "admin", server=LAB).token == "first"
 
 
 def test_config_state_and_token_dirs_are_created_0700_every_level(
@@ -222,26 +223,26 @@ def test_config_state_and_token_dirs_are_created_0700_every_level(
     try:
         monkeypatch.setenv("MOBITUI_CONFIG_DIR", str(tmp_path / "xdg" / "config" / "mobitui"))
         monkeypatch.setenv("MOBITUI_STATE_DIR", str(tmp_path / "xdg" / "state" / "mobitui"))
-        config.save_profiles(Profiles({"lab": Profile("lab", LAB, "admin")}, "lab"))
-        config.save_token("lab", "admin", "tok", datetime.now(UTC) + timedelta(hours=1), server=LAB)
+        profiles.save_profiles(Profiles({"lab": Profile("lab", LAB, "admin")}, "lab"))
+        tokens.save_token("lab", "admin", "tok", datetime.now(UTC) + timedelta(hours=1), server=LAB)
     finally:
         os.umask(old)
     for level in ("xdg", "xdg/config", "xdg/config/mobitui", "xdg/state", "xdg/state/mobitui"):
         assert stat.S_IMODE((tmp_path / level).stat().st_mode) == 0o700, level
-    assert stat.S_IMODE((config.state_dir() / "tokens").stat().st_mode) == 0o700
+    assert stat.S_IMODE((paths.state_dir() / "tokens").stat().st_mode) == 0o700
 
 
 @pytest.mark.parametrize("which", ["state", "tokens"])
 def test_a_token_dir_others_may_write_is_refused_by_name(which: str) -> None:
     soon = datetime.now(UTC) + timedelta(hours=1)
-    path = config.save_token("lab", "admin", "tok", soon, server=LAB)
-    wide = config.state_dir() if which == "state" else path.parent
+    path = tokens.save_token("lab", "admin", "tok", soon, server=LAB)
+    wide = paths.state_dir() if which == "state" else path.parent
     os.chmod(wide, 0o777)
     with pytest.raises(ConfigError) as info:
-        config.load_token("lab", "admin", server=LAB)
+        tokens.load_token("lab", "admin", server=LAB)
     assert str(info.value).startswith(f"{wide}: writable by its group and everyone")
     with pytest.raises(ConfigError):
-        config.save_token("lab", "admin", "tok2", soon, server=LAB)
+        tokens.save_token("lab", "admin", "tok2", soon, server=LAB)
     assert json.loads(path.read_text("utf-8"))["token"] == "tok"
 
 
@@ -249,15 +250,15 @@ def test_a_token_dir_of_another_user_is_refused() -> None:
     if os.geteuid() != 0:
         pytest.skip("only root can give a directory to another user")
     soon = datetime.now(UTC) + timedelta(hours=1)
-    path = config.save_token("lab", "admin", "tok", soon, server=LAB)
+    path = tokens.save_token("lab", "admin", "tok", soon, server=LAB)
     os.chown(path.parent, 65534, 65534)
     with pytest.raises(ConfigError, match="owned by another user"):
-        config.load_token("lab", "admin", server=LAB)
+        tokens.load_token("lab", "admin", server=LAB)
 
 
 def test_a_profiles_dir_others_may_write_is_refused() -> None:
     """Whoever can write it chooses which server the admin types the password for."""
-    path = config.save_profiles(Profiles({"lab": Profile("lab", LAB, "admin")}, "lab"))
+    path = profiles.save_profiles(Profiles({"lab": Profile("lab", LAB, "admin")}, "lab"))
     os.chmod(path.parent, 0o775)
     with pytest.raises(ConfigError, match="writable by its group"):
-        config.load_profiles()
+        profiles.load_profiles()

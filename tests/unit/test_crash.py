@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mobitui import crash
+from mobitui.local import crash_reports
 
 FIXED = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
@@ -36,7 +36,7 @@ def _error() -> KeyError:
 def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "state"
     monkeypatch.setenv("MOBITUI_STATE_DIR", str(directory))
-    monkeypatch.setattr(crash, "datetime", _Clock)
+    monkeypatch.setattr(crash_reports, "datetime", _Clock)
     return directory
 
 
@@ -46,7 +46,7 @@ def test_a_symlink_planted_at_the_name_is_never_written_through(state: Path, tmp
     target.write_text("untouched")
     first = state / f"crash-20261201T093000Z-{os.getpid()}.txt"
     first.symlink_to(target)
-    path = crash.write_report([_error()], "test")
+    path = crash_reports.write_report([_error()], "test")
     assert path == state / f"crash-20261201T093000Z-{os.getpid()}-1.txt"
     assert target.read_text() == "untouched" and first.is_symlink()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -58,14 +58,14 @@ def test_a_symlink_planted_at_the_name_is_never_written_through(state: Path, tmp
 def test_a_state_dir_others_may_write_is_refused(state: Path) -> None:
     state.mkdir()
     state.chmod(0o777)
-    assert crash.write_report([_error()], "test") is None
+    assert crash_reports.write_report([_error()], "test") is None
     assert list(state.iterdir()) == []
-    line = crash.line(_error(), None)
+    line = crash_reports.line(_error(), None)
     assert line == "mobitui: internal error (KeyError); no crash report could be written"
 
 
 def test_later_errors_go_into_the_first_file_and_only_the_first_gets_a_line(state: Path):
-    log = crash.CrashLog("test")
+    log = crash_reports.CrashLog("test")
     first = log.add(_error())
     assert first is not None and str(log.path) in first
     assert log.add(ValueError("while stopping")) is None
@@ -77,4 +77,4 @@ def test_later_errors_go_into_the_first_file_and_only_the_first_gets_a_line(stat
 def test_a_worker_failure_is_named_by_what_happened_inside() -> None:
     from textual.worker import WorkerFailed
 
-    assert "(KeyError)" in crash.line(WorkerFailed(_error()), None)
+    assert "(KeyError)" in crash_reports.line(WorkerFailed(_error()), None)

@@ -16,7 +16,7 @@ from mobitui.domain.csv_select import (
     parse,
     select,
 )
-from mobitui.tables import neutral
+from mobitui.present.tables import neutral
 from tests.unit.test_rules import device
 
 FLEET = [device(id=f"d{n}", serial=f"SER{n:03d}") for n in range(1, 6)]

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from mobitui import config
-from mobitui.api.audit_log import AuditLog
-from mobitui.api.journal import Journal, read
 from mobitui.domain.operation import Batch, OperationSpec
 from mobitui.domain.rules import Inactivate
+from mobitui.local import paths, profiles, tokens
+from mobitui.local.audit_log import AuditLog
+from mobitui.local.journal import Journal, read
 from tests.disk_limits import python_limited
 
 LAB = "http://127.0.0.1:8765"
@@ -96,10 +96,10 @@ def leftovers(directory: Path) -> list[str]:
 
 def test_a_plan_that_does_not_fit_raises_and_leaves_no_journal() -> None:
     """Before: the plan was torn at the limit, start() returned, and the batches were sent."""
-    journal_dir = config.state_dir() / "journal"
+    journal_dir = paths.state_dir() / "journal"
     verdict = child(
         f"""
-from mobitui.api.journal import Journal
+from mobitui.local.journal import Journal
 outcome(lambda: Journal(Path({str(journal_dir)!r})).start(spec(1000)))
 """,
         20_000,
@@ -111,13 +111,13 @@ outcome(lambda: Journal(Path({str(journal_dir)!r})).start(spec(1000)))
 
 
 def test_a_journal_record_that_does_not_fit_raises_and_leaves_the_good_lines() -> None:
-    journal = Journal(config.state_dir() / "journal")
+    journal = Journal(paths.state_dir() / "journal")
     with journal.start(spec(40)) as opened:
         path = opened.path
     before = path.read_bytes()
     verdict = child(
         f"""
-from mobitui.api.journal import Journal
+from mobitui.local.journal import Journal
 with Journal(Path({str(path.parent)!r})).open(Path({str(path)!r})) as opened:
     outcome(lambda: opened.record_refused("key-0", 400, "bad", "x" * 20000))
 """,
@@ -134,14 +134,14 @@ with Journal(Path({str(path.parent)!r})).open(Path({str(path)!r})) as opened:
 def test_an_audit_line_that_does_not_fit_raises_and_the_next_append_does_not_glue() -> None:
     """Before: the torn line was reported as written and the next entry glued onto it, after
     which the log could not be read at all."""
-    path = config.state_dir() / "audit.jsonl"
+    path = paths.state_dir() / "audit.jsonl"
     log = AuditLog(path)
     log.record(spec(10), "key-0", ["d000000"], result="done")
     before = path.read_bytes()
     verdict = child(
         f"""
 import resource
-from mobitui.api.audit_log import AuditLog
+from mobitui.local.audit_log import AuditLog
 log = AuditLog(Path({str(path)!r}))
 s = spec(2000, 2000)
 outcome(lambda: log.record(s, "key-0", s.device_ids, result="done"))
@@ -159,7 +159,7 @@ log.record(s, "key-1", ["d000001"], result="done")  # the limit lifted: the disk
 
 
 def test_the_audit_reader_names_a_torn_last_line_and_keeps_the_good_ones() -> None:
-    path = config.state_dir() / "audit.jsonl"
+    path = paths.state_dir() / "audit.jsonl"
     log = AuditLog(path)
     log.record(spec(10), "key-0", ["d000000"], result="done")
     log.record(spec(10), "key-1", ["d000001"], result="done")
@@ -172,7 +172,7 @@ def test_the_audit_reader_names_a_torn_last_line_and_keeps_the_good_ones() -> No
 
 def test_the_audit_reader_names_a_glued_line_in_the_middle_and_keeps_the_rest() -> None:
     """A log damaged by the old glue bug: the good lines around the bad one still count."""
-    path = config.state_dir() / "audit.jsonl"
+    path = paths.state_dir() / "audit.jsonl"
     log = AuditLog(path)
     log.record(spec(10), "key-0", ["d000000"], result="done")
     with path.open("ab") as handle:
@@ -184,7 +184,7 @@ def test_the_audit_reader_names_a_glued_line_in_the_middle_and_keeps_the_rest() 
 
 
 def test_the_journal_reader_names_a_torn_last_line() -> None:
-    journal = Journal(config.state_dir() / "journal")
+    journal = Journal(paths.state_dir() / "journal")
     with journal.start(spec(40)) as opened:
         path = opened.path
     with path.open("ab") as handle:
@@ -199,29 +199,29 @@ def test_the_journal_reader_names_a_torn_last_line() -> None:
 REWRITES: dict[str, tuple[Callable[[], Path], str, int]] = {
     # name: (write the old version in the parent; returns the file), child body, limit
     "token": (
-        lambda: config.save_token("lab", "admin", "t" * 40, SOON, server=LAB),
+        lambda: tokens.save_token("lab", "admin", "t" * 40, SOON, server=LAB),
         f"""
-from mobitui import config
+from mobitui.local import paths, profiles, tokens
 soon = datetime.now(UTC) + timedelta(hours=1)
-outcome(lambda: config.save_token("lab", "admin", "n" * 4000, soon, server={LAB!r}))
+outcome(lambda: tokens.save_token("lab", "admin", "n" * 4000, soon, server={LAB!r}))
 """,
         1000,
     ),
     "profiles": (
-        lambda: config.save_profiles(
-            config.Profiles({"lab": config.Profile("lab", LAB, "admin")}, "lab")
+        lambda: profiles.save_profiles(
+            profiles.Profiles({"lab": profiles.Profile("lab", LAB, "admin")}, "lab")
         ),
         f"""
-from mobitui import config
-many = {{f"p{{i}}": config.Profile(f"p{{i}}", {LAB!r}, "admin") for i in range(200)}}
-outcome(lambda: config.save_profiles(config.Profiles(many, "p1")))
+from mobitui.local import paths, profiles, tokens
+many = {{f"p{{i}}": profiles.Profile(f"p{{i}}", {LAB!r}, "admin") for i in range(200)}}
+outcome(lambda: profiles.save_profiles(profiles.Profiles(many, "p1")))
 """,
         1000,
     ),
     "checklists": (
         lambda: _ticks(200),  # a long retirement: the file is already big
         """
-from mobitui.checklists import ChecklistStore
+from mobitui.local.checklists import ChecklistStore
 from mobitui.domain.checklist import Progress
 from mobitui.domain.procedures import ProcedureId
 p = Progress()
@@ -242,9 +242,9 @@ outcome(lambda: _fleet(500))
 
 
 def _ticks(count: int) -> Path:
-    from mobitui.checklists import ChecklistStore
     from mobitui.domain.checklist import Progress
     from mobitui.domain.procedures import ProcedureId
+    from mobitui.local.checklists import ChecklistStore
 
     store = ChecklistStore()
     for i in range(count):
@@ -257,7 +257,7 @@ def _ticks(count: int) -> Path:
 def _fleet(count: int) -> Path:
     import dataclasses
 
-    from mobitui.fleet_cache import FleetCache, Identity, Snapshot
+    from mobitui.fleet.snapshot import FleetCache, Identity, Snapshot
     from tests.unit.test_fleet_cache import plain
 
     devices = [dataclasses.replace(plain(), id=f"d{i:06d}") for i in range(count)]
@@ -284,7 +284,7 @@ def test_a_sheet_that_does_not_fit_is_not_left_half_written(tmp_path: Path) -> N
     out = tmp_path / "sheets"
     verdict = child(
         f"""
-from mobitui.checklists import SheetJob, export_sheets
+from mobitui.present.sheets import SheetJob, export_sheets
 from tests.unit.test_rules import device
 job = SheetJob(device(), None, True, "r1")
 outcome(lambda: export_sheets([job], Path({str(out)!r}), ("ja",), ("md",)))
@@ -323,10 +323,10 @@ def test_a_new_name_is_made_durable_by_fsyncing_its_directory(
     if writer in REWRITES:
         path = REWRITES[writer][0]()
     elif writer == "audit":
-        path = config.state_dir() / "audit.jsonl"
+        path = paths.state_dir() / "audit.jsonl"
         AuditLog(path).record(spec(2), "key-0", ["d000000"], result="done")
     else:
-        with Journal(config.state_dir() / "journal").start(spec(2)) as opened:
+        with Journal(paths.state_dir() / "journal").start(spec(2)) as opened:
             from mobitui.domain.operation import Ending
 
             opened.end(Ending.ABANDONED)

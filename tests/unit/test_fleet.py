@@ -9,8 +9,6 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mobitui.domain.fleet import Fleet, SortKey, ViewSpec, _sort_value
-from mobitui.domain.fleet_view import View, follow
 from mobitui.domain.models import (
     Changes,
     Device,
@@ -19,6 +17,8 @@ from mobitui.domain.models import (
     Group,
     Platform,
 )
+from mobitui.fleet.cache import Fleet, SortKey, ViewSpec, _sort_value
+from mobitui.fleet.view import View, follow
 
 T0 = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -359,7 +359,7 @@ def test_the_cursor_follows_to_a_neighbour() -> None:
 
 
 def test_a_fleet_loaded_in_name_order_takes_that_order_without_sorting() -> None:
-    from mobitui.domain import fleet as module
+    from mobitui.fleet import cache as module
 
     fleet = loaded(50, presorted=True)
     order = fleet._orders[SortKey.NAME]

@@ -13,7 +13,6 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from mobitui import config
 from mobitui.domain.models import (
     Device,
     DeviceState,
@@ -24,7 +23,7 @@ from mobitui.domain.models import (
     Platform,
     RequestStatus,
 )
-from mobitui.fleet_cache import (
+from mobitui.fleet.snapshot import (
     FORMAT_VERSION,
     MAGIC,
     CacheUnusable,
@@ -38,6 +37,7 @@ from mobitui.fleet_cache import (
     shape,
     shape_of,
 )
+from mobitui.local import paths
 
 JST = timezone(timedelta(hours=9))
 
@@ -164,7 +164,7 @@ def test_a_damaged_file_is_ignored_and_logged(
 ) -> None:
     cache.save(snapshot())
     cache.path.write_bytes(DAMAGE[kind](cache.path.read_bytes()))
-    with caplog.at_level(logging.WARNING, logger="mobitui.fleet_cache"):
+    with caplog.at_level(logging.WARNING, logger="mobitui.fleet.snapshot"):
         assert cache.load() is None
     assert str(cache.path) in caplog.text
     cache.save(snapshot())  # the next good save replaces it
@@ -239,16 +239,16 @@ def test_no_file_is_no_snapshot(cache: FleetCache) -> None:
 
 
 def test_one_file_per_profile_and_account_with_a_safe_name() -> None:
-    paths = {
-        config.fleet_cache_path("lab", "admin"),
-        config.fleet_cache_path("lab", "operator"),
-        config.fleet_cache_path("prod", "admin"),
-        config.fleet_cache_path("lab", "a b"),
-        config.fleet_cache_path("lab", "a_b"),  # the same safe name as "a b": kept apart
+    found = {
+        paths.fleet_cache_path("lab", "admin"),
+        paths.fleet_cache_path("lab", "operator"),
+        paths.fleet_cache_path("prod", "admin"),
+        paths.fleet_cache_path("lab", "a b"),
+        paths.fleet_cache_path("lab", "a_b"),  # the same safe name as "a b": kept apart
     }
-    assert len(paths) == 5
-    odd = config.fleet_cache_path("lab", "../../etc/passwd\x00\n")
-    assert odd.parent == config.cache_dir() / "fleets"
+    assert len(found) == 5
+    odd = paths.fleet_cache_path("lab", "../../etc/passwd\x00\n")
+    assert odd.parent == paths.cache_dir() / "fleets"
     assert all(c.isalnum() or c in "._-" for c in odd.name)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from mobitui.api.journal import server_key
+from mobitui.local.journal import server_key
 
 
 @pytest.mark.parametrize(

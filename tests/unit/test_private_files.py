@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from mobitui import private_files
-from mobitui.private_files import PrivateFileError
+from mobitui.local import private_files
+from mobitui.local.private_files import PrivateFileError
 from tests.disk_limits import python_limited
 
 
@@ -39,7 +39,7 @@ def test_write_all_loops_over_short_writes_then_fails_past_the_limit(tmp_path: P
     the next write's EFBIG is raised; nothing is silently torn."""
     code = f"""
         import os
-        from mobitui.private_files import write_all
+        from mobitui.local.private_files import write_all
         fd = os.open({str(tmp_path / "f")!r}, os.O_WRONLY | os.O_CREAT, 0o600)
         first = os.write(fd, b"x" * 5000)  # what the old code did: 4096 written, no error
         os.lseek(fd, 0, os.SEEK_SET)
@@ -65,7 +65,7 @@ def test_an_atomic_write_that_does_not_fit_leaves_the_old_file_and_no_temporary(
     private_files.write_atomic(target, b"old content\n")
     code = f"""
         from pathlib import Path
-        from mobitui import private_files
+        from mobitui.local import private_files
         try:
             private_files.write_atomic(Path({str(target)!r}), b"n" * 10000)
         except private_files.PrivateFileError as exc:
@@ -93,7 +93,7 @@ def test_a_failed_append_cuts_its_own_bytes_back(tmp_path: Path) -> None:
     private_files.append_line(path, b"x" * 3000 + b"\n")
     code = f"""
         from pathlib import Path
-        from mobitui import private_files
+        from mobitui.local import private_files
         try:
             private_files.append_line(Path({str(path)!r}), b"y" * 3000 + b"\\n")
         except private_files.PrivateFileError as exc:
@@ -200,10 +200,10 @@ def test_the_audit_log_and_a_journal_are_never_written_through_a_symlink(tmp_pat
     sent every entry (device ids, names) to the file it pointed at."""
     from datetime import UTC, datetime
 
-    from mobitui.api.audit_log import AuditLog
-    from mobitui.api.journal import Journal, JournalError
     from mobitui.domain.operation import Batch, OperationSpec
     from mobitui.domain.rules import Inactivate
+    from mobitui.local.audit_log import AuditLog
+    from mobitui.local.journal import Journal, JournalError
 
     state = tmp_path / "state"
     state.mkdir(mode=0o700)

@@ -14,7 +14,7 @@ import pytest
 
 from mobitui.domain.models import Enrollment, Platform
 from mobitui.domain.rules import OnDeviceWork, on_device_work
-from mobitui.domain.sheets import md_literal, sheet
+from mobitui.present.sheets import md_literal, sheet
 from tests.unit.test_rules import device
 
 GOLDEN = Path(__file__).parent / "golden" / "sheets"

@@ -4,7 +4,7 @@ Left, the devices still to do (with how far each has got); right, the current de
 facts, a banner with what matters now (the request succeeded, the 8-minute countdown, the
 failure path, a stalled device), and the steps rendered from the procedure data with only the
 notes that apply to this device. Space ticks the step under the cursor and the tick is saved
-at once (``mobitui.checklists``), so a dropped SSH session loses nothing.
+at once (``mobitui.local.checklists``), so a dropped SSH session loses nothing.
 
 The screen shows and asks: exporting, copying to the clipboard and starting a new (or forced)
 inactivation are the app's, through :class:`ChecklistView`.
@@ -26,14 +26,15 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from mobitui.checklists import ChecklistStore, SheetJob, progress_key
-from mobitui.config import ConfigError
 from mobitui.domain.checklist import Assignment, Progress, Tick, blocked, sections
-from mobitui.domain.fleet import Delta, Fleet
 from mobitui.domain.models import Device, DeviceState, RequestStatus
 from mobitui.domain.procedures import NOTES, NoteContext, get, intro_for, steps_for
 from mobitui.domain.rules import OnDeviceWork, is_stalled
+from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
+from mobitui.local.checklists import ChecklistStore, progress_key
+from mobitui.local.paths import ConfigError
+from mobitui.present.sheets import SheetJob
 from mobitui.tui.bindings import localise
 from mobitui.tui.widgets.columns import STATE_GLYPH
 from mobitui.tui.widgets.key_footer import KeyFooter
@@ -404,7 +405,7 @@ class ChecklistScreen(Screen[None]):
         self.view.export(self._jobs(self.order))
 
     def action_copy_sheet(self) -> None:
-        from mobitui.domain.sheets import sheet
+        from mobitui.present.sheets import sheet
 
         jobs = self._jobs([self.current] if self.current else [])
         if jobs:

@@ -1,7 +1,7 @@
 """Ask where and how to write instruction sheets: a folder, the languages, the formats.
 
 The modal only asks; it dismisses with an :class:`ExportChoice` and the app writes the files
-(``mobitui.checklists.export_sheets``) and says where they went.
+(``mobitui.local.checklists.export_sheets``) and says where they went.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from mobitui.domain.sheets import Format, Lang
 from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue
+from mobitui.present.sheets import Format, Lang
 
 
 @dataclass(frozen=True, slots=True)

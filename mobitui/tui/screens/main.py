@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static, Tree
 
-from mobitui.domain.fleet import Delta, Fleet, SortKey, ViewSpec
+from mobitui.fleet.cache import Delta, Fleet, SortKey, ViewSpec
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
 from mobitui.tui.widgets.device_grid import DeviceGrid, SortRequested

@@ -15,8 +15,8 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from mobitui.config import Profile, validate_profile
 from mobitui.i18n import Catalogue
+from mobitui.local.profiles import Profile, validate_profile
 
 _FIELDS = ("name", "base_url", "account", "ca_bundle", "proxy")
 

@@ -25,9 +25,9 @@ from textual.screen import Screen
 from textual.widgets import Label, Static
 
 from mobitui.domain.checklist import Assignment, sections
-from mobitui.domain.fleet import Delta, Fleet
 from mobitui.domain.models import Device, InactivationRequest, ItemProgress, RequestStatus
 from mobitui.domain.rules import is_stalled, on_device_work
+from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
 from mobitui.tui.screens.message import MessageScreen

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from mobitui.domain.fleet import SortKey
 from mobitui.domain.models import Device, DeviceState, Platform
+from mobitui.fleet.cache import SortKey
 from mobitui.i18n import Catalogue
 
 #: The OS as a short name: the console shows an icon, greyed when the device is inactive.

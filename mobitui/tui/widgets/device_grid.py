@@ -7,7 +7,7 @@ parsed as markup (control characters were already made visible by the API client
 
 The cursor follows a device, not a row number: when the view changes (a filter, a live update,
 a new sort) the cursor stays on the same device if it is still shown, else on the row where it
-was, clamped (:func:`mobitui.domain.fleet_view.follow`).
+was, clamped (:func:`mobitui.fleet.view.follow`).
 
 Over SSH every byte counts, so the cursor is a two-cell marker (``>`` and the check mark, in
 the accent colour) rather than a highlighted row: moving it repaints those two cells on two rows,
@@ -34,9 +34,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from mobitui.domain.fleet import Fleet, SortKey
-from mobitui.domain.fleet_view import View, follow
 from mobitui.domain.models import Device, DeviceState
+from mobitui.fleet.cache import Fleet, SortKey
+from mobitui.fleet.view import View, follow
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
 from mobitui.tui.widgets.columns import GAP, OS_GLYPH, Column, layout

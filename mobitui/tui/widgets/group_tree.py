@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from mobitui.domain.fleet import Fleet
+from mobitui.fleet.cache import Fleet
 from mobitui.i18n import Catalogue
 
 #: Tree node data: a group id, or None for "every device".

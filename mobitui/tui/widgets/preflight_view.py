@@ -12,13 +12,6 @@ from collections.abc import Mapping
 
 from rich.text import Text
 
-from mobitui.describe import (
-    WARNING_ORDER,
-    outcome_text,
-    plan_outcome,
-    warning_sentence,
-    work_text,
-)
 from mobitui.domain.models import Device, Outcome
 from mobitui.domain.operation import NO_OUTCOME, OperationState
 from mobitui.domain.rules import (
@@ -30,6 +23,13 @@ from mobitui.domain.rules import (
     Preflight,
 )
 from mobitui.i18n import Catalogue
+from mobitui.present.words import (
+    WARNING_ORDER,
+    outcome_text,
+    plan_outcome,
+    warning_sentence,
+    work_text,
+)
 from mobitui.tui.widgets.row_list import ListColumn, Row
 
 _MARK = {

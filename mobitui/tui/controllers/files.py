@@ -10,8 +10,6 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mobitui import private_files
-from mobitui.checklists import SheetJob, export_sheets
 from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.csv_select import (
     MAX_BYTES,
@@ -24,7 +22,9 @@ from mobitui.domain.csv_select import (
 from mobitui.domain.models import Device
 from mobitui.domain.operation import OperationState
 from mobitui.domain.text import visible
-from mobitui.tables import (
+from mobitui.local import private_files
+from mobitui.present.sheets import SheetJob, export_sheets
+from mobitui.present.tables import (
     DEVICE_COLUMNS,
     RESULT_COLUMNS,
     Column,

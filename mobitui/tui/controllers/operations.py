@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING, Protocol
 
 from textual.message import Message
 
-from mobitui import config
-from mobitui.api.audit_log import FILE_NAME, AuditLog
 from mobitui.api.errors import ApiError, Forbidden
-from mobitui.api.journal import Journal, JournalError, JournalFile, Loaded
 from mobitui.api.runner import Overlap, new_operation, run_operation
-from mobitui.domain.fleet import Delta
 from mobitui.domain.models import Outcome
 from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.rules import Action
 from mobitui.domain.selection import NotChosen, check, same_devices, scope_groups
-from mobitui.tui.errors import StillLoading, error_text
+from mobitui.fleet.cache import Delta
+from mobitui.local import paths
+from mobitui.local.audit_log import FILE_NAME, AuditLog
+from mobitui.local.journal import Journal, JournalError, JournalFile, Loaded
+from mobitui.present.errors import StillLoading, error_text
 from mobitui.tui.screens.requests import RequestsLoaded, RequestsNotice
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class Target(Protocol):
 class Operations:
     def __init__(self, app: MobiApp) -> None:
         self.app = app
-        root = config.state_dir()
+        root = paths.state_dir()
         self.journal = Journal(root / "journal")
         self.audit = AuditLog(root / FILE_NAME)
 

@@ -9,18 +9,22 @@ Device names and other server text are untrusted: in Markdown each is a code spa
 named ``[here](https://evil.example)``, ``www.evil.example`` or ``me@evil.example`` is neither
 markup nor a link in the admin's chat window.
 
-Pure Python: no I/O (files are written by ``mobitui.checklists``).
+Pure Python: no I/O (files are written by ``mobitui.local.checklists``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 from mobitui.domain.checklist import blocked, sections
 from mobitui.domain.models import Device
 from mobitui.domain.procedures import NOTES, NoteContext, get, intro_for, steps_for
 from mobitui.domain.rules import OnDeviceWork
+from mobitui.local import private_files
 
 Lang = Literal["ja", "en"]
 Format = Literal["md", "txt"]
@@ -145,3 +149,48 @@ def sheet(
                 out.append(f"    - ※ {note_text}" if md else f"      ※ {note_text}")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+# --------------------------------------------------------------------------- files
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class SheetJob:
+    device: Device
+    work: OnDeviceWork | None
+    remove_apple_mdm_profile: bool | None
+    request_id: str | None
+
+
+def sheet_name(device: Device, lang: str, fmt: str) -> str:
+    serial = _SAFE.sub("_", device.serial)[:40] or "no-serial"
+    return f"{_SAFE.sub('_', device.id)[:40]}-{serial}.{lang}.{fmt}"
+
+
+def export_sheets(
+    jobs: Iterable[SheetJob], directory: Path, langs: Sequence[Lang], formats: Sequence[Format]
+) -> list[Path]:
+    """Write every sheet; returns the files written. Raises OSError naming the file.
+
+    Each sheet is written whole (checked length, fsync'd, renamed into place) with the
+    umask's mode: the folder is the admin's choice, often one shared with colleagues.
+    """
+    directory = directory.expanduser()
+    written: list[Path] = []
+    for job in jobs:
+        for lang in langs:
+            for fmt in formats:
+                text = sheet(
+                    job.device,
+                    job.work,
+                    lang,
+                    fmt,
+                    remove_apple_mdm_profile=job.remove_apple_mdm_profile,
+                    request_id=job.request_id,
+                )
+                path = directory / sheet_name(job.device, lang, fmt)
+                private_files.write_atomic(path, text.encode("utf-8"), private=False)
+                written.append(path)
+    return written

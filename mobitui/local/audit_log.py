@@ -6,10 +6,10 @@ server, account, action, options, device ids, and the outcome (per-device result
 server's refusal code, or ``no_answer`` when the answer was lost). Never the password: the
 callers hand it nothing that holds one, and a test reads the file back to prove it.
 
-Each line is appended whole or not at all (:func:`mobitui.private_files.append_line`: length
+Each line is appended whole or not at all (:func:`mobitui.local.private_files.append_line`: length
 checked, fsync'd, under a lock, a torn tail cut first, its own bytes cut back on failure), so a
 full disk never leaves half a line for the next entry to glue onto. A failed write is a
-:class:`~mobitui.api.journal.JournalError`: the runner stops before the next batch and the
+:class:`~mobitui.local.journal.JournalError`: the runner stops before the next batch and the
 command or the dialog reports the failure (nothing is sent that this record cannot hold).
 Reading keeps every good line and names the rest (:meth:`AuditLog.read`).
 
@@ -34,12 +34,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from mobitui import private_files
-from mobitui.api.journal import JournalError
-from mobitui.api.wire import json_line
 from mobitui.domain.models import ItemResult, format_time
 from mobitui.domain.operation import OperationSpec, action_options
-from mobitui.private_files import PrivateFileError
+from mobitui.local import private_files
+from mobitui.local.journal import JournalError
+from mobitui.local.private_files import PrivateFileError
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ class AuditLog:
         """Write one line; a failure stops the run (as the journal's would): nothing is sent
         that the admin's own record cannot hold."""
         try:
-            private_files.append_line(self.path, json_line(entry))
+            private_files.append_line(self.path, private_files.json_line(entry))
         except PrivateFileError as exc:
             raise JournalError(str(exc)) from None
 

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from mobitui.domain.procedures import ProcedureId
 from mobitui.domain.rules import ActionKind, Delete
-from mobitui.tui.screens.bulk_action import BulkActionScreen
+from mobitui.tui.screens.bulk.dialog import BulkActionScreen
 
 
 class DeletionScreen(BulkActionScreen):

@@ -1,4 +1,4 @@
-"""Local files of the on-device work: checklist ticks, saved at once, and exported sheets.
+"""The on-device checklist's ticks, saved at once (the sheets are :mod:`mobitui.present.sheets`).
 
 The admin ticks steps as a device's user reports them over the phone; a dropped SSH session
 must lose none of that. Every tick rewrites ``checklists.json`` in the state directory
@@ -10,25 +10,20 @@ memory only until the admin has looked at it.
 Sheets are written where the admin chooses, one file per device, language and format, named
 from the device id and serial number (never from the device name, which is server text).
 
-Both go through :mod:`mobitui.private_files`: a tick or a sheet on a full disk is an error
+Both go through :mod:`mobitui.local.private_files`: a tick or a sheet on a full disk is an error
 naming the file (the old file is left whole), never a silently truncated one.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mobitui import config, private_files
-from mobitui.config import ConfigError
 from mobitui.domain.checklist import Progress
-from mobitui.domain.models import Device, WireError
-from mobitui.domain.rules import OnDeviceWork
-from mobitui.domain.sheets import Format, Lang, sheet
+from mobitui.domain.models import WireError
+from mobitui.local import paths, private_files
+from mobitui.local.paths import ConfigError
 
 FILE_NAME = "checklists.json"
 
@@ -41,7 +36,7 @@ class ChecklistStore:
     """Every checklist's progress, in one small JSON file."""
 
     def __init__(self, path: Path | None = None) -> None:
-        self.path = path or config.state_dir() / FILE_NAME
+        self.path = path or paths.state_dir() / FILE_NAME
         self._all: dict[str, dict[str, Any]] = {}
         #: Why the file cannot be used (then nothing is written over it).
         self.problem: str | None = None
@@ -92,45 +87,3 @@ class ChecklistStore:
 
 
 # --------------------------------------------------------------------------- sheets
-
-_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-@dataclass(frozen=True, slots=True)
-class SheetJob:
-    device: Device
-    work: OnDeviceWork | None
-    remove_apple_mdm_profile: bool | None
-    request_id: str | None
-
-
-def sheet_name(device: Device, lang: str, fmt: str) -> str:
-    serial = _SAFE.sub("_", device.serial)[:40] or "no-serial"
-    return f"{_SAFE.sub('_', device.id)[:40]}-{serial}.{lang}.{fmt}"
-
-
-def export_sheets(
-    jobs: Iterable[SheetJob], directory: Path, langs: Sequence[Lang], formats: Sequence[Format]
-) -> list[Path]:
-    """Write every sheet; returns the files written. Raises OSError naming the file.
-
-    Each sheet is written whole (checked length, fsync'd, renamed into place) with the
-    umask's mode: the folder is the admin's choice, often one shared with colleagues.
-    """
-    directory = directory.expanduser()
-    written: list[Path] = []
-    for job in jobs:
-        for lang in langs:
-            for fmt in formats:
-                text = sheet(
-                    job.device,
-                    job.work,
-                    lang,
-                    fmt,
-                    remove_apple_mdm_profile=job.remove_apple_mdm_profile,
-                    request_id=job.request_id,
-                )
-                path = directory / sheet_name(job.device, lang, fmt)
-                private_files.write_atomic(path, text.encode("utf-8"), private=False)
-                written.append(path)
-    return written

@@ -6,7 +6,7 @@ records: users' names, phone numbers, serials. So any exception nobody handled e
 way in the TUI and in the headless commands:
 
 - the traceback, **without locals**, goes to ``crash-<time>-<pid>.txt`` in the state directory
-  (made 0700 and checked like every private directory: :mod:`mobitui.private_files`), created
+  (made 0700 and checked like every private directory: :mod:`mobitui.local.private_files`), created
   ``O_CREAT | O_EXCL | O_NOFOLLOW`` with mode 0600 (a name planted there, file or symlink, is
   never written through), its whole length written and fsync'd;
 - the terminal gets one line naming the exception's type (never its message, which may hold
@@ -14,7 +14,7 @@ way in the TUI and in the headless commands:
   state directory cannot be used, the line says so and nothing else is shown;
 - the exit status is :data:`EXIT_SOFTWARE` (70, ``EX_SOFTWARE`` of sysexits.h).
 
-Only the standard library and :mod:`mobitui.private_files` (itself only the standard library),
+Only the standard library and :mod:`mobitui.local.private_files` (itself only the standard library),
 so the last resort works whatever else failed to import.
 """
 
@@ -28,7 +28,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from mobitui.private_files import ensure_private_dir, fsync_dir, write_all
+from mobitui.local.private_files import ensure_private_dir, fsync_dir, write_all
 
 #: The exit status after an unexpected exception (sysexits.h ``EX_SOFTWARE``).
 EXIT_SOFTWARE = 70
@@ -39,7 +39,7 @@ def _state_dir() -> Path:
     # Imported here: config's own imports (platformdirs, tomli_w) must not be able to stop a
     # crash from being reported; the environment variable alone still works without them.
     try:
-        from mobitui.config import state_dir
+        from mobitui.local.paths import state_dir
     except Exception:  # the last resort must not fail on an import
         return Path(os.environ.get("MOBITUI_STATE_DIR") or Path.home() / ".local/state/mobitui")
     return state_dir()

@@ -4,12 +4,12 @@ admin's language, with the server's own explanation beside it (shown literally).
 from __future__ import annotations
 
 from mobitui.api.errors import ApiError, BulkIncomplete, Unreachable
-from mobitui.api.journal import JournalBusy, JournalError
 from mobitui.api.runner import Overlap
-from mobitui.config import ConfigError
 from mobitui.domain.reconcile import named
 from mobitui.domain.selection import NotChosen
 from mobitui.i18n import MESSAGES, Catalogue
+from mobitui.local.journal import JournalBusy, JournalError
+from mobitui.local.paths import ConfigError
 
 
 class StillLoading(Exception):

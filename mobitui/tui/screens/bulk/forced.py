@@ -15,7 +15,7 @@ from textual.widgets import Checkbox, Label, Static
 
 from mobitui.domain.procedures import ProcedureId
 from mobitui.domain.rules import ActionKind, ForceInactivate
-from mobitui.tui.screens.bulk_action import BulkActionScreen, StepRow
+from mobitui.tui.screens.bulk.dialog import BulkActionScreen, StepRow
 
 
 class ForcedInactivationScreen(BulkActionScreen):

@@ -19,7 +19,7 @@ from textual.widgets import Checkbox, Input, Label, Static
 from mobitui.domain.operation import OperationState
 from mobitui.domain.procedures import NOTES, NoteId, ProcedureId
 from mobitui.domain.rules import ActionKind, Inactivate
-from mobitui.tui.screens.bulk_action import BulkActionScreen, StepRow
+from mobitui.tui.screens.bulk.dialog import BulkActionScreen, StepRow
 
 SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
 

@@ -8,7 +8,7 @@ devices, only ``seq``), then pages, then applies every change since that number.
 that happened during paging is seen twice at worst, which applying is idempotent about.
 
 A warm start (:meth:`FleetSync.start`) begins instead from the snapshot the last run saved on
-disk (:mod:`mobitui.fleet_cache`) and asks the change feed only for what changed since its
+disk (:mod:`mobitui.fleet.snapshot`) and asks the change feed only for what changed since its
 ``seq``: the same result as a full sync, for a fraction of the traffic. It falls back to a
 full sync whenever the snapshot may not describe this server's fleet for this account: no
 snapshot or an unusable one, another database (the server's ``instance_id`` differs, or it
@@ -25,13 +25,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Protocol
 
-from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
-from mobitui.domain.fleet import Delta, Fleet
-from mobitui.domain.models import Changes, Device
-from mobitui.fleet_cache import FleetCache, Identity, Snapshot
+from mobitui.domain.models import Account, Changes, Device, DevicePage, Group
+from mobitui.fleet.cache import Delta, Fleet
+from mobitui.fleet.snapshot import FleetCache, Identity, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,33 @@ FIRST_PAGE = 200
 GROUPS_EVERY = 60.0
 
 
+class Limits(Protocol):
+    @property
+    def instance_id(self) -> str | None: ...
+
+
+class FleetSource(Protocol):
+    """What a sync needs of the API client (:class:`mobitui.api.client.MobiClient`): the fleet
+    package knows the client's answers (domain models), never its HTTP."""
+
+    @property
+    def account(self) -> Account | None: ...
+
+    async def limits(self) -> Limits: ...
+
+    async def groups(self) -> list[Group]: ...
+
+    async def changes(self, since: int) -> Changes: ...
+
+    def device_pages(self, *, first: int | None = None) -> AsyncIterator[DevicePage]: ...
+
+
 class FleetSync:
     """Fill ``fleet`` from ``client`` (or from ``cache`` and the change feed) and keep it fresh."""
 
     def __init__(
         self,
-        client: MobiClient,
+        client: FleetSource,
         fleet: Fleet,
         cache: FleetCache | None = None,
         *,

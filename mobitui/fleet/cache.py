@@ -4,7 +4,7 @@ The device grid draws only the rows on screen, but it must know which rows those
 100,000 devices at every keystroke. So the cache keeps, per sort column, the device ids in a
 sorted list of blocks (``sortedcontainers.SortedKeyList``: insert and remove in O(log n)), so a
 change-feed delta of a hundred devices costs a hundred small moves, not a re-sort and not a
-hundred shifts of a 100,000-entry list. A view (:mod:`mobitui.domain.fleet_view`) reads a
+hundred shifts of a 100,000-entry list. A view (:mod:`mobitui.fleet.view`) reads a
 snapshot of an order, taken once per change and shared by every view until the next change,
 and for the filter the lower-cased "haystacks" of the same ids joined in that order.
 
@@ -31,9 +31,9 @@ from typing import Any
 
 from sortedcontainers import SortedKeyList
 
-from mobitui.domain.fleet_view import View
 from mobitui.domain.models import Changes, Device, DeviceState, Group
 from mobitui.domain.rules import major_version
+from mobitui.fleet.view import View
 
 
 class SortKey(StrEnum):

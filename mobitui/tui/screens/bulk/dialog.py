@@ -33,9 +33,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from mobitui.describe import count_summary, work_summary
 from mobitui.domain.checklist import Assignment, sections
-from mobitui.domain.fleet import Delta
 from mobitui.domain.models import Device, Outcome
 from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.procedures import ProcedureId
@@ -51,9 +49,11 @@ from mobitui.domain.rules import (
     on_device_work,
     preflight,
 )
+from mobitui.fleet.cache import Delta
 from mobitui.i18n import Catalogue
-from mobitui.tui.errors import error_text
-from mobitui.tui.operations import OpFailed, OpFinished, OpProgress
+from mobitui.present.errors import error_text
+from mobitui.present.words import count_summary, work_summary
+from mobitui.tui.controllers.operations import OpFailed, OpFinished, OpProgress
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.steps import StepsScreen
 from mobitui.tui.widgets.preflight_view import (

@@ -9,7 +9,7 @@ the file says exactly which batches are settled; the rest are resent with the sa
 - The plan appears under the journal's name only once it is whole on disk (a temporary
   file, fsync'd, renamed, the directory fsync'd): :meth:`Journal.start` raises
   :class:`JournalError` on a full disk and leaves no half plan behind, and nothing is sent.
-- Every write checks its length (:func:`mobitui.private_files.write_all`): a short write on
+- Every write checks its length (:func:`mobitui.local.private_files.write_all`): a short write on
   a full disk is an error, never a silently torn record.
 - A last line without its newline was torn by a crash mid-write: :func:`read` names it
   (``Loaded.torn``, and a warning in the log) and keeps every line before it (that batch is
@@ -38,11 +38,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from mobitui import private_files
-from mobitui.api.wire import json_line
 from mobitui.domain.models import BulkResult, InactivationRequest, WireError, format_time
 from mobitui.domain.operation import BatchDone, Ending, OperationSpec, OperationState
-from mobitui.private_files import PrivateFileError
+from mobitui.local import private_files
+from mobitui.local.private_files import PrivateFileError
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +188,7 @@ class JournalFile:
         else:
             self.state.settle(done)
         try:
-            private_files.append_locked(self._fd, json_line(record), self.path)
+            private_files.append_locked(self._fd, private_files.json_line(record), self.path)
         except PrivateFileError as exc:
             raise JournalError(str(exc)) from None
 
@@ -227,7 +226,7 @@ class Journal:
         self._ready()
         stamp = spec.created_at.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
         path = self.directory / f"{stamp}-{spec.kind.value}-{spec.id}{SUFFIX}"
-        data = json_line(spec.to_json())
+        data = private_files.json_line(spec.to_json())
         try:
             fd = private_files.create_exclusive(path, data)
         except PrivateFileError as exc:

@@ -3,7 +3,7 @@
 A jump host with 100,000 devices would otherwise download some 40 MB at every launch. The
 snapshot (groups, devices, the change-feed ``seq`` they are current at) is saved per profile
 and account in the cache directory (:func:`mobitui.config.fleet_cache_path`); the next launch
-loads it and asks the change feed only for what changed since (:mod:`mobitui.tui.sync`).
+loads it and asks the change feed only for what changed since (:mod:`mobitui.fleet.sync`).
 
 What it may and may not hold:
 
@@ -14,7 +14,7 @@ What it may and may not hold:
 - Never a secret: no token, no password (they are not in the domain models it encodes).
 - Mode 0600 in a 0700 directory, written atomically (temporary file of a random name opened
   ``O_EXCL | O_NOFOLLOW``, length checked, fsync, rename, directory fsync) like every other
-  file of mobitui (:mod:`mobitui.private_files`); a full disk leaves the previous snapshot
+  file of mobitui (:mod:`mobitui.local.private_files`); a full disk leaves the previous snapshot
   whole. The cache directory must be private like the state directory.
 
 Encoding: a magic line, a format version, a digest of the snapshot's shape (every field, type
@@ -41,8 +41,8 @@ from pathlib import Path
 
 import msgspec
 
-from mobitui import config, private_files
 from mobitui.domain.models import Device, Group
+from mobitui.local import paths, private_files
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ class FleetCache:
 
     @classmethod
     def of(cls, profile: str, account: str) -> FleetCache:
-        return cls(config.fleet_cache_path(profile, account), config.cache_dir())
+        return cls(paths.fleet_cache_path(profile, account), paths.cache_dir())
 
     def load(self) -> Snapshot | None:
         """The saved snapshot, or None (no file yet, or one that cannot be used: logged).
@@ -180,7 +180,7 @@ class FleetCache:
 
     def save(self, snapshot: Snapshot) -> None:
         """Write ``snapshot`` atomically, mode 0600, in a 0700 directory. Raises OSError
-        (:class:`~mobitui.private_files.PrivateFileError`, naming the file or directory).
+        (:class:`~mobitui.local.private_files.PrivateFileError`, naming the file or directory).
 
         Encoding 100,000 devices takes a tenth of a second or so: call it in a thread.
         """

@@ -1,0 +1,1 @@
+"""The client's fleet: the cache in memory, its views, the snapshot on disk, the sync."""

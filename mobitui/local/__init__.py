@@ -1,0 +1,1 @@
+"""Files on disk: where they live, profiles, tokens, journal, audit log, checklists."""

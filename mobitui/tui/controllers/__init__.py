@@ -1,0 +1,1 @@
+"""What the App does for its screens: bulk runs and files."""

@@ -1,0 +1,1 @@
+"""The three bulk dialogs (procedures A, B, E) and what they share."""
