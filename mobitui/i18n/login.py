@@ -1,0 +1,38 @@
+"""Logging in and the first-run profile form."""
+
+from __future__ import annotations
+
+#: key → (ja, en). Placeholders use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # login
+    "login.title": ("ログイン", "Log in"),
+    "login.server": ("サーバー: {server}", "Server: {server}"),
+    "login.account": ("アカウント: {account}", "Account: {account}"),
+    "login.submit": ("ログイン", "Log in"),
+    "login.expired": (
+        "セッションの有効期限が切れました。もう一度ログインしてください。",
+        "Your session expired. Please log in again.",
+    ),
+    "cancel": ("キャンセル", "Cancel"),
+    "yes": ("はい", "Yes"),
+    "no": ("いいえ", "No"),
+    # first-run profile form
+    "profile.title": ("接続先の設定", "Connection profile"),
+    "profile.intro": (
+        "接続するサーバーとアカウントを設定します。パスワードは保存しません（ログイン時に入力）。",
+        "Set the server and account to connect to. The password is never stored: "
+        "it is asked at login.",
+    ),
+    "profile.name": ("プロファイル名", "Profile name"),
+    "profile.name.hint": ("例: prod", "e.g. prod"),
+    "profile.base_url": ("サーバーのURL", "Server URL"),
+    "profile.base_url.hint": ("https://…", "https://…"),
+    "profile.account": ("アカウント", "Account"),
+    "profile.account.hint": ("ログインするアカウント", "the account to log in as"),
+    "profile.ca_bundle": ("CA証明書ファイル（任意）", "CA bundle file (optional)"),
+    "profile.ca_bundle.hint": ("/path/to/ca.pem", "/path/to/ca.pem"),
+    "profile.proxy": ("プロキシ（任意）", "Proxy (optional)"),
+    "profile.proxy.hint": ("http://proxy:8080", "http://proxy:8080"),
+    "profile.lang": ("表示言語", "Language"),
+    "profile.save": ("保存", "Save"),
+}

@@ -1,0 +1,42 @@
+"""The main screen: sidebar, grid, header, status line, quitting."""
+
+from __future__ import annotations
+
+#: key → (ja, en). Placeholders use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # main screen
+    "all_devices": ("すべての端末", "All devices"),
+    "filter.placeholder": (
+        "絞り込み（端末名・シリアル番号・ユーザー・電話番号）",
+        "Filter (name, serial, user, phone)",
+    ),
+    "status.counts": (
+        "選択 {checked} / 表示 {shown} / 全 {total} 台",
+        "{checked} checked / {shown} shown / {total} total",
+    ),
+    "status.filter": ("絞り込み: {query}", "filter: {query}"),
+    "status.only_checked": ("選択した端末のみ", "checked only"),
+    "status.subgroups": ("サブグループを含む", "with subgroups"),
+    "status.sort": ("並び順: {column} {arrow}", "sort: {column} {arrow}"),
+    "notice.still_loading": (
+        "端末一覧を読み込み中です。読み込みが終わってから操作してください。",
+        "The device list is still loading: actions wait until it is complete.",
+    ),
+    "notice.unchecked_deleted": (
+        "選択していた {count} 台が他で削除されたため、選択を外しました。",
+        "{count} checked device(s) were deleted elsewhere and lost their check mark.",
+    ),
+    "read_only": ("読み取り専用", "READ-ONLY"),
+    "role.admin": ("管理者", "admin"),
+    "role.operator": ("オペレーター", "operator"),
+    "conn.connecting": ("接続中…", "connecting…"),
+    "conn.syncing": ("同期中", "syncing"),
+    "conn.connected": ("接続済み", "connected"),
+    "conn.disconnected": ("切断", "disconnected"),
+    # quitting
+    "quit.title": ("終了", "Quit"),
+    "quit.bulk_running": (
+        "一括処理の実行中です。終了しても、次回起動時に再開できます。終了しますか？",
+        "A bulk operation is running. It can be resumed at the next launch. Quit now?",
+    ),
+}
