@@ -22,7 +22,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
@@ -47,6 +46,7 @@ from mobitui.present.errors import error_text
 from mobitui.tui.bindings import localise
 from mobitui.tui.hangup import watch_hangup
 from mobitui.tui.screens.main import MainScreen
+from mobitui.tui.styles import stylesheets
 
 if TYPE_CHECKING:
     from mobitui.local.checklists import ChecklistStore
@@ -78,15 +78,6 @@ def dialog_for(kind: ActionKind) -> type[BulkActionScreen]:
         ActionKind.DELETE: DeletionScreen,
     }
     return dialogs[kind]
-
-
-def _styles_dir() -> Path:
-    """styles/ at the repository root (editable install) or inside the wheel."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[2] / "styles", here.parents[1] / "styles"):
-        if candidate.is_dir():
-            return candidate
-    return here.parents[2] / "styles"
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +143,7 @@ class ConnectionState(Message):
 
 
 class MobiApp(App[None]):
-    CSS_PATH = [str(_styles_dir() / "app.tcss")]
+    CSS_PATH = stylesheets()
     TITLE = "mobitui"
     ENABLE_COMMAND_PALETTE = True
 

@@ -68,14 +68,6 @@ class StepItem(Horizontal, can_focus=True):
     that apply (Japanese text has no spaces to wrap at: a column keeps it beside its number).
     Space (on the screen) ticks it."""
 
-    DEFAULT_CSS = """
-    StepItem { height: auto; padding: 0 1; }
-    StepItem:focus { background: $accent 30%; }
-    StepItem.-ticked { color: $text-muted; }
-    StepItem > .mark { width: 7; }
-    StepItem > .body { width: 1fr; }
-    """
-
     def __init__(self, tick: Tick, text: str, notes: list[str], ticked: bool) -> None:
         self.tick = tick
         self.ticked = ticked
@@ -119,19 +111,6 @@ class ChecklistScreen(Screen[None]):
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
-
-    DEFAULT_CSS = """
-    ChecklistScreen #todo { width: 34; border-right: vkey $panel; height: 1fr; max-height: 100%; }
-    ChecklistScreen.-narrow #todo { display: none; }
-    ChecklistScreen #current { width: 1fr; }
-    ChecklistScreen #facts { padding: 0 1; background: $panel; }
-    ChecklistScreen #banner { padding: 0 1; }
-    ChecklistScreen #steps { height: 1fr; }
-    ChecklistScreen .section { text-style: bold; padding: 1 1 0 1; }
-    ChecklistScreen .intro, ChecklistScreen .blocked { padding: 0 1; }
-    ChecklistScreen .blocked { color: $error; text-style: bold; }
-    ChecklistScreen #checklist-status { height: 1; background: $panel; padding: 0 1; }
-    """
 
     def __init__(self, view: ChecklistView, assignments: list[Assignment]) -> None:
         super().__init__()
