@@ -1,29 +1,27 @@
-"""The documented step sequences A–E of device retirement, as data.
+"""The documented step sequences A–E of device retirement, as data: steps, texts and notes.
 
-The bulk inactivation, forced inactivation and deletion dialogs, the on-device checklists and the
-exported instruction sheets all render *this* data through one generic stepper. So a label is
-fixed in one place, the Japanese locale shows the help page's exact UI terms (「端末管理」,
-「一括インアクティベーション」, 「VPNとデバイス管理」 …), and the step numbers always match the
-vendor help page the admins know (shared/reference/unregister-devices.ja.txt, read through
-shared/reference/procedure.md).
-
-Each step carries notes, and each note a :class:`Condition` saying when it applies: a note about
-iOS 12.2 and earlier is noise on an iPhone running iOS 17. :func:`steps_for` keeps only the notes
-that apply to a :class:`NoteContext` (one device, or nothing known at all). Unknown facts never
-hide a note: the generic context ``NoteContext()`` (printing the whole page) shows every one.
-
-Pure Python: no I/O, no HTTP, no Textual.
+The step numbers are the vendor help page's own (shared/reference/unregister-devices.ja.txt,
+read through shared/reference/procedure.md), and the Japanese texts quote its exact UI terms
+(「端末管理」, 「一括インアクティベーション」, 「VPNとデバイス管理」 …), so an admin reading a
+sheet or a checklist recognises the page they know.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from mobitui.domain.models import Device, Enrollment, Platform
-from mobitui.domain.rules import OnDeviceWork, major_version
+from mobitui.domain.models import Enrollment, Platform
+from mobitui.domain.procedures.conditions import (
+    ALWAYS,
+    APPLE_MOBILE,
+    Condition,
+    Flag,
+    OsRange,
+    apple,
+)
 
 
 class ProcedureId(StrEnum):
@@ -70,168 +68,6 @@ class NoteId(StrEnum):
     INSTALL_CANCELLED_RECOVERY = "install_cancelled_recovery"
     # E
     E_DEVICES_MUST_BE_INACTIVE = "e_devices_must_be_inactive"
-
-
-# --------------------------------------------------------------------------- context
-
-
-@dataclass(frozen=True, slots=True)
-class NoteContext:
-    """What is known about the device a procedure is shown for.
-
-    ``None`` means unknown. The boolean device facts (``dep`` … ``android_device_owner``) are
-    only known when the context names a device (a platform or an enrollment): the generic
-    ``NoteContext()`` cannot say a device has no Safari restriction, so it shows that note.
-    """
-
-    platform: Platform | None = None
-    os_version: str | None = None
-    enrollment: Enrollment | None = None
-    dep: bool = False
-    dep_profile_removal_forbidden: bool = False
-    silent_wlan: bool = False
-    safari_restricted: bool = False
-    #: Whether 「有効にする」 (remove the Apple MDM profile) is, or was, checked.
-    remove_apple_mdm_profile: bool | None = None
-    #: The permission 端末管理 → 端末削除 of the logged-in account.
-    can_delete_devices: bool | None = None
-    android_device_owner: bool = False
-
-    @classmethod
-    def for_device(
-        cls,
-        device: Device,
-        remove_apple_mdm_profile: bool | None = None,
-        can_delete_devices: bool | None = None,
-    ) -> NoteContext:
-        return cls(
-            platform=device.platform,
-            os_version=device.os_version,
-            enrollment=device.enrollment,
-            dep=device.dep,
-            dep_profile_removal_forbidden=device.dep_profile_removal_forbidden,
-            silent_wlan=device.silent_wlan,
-            safari_restricted=device.safari_restricted,
-            remove_apple_mdm_profile=remove_apple_mdm_profile,
-            can_delete_devices=can_delete_devices,
-            android_device_owner=device.android_device_owner,
-        )
-
-    @property
-    def describes_device(self) -> bool:
-        """True when the boolean device facts are facts, not defaults."""
-        return self.platform is not None or self.enrollment is not None
-
-    @property
-    def version(self) -> tuple[int, ...] | None:
-        """The parsed OS version, or ``None`` when missing or unparsable (unknown)."""
-        if self.os_version is None:
-            return None
-        try:
-            parsed = major_version(self.os_version)
-        except ValueError:  # digit-like characters int() refuses, e.g. "17.4²"
-            return None
-        return None if parsed == (0,) else parsed
-
-
-GENERIC = NoteContext()
-
-#: iPadOS began at 13.1: an iPad reporting an earlier version runs iOS and follows iOS's rules.
-_FIRST_IPADOS = (13, 1)
-
-
-class Flag(StrEnum):
-    """Boolean device facts a note can require; values are :class:`NoteContext` field names."""
-
-    DEP = "dep"
-    DEP_PROFILE_REMOVAL_FORBIDDEN = "dep_profile_removal_forbidden"
-    SILENT_WLAN = "silent_wlan"
-    SAFARI_RESTRICTED = "safari_restricted"
-    ANDROID_DEVICE_OWNER = "android_device_owner"
-
-
-@dataclass(frozen=True, slots=True)
-class OsRange:
-    """One platform's versions, both bounds inclusive.
-
-    ``until`` is compared at its own precision: ``until=(12, 2)`` includes 12.2.1 (the page's
-    「iOS12.2まで」), ``until=(14,)`` includes every 14.x (「15未満」).
-    """
-
-    platform: Platform
-    since: tuple[int, ...] | None = None
-    until: tuple[int, ...] | None = None
-
-    def matches(self, platform: Platform | None, version: tuple[int, ...] | None) -> bool:
-        if platform is not None and not self._covers(platform, version):
-            return False
-        if version is None:
-            return True
-        if self.since is not None and version < self.since:
-            return False
-        return self.until is None or version[: len(self.until)] <= self.until
-
-    def _covers(self, platform: Platform, version: tuple[int, ...] | None) -> bool:
-        if platform is self.platform:
-            return True
-        # An iPad on a version before iPadOS existed runs iOS (unknown version: assume it may).
-        return (
-            self.platform is Platform.IOS
-            and platform is Platform.IPADOS
-            and (version is None or version < _FIRST_IPADOS)
-        )
-
-
-def _apple(
-    since: tuple[int, ...] | None = None, until: tuple[int, ...] | None = None
-) -> tuple[OsRange, ...]:
-    """The same version range on iOS and iPadOS."""
-    return (OsRange(Platform.IOS, since, until), OsRange(Platform.IPADOS, since, until))
-
-
-_APPLE_MOBILE = frozenset({Platform.IOS, Platform.IPADOS})
-
-
-@dataclass(frozen=True, slots=True)
-class Condition:
-    """When a note applies: every given constraint must hold; an unknown fact never fails one.
-
-    - ``platforms`` / ``enrollments``: the context's value is one of these (``None``: any);
-    - ``os``: the platform and version fall in at least one range (empty: any);
-    - ``flags``: each boolean device fact is true (skipped when no device is described);
-    - ``remove_apple_mdm_profile`` / ``can_delete_devices``: the context has this value.
-    """
-
-    platforms: frozenset[Platform] | None = None
-    enrollments: frozenset[Enrollment] | None = None
-    os: tuple[OsRange, ...] = ()
-    flags: frozenset[Flag] = frozenset()
-    remove_apple_mdm_profile: bool | None = None
-    can_delete_devices: bool | None = None
-
-    def applies(self, ctx: NoteContext) -> bool:
-        if self.platforms is not None and ctx.platform not in (None, *self.platforms):
-            return False
-        if self.enrollments is not None and ctx.enrollment not in (None, *self.enrollments):
-            return False
-        if self.os and not any(r.matches(ctx.platform, ctx.version) for r in self.os):
-            return False
-        if (
-            self.flags
-            and ctx.describes_device
-            and not all(getattr(ctx, flag.value) for flag in self.flags)
-        ):
-            return False
-        if not _same(self.remove_apple_mdm_profile, ctx.remove_apple_mdm_profile):
-            return False
-        return _same(self.can_delete_devices, ctx.can_delete_devices)
-
-
-def _same(wanted: bool | None, known: bool | None) -> bool:
-    return wanted is None or known is None or wanted == known
-
-
-ALWAYS = Condition()
 
 
 # --------------------------------------------------------------------------- data shapes
@@ -312,14 +148,14 @@ _A = Procedure(
                 "Apple MDMプロファイルが削除されます。",
                 "With it on, devices enrolled with Apple MDM or Hybrid MDM have their Apple MDM "
                 "profile removed together with the inactivation.",
-                Condition(platforms=_APPLE_MOBILE),
+                Condition(platforms=APPLE_MOBILE),
             ),
             Note(
                 NoteId.OPTION_OFF_NEEDS_C,
                 "有効にしない場合、端末側でプロファイルを削除する必要があります(手順C)。",
                 "Not checked: the profile must be removed on the device (procedure C).",
                 Condition(
-                    platforms=_APPLE_MOBILE,
+                    platforms=APPLE_MOBILE,
                     enrollments=frozenset({Enrollment.APPLE_MDM, Enrollment.HYBRID_MDM}),
                     remove_apple_mdm_profile=False,
                 ),
@@ -331,7 +167,7 @@ _A = Procedure(
                 "DEP devices whose MDM profile removal is forbidden: without 「有効にする」 the "
                 "profile cannot be removed on the device at all.",
                 Condition(
-                    platforms=_APPLE_MOBILE,
+                    platforms=APPLE_MOBILE,
                     flags=frozenset({Flag.DEP, Flag.DEP_PROFILE_REMOVAL_FORBIDDEN}),
                     remove_apple_mdm_profile=False,
                 ),
@@ -344,7 +180,7 @@ _A = Procedure(
                 "Devices with Wi-Fi settings applied silently lose that network when the profile "
                 "is removed: connect them to another network first.",
                 Condition(
-                    platforms=_APPLE_MOBILE,
+                    platforms=APPLE_MOBILE,
                     flags=frozenset({Flag.SILENT_WLAN}),
                     remove_apple_mdm_profile=True,
                 ),
@@ -521,7 +357,7 @@ _C = Procedure(
                 NoteId.IOS_15_VPN_DEVICE_MANAGEMENT_LABEL,
                 "iOS/iPadOS 15以降の端末は「VPNとデバイス管理」をタップします。",
                 "iOS/iPadOS 15 and later: tap 「VPNとデバイス管理」 (VPN & Device Management).",
-                Condition(os=_apple(since=(15,))),
+                Condition(os=apple(since=(15,))),
             ),
         ),
         _s(
@@ -601,7 +437,7 @@ _D = Procedure(
                 "インストールする設定画面が表示されます。",
                 "Up to iOS 12.2, 「許可」 opens the settings screen that installs the downloaded "
                 "profile.",
-                Condition(os=_apple(until=(12, 2))),
+                Condition(os=apple(until=(12, 2))),
             ),
             Note(
                 NoteId.SAFARI_RESTRICTED,
@@ -643,7 +479,7 @@ _D = Procedure(
                 "iOS/iPadOS 15未満の端末は「プロファイル」または「プロファイルとデバイス管理」を"
                 "タップします。",
                 "Before iOS/iPadOS 15: 「プロファイル」 or 「プロファイルとデバイス管理」.",
-                Condition(os=_apple(until=(14,))),
+                Condition(os=apple(until=(14,))),
             ),
         ),
         _s(
@@ -777,36 +613,3 @@ def _all_notes() -> dict[NoteId, Note]:
 
 #: Every note by id (a warning screen can show the documented text of one).
 NOTES: Mapping[NoteId, Note] = MappingProxyType(_all_notes())
-
-
-def get(pid: ProcedureId) -> Procedure:
-    return PROCEDURES[pid]
-
-
-def steps_for(pid: ProcedureId, ctx: NoteContext = GENERIC) -> tuple[Step, ...]:
-    """The steps of ``pid``, each with only the notes that apply to ``ctx``."""
-    return tuple(
-        replace(step, notes=tuple(n for n in step.notes if n.when.applies(ctx)))
-        for step in PROCEDURES[pid].steps
-    )
-
-
-def intro_for(pid: ProcedureId, ctx: NoteContext = GENERIC) -> tuple[Note, ...]:
-    """The procedure's own notes (before step 1) that apply to ``ctx``."""
-    return tuple(n for n in PROCEDURES[pid].notes if n.when.applies(ctx))
-
-
-_WORK: Mapping[OnDeviceWork, tuple[ProcedureId, ...]] = MappingProxyType(
-    {
-        OnDeviceWork.NONE: (),
-        OnDeviceWork.C: (ProcedureId.C,),
-        OnDeviceWork.D: (ProcedureId.D,),
-        OnDeviceWork.D_THEN_C: (ProcedureId.D, ProcedureId.C),
-        OnDeviceWork.NOTHING_REACHES: (),
-    }
-)
-
-
-def procedures_for_work(work: OnDeviceWork) -> tuple[ProcedureId, ...]:
-    """The on-device procedures to hand to the device's user, in order."""
-    return _WORK[work]
