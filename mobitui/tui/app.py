@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -26,10 +26,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -38,21 +36,25 @@ from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
 from mobitui.domain.models import Account, Device, Role
 from mobitui.domain.rules import DEFAULT_STALL, ActionKind
 from mobitui.fleet import snapshot
-from mobitui.fleet.cache import Delta, Fleet
+from mobitui.fleet.cache import Fleet
 from mobitui.fleet.sync import FleetSync
 from mobitui.i18n import Catalogue, Lang
 from mobitui.local import crash_reports, paths, profiles, tokens
 from mobitui.present.errors import error_text
 from mobitui.tui.bindings import localise
 from mobitui.tui.hangup import watch_hangup
+from mobitui.tui.messages import ConnectionState, FleetChanged, FleetLoaded, fleet_changed_signal
+from mobitui.tui.palette import AppCommands
+from mobitui.tui.screens.bulk import dialog_for
 from mobitui.tui.screens.main import MainScreen
 from mobitui.tui.styles import stylesheets
+from mobitui.tui.widgets.device_grid import DeviceGrid
 
 if TYPE_CHECKING:
     from mobitui.local.checklists import ChecklistStore
     from mobitui.tui.controllers.files import Files
     from mobitui.tui.controllers.operations import Operations
-    from mobitui.tui.screens.bulk.dialog import BulkActionScreen, DialogContext
+    from mobitui.tui.screens.bulk.dialog import DialogContext
 
 # Everything else (the dialogs, the checklist, the requests screen, journals and files) is
 # imported where it is first used: none of it is needed to show the devices, and importing it
@@ -64,20 +66,6 @@ T = TypeVar("T")
 FIRST_PAINT_HOLD = 0.5
 #: Seconds a sync waits for its first page to be painted before it asks for the rest.
 FIRST_PAGE_WAIT = 1.0
-
-
-def dialog_for(kind: ActionKind) -> type[BulkActionScreen]:
-    """The dialog of an action (its module is imported on first use)."""
-    from mobitui.tui.screens.bulk.deletion import DeletionScreen
-    from mobitui.tui.screens.bulk.forced import ForcedInactivationScreen
-    from mobitui.tui.screens.bulk.inactivation import InactivationScreen
-
-    dialogs: dict[ActionKind, type[BulkActionScreen]] = {
-        ActionKind.INACTIVATE: InactivationScreen,
-        ActionKind.FORCE_INACTIVATE: ForcedInactivationScreen,
-        ActionKind.DELETE: DeletionScreen,
-    }
-    return dialogs[kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,30 +110,12 @@ class Launch:
         return launch
 
 
-class FleetLoaded(Message):
-    def __init__(self, shown: asyncio.Event | None = None) -> None:
-        super().__init__()
-        #: Set once the screen showing the fleet has been painted.
-        self.shown = shown
-
-
-class FleetChanged(Message):
-    def __init__(self, delta: Delta) -> None:
-        super().__init__()
-        self.delta = delta
-
-
-class ConnectionState(Message):
-    def __init__(self, state: str, detail: str = "") -> None:
-        super().__init__()
-        self.state = state
-        self.detail = detail
-
-
 class MobiApp(App[None]):
     CSS_PATH = stylesheets()
     TITLE = "mobitui"
     ENABLE_COMMAND_PALETTE = True
+    #: Textual's own commands, ours on every screen; each screen adds its own (``palette``).
+    COMMANDS = App.COMMANDS | {AppCommands}
 
     BINDINGS = [
         Binding("q", "quit_app", "quit", id="app.quit"),
@@ -436,11 +406,9 @@ class MobiApp(App[None]):
 
     @on(FleetChanged)
     def _fleet_changed(self, message: FleetChanged) -> None:
-        self.main_screen.fleet_changed(message.delta)
-        for screen in self.screen_stack:
-            # The dialogs, the requests and the checklist screens follow the fleet too.
-            if screen is not self.main_screen and hasattr(screen, "fleet_changed"):
-                screen.fleet_changed(message.delta)
+        # The main screen first (it subscribed first), then the dialogs, the requests and the
+        # checklist screens open over it: each subscribed when it was mounted.
+        fleet_changed_signal(self).publish(message.delta)
 
     @on(ConnectionState)
     def _connection(self, message: ConnectionState) -> None:
@@ -513,11 +481,13 @@ class MobiApp(App[None]):
 
     # ------------------------------------------------------------------ screens
 
-    def open_detail(self, device_id: str) -> None:
+    @on(DeviceGrid.Opened)
+    def _open_detail(self, event: DeviceGrid.Opened) -> None:
+        """Enter on a device (the message bubbles up from the main screen's grid)."""
         from mobitui.domain.checklist import Assignment
         from mobitui.tui.screens.detail import DetailScreen
 
-        device = self.fleet.devices.get(device_id)
+        device = self.fleet.devices.get(event.device_id)
         if device is None:
             return
         group = self.fleet.groups.get(device.group_id)
@@ -529,7 +499,8 @@ class MobiApp(App[None]):
 
         self.push_screen(DetailScreen(device, self.t, name), closed)
 
-    def open_action_menu(self) -> None:
+    def action_open_action_menu(self) -> None:
+        """m: the 「端末管理」 menu of the checked devices."""
         from mobitui.tui.screens.action_menu import ActionMenu, menu_entries
 
         if not self.loaded:
@@ -583,11 +554,12 @@ class MobiApp(App[None]):
         if devices:
             self.push_screen(dialog_for(kind)(self.dialog_context(), devices))
 
-    def open_requests(self) -> None:
-        from mobitui.tui.screens.requests import RequestsScreen, RequestsView
+    def action_open_requests(self) -> None:
+        """i: every inactivation request."""
+        from mobitui.tui.screens.requests import RequestsActions, RequestsScreen
 
         ops = self.operations
-        view = RequestsView(
+        view = RequestsActions(
             t=self.t,
             fleet=self.fleet,
             now=self.client.server_now,
@@ -600,6 +572,18 @@ class MobiApp(App[None]):
             read_only=self.read_only_reason,
         )
         self.push_screen(RequestsScreen(view))
+
+    def action_checklist_of_checked(self) -> None:
+        """w: the on-device steps of the checked devices."""
+        self.files.checklist_of_checked()
+
+    def action_import_csv(self) -> None:
+        """I: check the devices a spreadsheet lists."""
+        self.files.import_csv()
+
+    def action_export_csv(self) -> None:
+        """X: the devices the grid shows, to a CSV file."""
+        self.files.export_devices(self.main_screen.shown_devices())
 
     def inactivate_devices(self, devices: list[Device]) -> None:
         """A new inactivation of devices chosen elsewhere (the checklist's failure path)."""
@@ -647,6 +631,10 @@ class MobiApp(App[None]):
             snapshot.forget(self.launch.profile, self.launch.account)
         self.exit()
 
+    def action_logout(self) -> None:
+        """The palette's "Log out": it quits too, so it asks the same question mid-run."""
+        self.quit_asking(self.logout)
+
     def action_help(self) -> None:
         from mobitui.tui.screens.help import HelpScreen
 
@@ -685,26 +673,3 @@ class MobiApp(App[None]):
             MessageScreen(self.t, self.t("quit.title"), self.t("quit.bulk_running"), ask=True),
             answered,
         )
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        t = self.t
-        main = self.main_screen
-        yield SystemCommand(t("device_management"), t("help.menu"), self.open_action_menu)
-        yield SystemCommand(t("key.main.requests"), t("help.requests"), self.open_requests)
-        yield SystemCommand(t("key.main.import_csv"), t("help.import_csv"), self.files.import_csv)
-        yield SystemCommand(t("key.main.export_csv"), t("help.export_csv"), main.action_export_csv)
-        yield SystemCommand(
-            t("key.main.checklist"), t("help.checklist"), self.files.checklist_of_checked
-        )
-        yield SystemCommand(t("key.main.filter"), t("help.filter"), main.action_filter)
-        yield SystemCommand(t("key.main.check_all"), t("help.check_all"), main.action_check_all)
-        yield SystemCommand(
-            t("key.main.only_checked"), t("help.only_checked"), main.action_only_checked
-        )
-        yield SystemCommand(t("key.main.subgroups"), t("help.subgroups"), main.action_subgroups)
-        yield SystemCommand(t("key.main.sort"), t("help.sort"), main.action_next_sort)
-        yield SystemCommand(t("key.main.refresh"), t("help.refresh"), self.action_refresh_now)
-        yield SystemCommand(t("key.app.help"), t("help.help"), self.action_help)
-        # Log out quits too: the same question mid-run (``self.logout`` starts a worker).
-        yield SystemCommand(t("logout"), t("help.logout"), lambda: self.quit_asking(self.logout))

@@ -44,7 +44,8 @@ from textual.geometry import Region
 
 from mobitui.domain.models import Changes, Device, DeviceState, Enrollment, Platform
 from mobitui.fleet.cache import SortKey, _sort_value
-from mobitui.tui.app import FleetChanged, MobiApp
+from mobitui.tui.app import MobiApp
+from mobitui.tui.messages import FleetChanged
 from mobitui.tui.screens.main import SORT_CYCLE, MainScreen
 from mobitui.tui.widgets.device_grid import DeviceGrid, SortRequested
 from tests.tui.helpers import loaded, make_app

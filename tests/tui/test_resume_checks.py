@@ -141,10 +141,10 @@ async def test_no_resume_is_checked_against_a_fleet_still_loading(make_server) -
     """The identity check reads the app's fleet: while a sync has only its first page in,
     a resume could vouch for devices it never saw, so it waits and sends nothing."""
     from mobitui.present.errors import error_text
-    from mobitui.tui.controllers.operations import OpFailed
+    from mobitui.tui.messages import OpFailed
 
-    class Target:
-        """What a dialog offers the worker: it only collects what it is told."""
+    class Sink:
+        """What a dialog offers the worker (a ProgressSink): it only collects what it is told."""
 
         def __init__(self) -> None:
             self.seen: list[object] = []
@@ -175,9 +175,9 @@ async def test_no_resume_is_checked_against_a_fleet_still_loading(make_server) -
     app = make_app(server)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: offered(app), tries=1500)
-        target = Target()
+        target = Sink()
         app.loaded = False  # as while a sync is still under way
-        app.operations.resume(target, operation.path, "demo-admin-pass")  # type: ignore[arg-type]
+        app.operations.resume(target, operation.path, "demo-admin-pass")
         await until(pilot, lambda: bool(target.seen) and not app.bulk_running, tries=1500)
         failed = [m for m in target.seen if isinstance(m, OpFailed)]
         assert failed and "still loading" in error_text(app.t, failed[0].error)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.csv_select import (
@@ -32,18 +32,16 @@ from mobitui.present.tables import (
     emit,
     result_rows,
 )
+from mobitui.tui.controllers.host import FilesHost
 from mobitui.tui.screens.ask_path import AskPath
 from mobitui.tui.screens.checklist import ChecklistScreen, ChecklistView
 from mobitui.tui.screens.choose_column import ChooseColumn
 from mobitui.tui.screens.export_sheets import ExportChoice, ExportScreen
 from mobitui.tui.screens.message import MessageScreen
 
-if TYPE_CHECKING:
-    from mobitui.tui.app import MobiApp
-
 
 class Files:
-    def __init__(self, app: MobiApp) -> None:
+    def __init__(self, app: FilesHost) -> None:
         self.app = app
 
     # ------------------------------------------------------------------ on-device steps

@@ -2,8 +2,9 @@
 
 Dialogs only show and ask; they hand a confirmed action (or a journal to resume) to
 :class:`Operations`, which runs it in a worker through :mod:`mobitui.api.runner` and posts
-:class:`OpProgress` / :class:`OpFinished` / :class:`OpFailed` back to the dialog. Progress is
-throttled so a 10,000-device run repaints a few times a second, not once per batch.
+:class:`~mobitui.tui.messages.OpProgress` / ``OpFinished`` / ``OpFailed`` back to the dialog
+(a :class:`~mobitui.tui.messages.ProgressSink`). Progress is throttled so a 10,000-device run
+repaints a few times a second, not once per batch.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from textual.message import Message
 
@@ -26,54 +27,28 @@ from mobitui.local import paths
 from mobitui.local.audit_log import FILE_NAME, AuditLog
 from mobitui.local.journal import Journal, JournalError, JournalFile, Loaded
 from mobitui.present.errors import StillLoading, error_text
-from mobitui.tui.screens.requests import RequestsLoaded, RequestsNotice
-
-if TYPE_CHECKING:
-    from mobitui.tui.app import MobiApp
-    from mobitui.tui.screens.requests import RequestsScreen
+from mobitui.tui.controllers.host import OperationsHost
+from mobitui.tui.messages import (
+    OpFailed,
+    OpFinished,
+    OpProgress,
+    ProgressSink,
+    RequestsLoaded,
+    RequestsNotice,
+)
 
 #: At most this many progress repaints per second.
 PROGRESS_RATE = 4.0
 
 
-class OpProgress(Message):
-    def __init__(self, done: int, total: int) -> None:
-        super().__init__()
-        self.done = done
-        self.total = total
-
-
-class OpFinished(Message):
-    """The run ended normally; ``state`` may still have open batches (stopped, lost answers)."""
-
-    def __init__(self, state: OperationState, path: Path) -> None:
-        super().__init__()
-        self.state = state
-        self.path = path
-
-
-class OpFailed(Message):
-    """The run ended on an error; ``state`` is None when no journal was written."""
-
-    def __init__(
-        self, error: BaseException, state: OperationState | None, path: Path | None
-    ) -> None:
-        super().__init__()
-        self.error = error
-        self.state = state
-        self.path = path
-
-
-class Target(Protocol):
-    """What a dialog offers the worker: a place for messages and a Stop button."""
+class Postbox(Protocol):
+    """Where the requests' workers post their answers (the requests screen)."""
 
     def post_message(self, message: Message) -> bool: ...
 
-    def stop_requested(self) -> bool: ...
-
 
 class Operations:
-    def __init__(self, app: MobiApp) -> None:
+    def __init__(self, app: OperationsHost) -> None:
         self.app = app
         root = paths.state_dir()
         self.journal = Journal(root / "journal")
@@ -81,7 +56,7 @@ class Operations:
 
     # ------------------------------------------------------------------ starting
 
-    def _refused(self, target: Target) -> bool:
+    def _refused(self, target: ProgressSink) -> bool:
         """The last gate of read-only mode and the operator role (screens refuse first)."""
         reason = self.app.read_only_reason
         if reason is not None:
@@ -90,7 +65,7 @@ class Operations:
 
     def start(
         self,
-        target: Target,
+        target: ProgressSink,
         action: Action,
         device_ids: list[str],
         names: dict[str, str],
@@ -124,7 +99,7 @@ class Operations:
 
         self._spawn(target, make, password)
 
-    def resume(self, target: Target, path: Path, password: str) -> None:
+    def resume(self, target: ProgressSink, path: Path, password: str) -> None:
         if self._refused(target):
             return
 
@@ -167,7 +142,7 @@ class Operations:
 
     # ------------------------------------------------------------------ requests
 
-    def load_requests(self, target: RequestsScreen) -> None:
+    def load_requests(self, target: Postbox) -> None:
         """Every request, for the requests screen (one load at a time)."""
 
         async def load() -> None:
@@ -180,7 +155,7 @@ class Operations:
 
         self.app.run_worker(load(), group="requests", exclusive=True, exit_on_error=False)
 
-    def cancel_request(self, target: RequestsScreen, request_id: str) -> None:
+    def cancel_request(self, target: Postbox, request_id: str) -> None:
         if self.app.read_only:  # the screen refuses first; this is the last gate
             return
 
@@ -207,7 +182,7 @@ class Operations:
     # ------------------------------------------------------------------ the worker
 
     def _spawn(
-        self, target: Target, make: Callable[[], Awaitable[JournalFile]], password: str
+        self, target: ProgressSink, make: Callable[[], Awaitable[JournalFile]], password: str
     ) -> None:
         self.app.bulk_running = True
         self.app.run_worker(
@@ -218,7 +193,7 @@ class Operations:
         )
 
     async def _run(
-        self, target: Target, make: Callable[[], Awaitable[JournalFile]], password: str
+        self, target: ProgressSink, make: Callable[[], Awaitable[JournalFile]], password: str
     ) -> None:
         app = self.app
         journal: JournalFile | None = None

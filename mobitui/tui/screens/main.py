@@ -1,7 +1,9 @@
 """The screen an admin lives in: 「端末管理」 sidebar, device grid, filter, status line.
 
-It shows and asks; it never calls the server. The app owns the client and the workers and tells
-this screen when the fleet cache changed (:meth:`MainScreen.fleet_changed`).
+It shows and asks; it never calls the server. The app owns the client and the workers; the
+fleet cache's changes reach this screen through the app's fleet signal
+(:func:`mobitui.tui.messages.fleet_changed_signal`, :meth:`MainScreen.fleet_changed`), and the keys
+that open another screen run the App's actions (``app.open_action_menu``).
 """
 
 from __future__ import annotations
@@ -19,9 +21,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static, Tree
 
+from mobitui.domain.models import Device
 from mobitui.fleet.cache import Delta, Fleet, SortKey, ViewSpec
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
+from mobitui.tui.messages import fleet_changed_signal
+from mobitui.tui.palette import MainCommands
 from mobitui.tui.widgets.device_grid import DeviceGrid, SortRequested
 from mobitui.tui.widgets.group_tree import GroupTree, NodeData
 from mobitui.tui.widgets.key_footer import KeyFooter
@@ -83,11 +88,11 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear", "clear", id="main.clear"),
         Binding("v", "only_checked", "checked only", id="main.only_checked"),
         Binding("slash", "filter", "filter", key_display="/", id="main.filter"),
-        Binding("m", "menu", "端末管理", id="main.menu"),
-        Binding("i", "requests", "requests", id="main.requests"),
-        Binding("w", "checklist", "on-device", show=False, id="main.checklist"),
-        Binding("I", "import_csv", "import CSV", show=False, id="main.import_csv"),
-        Binding("X", "export_csv", "export CSV", show=False, id="main.export_csv"),
+        Binding("m", "app.open_action_menu", "端末管理", id="main.menu"),
+        Binding("i", "app.open_requests", "requests", id="main.requests"),
+        Binding("w", "app.checklist_of_checked", "on-device", show=False, id="main.checklist"),
+        Binding("I", "app.import_csv", "import CSV", show=False, id="main.import_csv"),
+        Binding("X", "app.export_csv", "export CSV", show=False, id="main.export_csv"),
         Binding("s", "subgroups", "subgroups", show=False, id="main.subgroups"),
         Binding("o", "next_sort", "sort", show=False, id="main.sort"),
         Binding("O", "reverse_sort", "reverse", show=False, id="main.reverse"),
@@ -95,6 +100,7 @@ class MainScreen(Screen[None]):
     ]
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    COMMANDS = {MainCommands}
 
     def __init__(self, fleet: Fleet, catalogue: Catalogue) -> None:
         super().__init__()
@@ -126,6 +132,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self.query_one(TopBar).update(self.header)
+        fleet_changed_signal(self).subscribe(self, self.fleet_changed, immediate=True)
         # Not fleet_loaded(): the app pushes this screen once the first devices are in.
         self._draw_fleet()
         self._drawn = True
@@ -253,10 +260,6 @@ class MainScreen(Screen[None]):
     def _rows_counted(self) -> None:
         self.update_status()
 
-    @on(DeviceGrid.Opened)
-    def _open_detail(self, event: DeviceGrid.Opened) -> None:
-        self.app.open_detail(event.device_id)  # type: ignore[attr-defined]
-
     @on(SortRequested)
     def _sort_clicked(self, event: SortRequested) -> None:
         if event.key is self.spec.sort:
@@ -326,23 +329,11 @@ class MainScreen(Screen[None]):
         self.spec = replace(self.spec, descending=not self.spec.descending)
         self.refresh_view()
 
-    def action_menu(self) -> None:
-        self.app.open_action_menu()  # type: ignore[attr-defined]
-
-    def action_requests(self) -> None:
-        self.app.open_requests()  # type: ignore[attr-defined]
-
-    def action_checklist(self) -> None:
-        self.app.files.checklist_of_checked()  # type: ignore[attr-defined]
-
-    def action_import_csv(self) -> None:
-        self.app.files.import_csv()  # type: ignore[attr-defined]
-
-    def action_export_csv(self) -> None:
+    def shown_devices(self) -> list[Device]:
+        """The devices the grid shows, in its order (what ``X`` exports)."""
         rows, devices = self.query_one(DeviceGrid).rows, self.fleet.devices
         # ``get``: the grid's view may predate a delta still on its way (a device just deleted).
-        shown = [d for i in rows if (d := devices.get(i)) is not None]
-        self.app.files.export_devices(shown)  # type: ignore[attr-defined]
+        return [d for i in rows if (d := devices.get(i)) is not None]
 
 
 _SORT_COLUMN = {

@@ -6,8 +6,8 @@ lower one the devices of the request under the cursor, with their state from the
 be cancelled (after a yes/no question); pending devices that have not communicated since the
 request executed are flagged, and ``f`` opens the forced inactivation dialog for them.
 
-The screen only shows and asks: loading and cancelling are the app's workers (``RequestsView``
-callbacks), whose answers come back as messages.
+The screen only shows and asks: loading and cancelling are the app's workers (``RequestsActions``
+callbacks), whose answers come back as messages (:mod:`mobitui.tui.messages`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Label, Static
 
@@ -30,29 +29,17 @@ from mobitui.domain.rules import is_stalled, on_device_work
 from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
+from mobitui.tui.messages import RequestsLoaded, RequestsNotice, fleet_changed_signal
+from mobitui.tui.palette import RequestsCommands
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.widgets.columns import STATE_GLYPH
 from mobitui.tui.widgets.key_footer import KeyFooter
 from mobitui.tui.widgets.row_list import ListColumn, Row, RowList
 
 
-class RequestsLoaded(Message):
-    def __init__(self, requests: list[InactivationRequest]) -> None:
-        super().__init__()
-        self.requests = requests
-
-
-class RequestsNotice(Message):
-    """A sentence for the status line: a failure, or a cancellation done."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-
 @dataclass(frozen=True, slots=True)
-class RequestsView:
-    """What the requests screen may ask of the app."""
+class RequestsActions:
+    """What the requests screen may ask of the app: its words, the fleet, and callbacks."""
 
     t: Catalogue
     fleet: Fleet
@@ -84,7 +71,9 @@ class RequestsScreen(Screen[None]):
         Binding("w", "checklist", "on-device steps", id="requests.checklist"),
     ]
 
-    def __init__(self, view: RequestsView) -> None:
+    COMMANDS = {RequestsCommands}
+
+    def __init__(self, view: RequestsActions) -> None:
         super().__init__()
         self.view = view
         self.t = view.t
@@ -124,6 +113,7 @@ class RequestsScreen(Screen[None]):
         self.query_one("#request-summary", Static).update(Text(self.t("conn.connecting")))
         self.view.load(self)
         self.set_interval(self.view.poll_seconds, self.action_reload)
+        fleet_changed_signal(self).subscribe(self, self.fleet_changed, immediate=True)
 
     # ------------------------------------------------------------------ data
 

@@ -53,7 +53,13 @@ from mobitui.fleet.cache import Delta
 from mobitui.i18n import Catalogue
 from mobitui.present.errors import error_text
 from mobitui.present.words import count_summary, work_summary
-from mobitui.tui.controllers.operations import OpFailed, OpFinished, OpProgress
+from mobitui.tui.messages import (
+    OpFailed,
+    OpFinished,
+    OpProgress,
+    ProgressSink,
+    fleet_changed_signal,
+)
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.steps import StepsScreen
 from mobitui.tui.widgets.preflight_view import (
@@ -78,8 +84,10 @@ class DialogContext:
     #: Above this many devices the admin also types the count.
     confirm_above: int
     can_delete: bool
-    start: Callable[..., None]
-    resume: Callable[..., None]
+    #: Run a confirmed action: (the dialog, action, device ids, their names, password).
+    start: Callable[[ProgressSink, Action, list[str], dict[str, str], str], None]
+    #: Resume a journal: (the dialog, its path, password).
+    resume: Callable[[ProgressSink, Path, str], None]
     abandon: Callable[[Path], None]
     #: Open the on-device checklist for these devices.
     checklist: Callable[[list[Assignment]], None]
@@ -226,6 +234,7 @@ class BulkActionScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._ready = True  # (is_mounted only turns True after on_mount returns)
+        fleet_changed_signal(self).subscribe(self, self.fleet_changed, immediate=True)
         for button in self.query("#ok, #resume").results(Button):
             # They vanish as they are pressed (the run begins): no flash to draw and undraw.
             button.active_effect_duration = 0
