@@ -5,7 +5,7 @@ After an inactivation request, the admin talks each device's user through work o
 itself (procedure.md C and D). Which work, per device, follows from the derived table of
 procedure.md (:func:`mobitui.domain.rules.on_device_work`) applied to the device's latest
 request; a device whose request was overtaken by forced inactivation gets nothing (nothing
-ever reached it). :class:`Progress` is what the admin has ticked, plus the moment the user
+ever reached it). :class:`ChecklistProgress` is what the admin has ticked, plus the moment the user
 reported the Hybrid MDM profile downloaded: that profile deletes itself 8 minutes later (the
 note on procedure D, step 6), so the checklist counts down.
 
@@ -20,7 +20,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mobitui.domain.models import Device, ItemProgress, RequestStatus, WireError, parse_time
-from mobitui.domain.procedures import NoteId, ProcedureId, get, procedures_for_work
+from mobitui.domain.procedures import (
+    NoteContext,
+    NoteId,
+    ProcedureId,
+    Section,
+    get,
+    procedures_for_work,
+    walk_all,
+)
 from mobitui.domain.rules import OnDeviceWork, on_device_work
 
 #: A downloaded Profile Service profile is deleted automatically this long after the download.
@@ -88,12 +96,21 @@ def blocked(device: Device, work: OnDeviceWork | None) -> dict[ProcedureId, Note
     return found
 
 
+def on_device_walk(
+    device: Device, work: OnDeviceWork | None, remove_apple_mdm_profile: bool | None
+) -> tuple[Section, ...]:
+    """The procedures the device's user must follow, walked for this device (the checklist's
+    and the sheet's content): only the notes that apply, and a blocked procedure's reason."""
+    ctx = NoteContext.for_device(device, remove_apple_mdm_profile=remove_apple_mdm_profile)
+    return walk_all(sections(work), ctx, blocked(device, work))
+
+
 def all_steps(work: OnDeviceWork | None) -> tuple[Tick, ...]:
     return tuple((pid, step.number) for pid in sections(work) for step in get(pid).steps)
 
 
 @dataclass(slots=True)
-class Progress:
+class ChecklistProgress:
     """What the admin has ticked for one device and one request."""
 
     ticked: set[Tick] = field(default_factory=set)
@@ -143,7 +160,7 @@ class Progress:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Progress:
+    def from_json(cls, data: Mapping[str, Any]) -> ChecklistProgress:
         raw = data.get("ticked", [])
         if not isinstance(raw, list):
             raise WireError("field 'ticked': expected a list")

@@ -1,10 +1,15 @@
-"""Make untrusted text visible: the one sanitizer for every string that comes from a server.
+"""Text for the screen: one sanitizer for every string from a server; our own texts in ja and en.
 
-Textual passes raw escape bytes straight to the terminal, even from ``Content`` and
-``markup=False`` (checked on 8.2.8): a device named ``"\\x1b]0;pwned\\x07"`` would retitle the
-admin's terminal, and an OSC 52 sequence would write their clipboard. So the API client runs
-every server string through :func:`visible` once, where it enters, and nothing downstream
-has to remember to.
+Our own texts (:class:`Localized`) come in both of the product's languages and are chosen at
+the last moment, by whatever renders them: the domain cannot know the language (it imports no
+catalogue), and one type with one method keeps a dozen ``x.ja if lang == "ja" else x.en``
+from drifting apart.
+
+Untrusted text is made visible. Textual passes raw escape bytes straight to the terminal,
+even from ``Content`` and ``markup=False`` (checked on 8.2.8): a device named
+``"\\x1b]0;pwned\\x07"`` would retitle the admin's terminal, and an OSC 52 sequence would
+write their clipboard. So the API client runs every server string through :func:`visible`
+once, where it enters, and nothing downstream has to remember to.
 
 - C0 controls and DEL become their Unicode Control Pictures (``ESC`` → ``␛``, ``\\n`` → ``␊``).
 - C1 controls and every other invisible format character (bidi embeddings, overrides and
@@ -19,6 +24,24 @@ has to remember to.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Literal
+
+#: The product's two languages.
+Lang = Literal["ja", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """One of our own texts, in Japanese and English."""
+
+    ja: str
+    en: str
+
+    def pick(self, lang: Lang) -> str:
+        """The text in ``lang``."""
+        return self.ja if lang == "ja" else self.en
+
 
 #: Every code point of Unicode 14 in categories Cc, Cf, Zl and Zp, except the zero-width
 #: (non-)joiner that emoji and some scripts need. tests/unit/test_text.py checks this list

@@ -12,9 +12,9 @@ Step texts of the documented procedures are not here: they live with their step 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
 from mobitui.domain.models import DeviceState, Enrollment, Platform
+from mobitui.domain.text import Lang
 from mobitui.i18n import (
     checklist,
     detail,
@@ -29,8 +29,6 @@ from mobitui.i18n import (
     sheets,
     terms,
 )
-
-Lang = Literal["ja", "en"]
 
 
 def _merge(*parts: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Exporting instruction sheets."""
+"""Instruction sheets: exporting them, and the sheet's own labels."""
 
 from __future__ import annotations
 
@@ -24,4 +24,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Wrote {count} file(s) to {directory}",
     ),
     "export.failed": ("書き出せません: {detail}", "Cannot write the sheets: {detail}"),
+    # the instruction sheet itself
+    "sheet.title": ("端末側の作業: {name}", "On-device steps: {name}"),
+    "sheet.name": ("端末名", "Device"),
+    "sheet.serial": ("シリアル番号", "Serial number"),
+    "sheet.model": ("機種", "Model"),
+    "sheet.os": ("OS", "OS"),
+    "sheet.user": ("ユーザー", "User"),
+    "sheet.request": ("インアクティベーション要求", "Inactivation request"),
+    "sheet.none": (
+        "この端末で必要な作業はありません。",
+        "Nothing needs to be done on this device.",
+    ),
+    "sheet.nothing_reaches": (
+        "この端末は強制インアクティベーションされました。端末には何も届いていません。"
+        "端末側のプロファイルと制限は、端末を初期化するまで残ります。",
+        "This device was force-inactivated: nothing reached it. Its profile and restrictions "
+        "stay until it is reset.",
+    ),
+    "sheet.unknown": (
+        "この端末にはインアクティベーション要求がないため、必要な作業は分かりません。",
+        "This device has no inactivation request, so no on-device work is known.",
+    ),
 }

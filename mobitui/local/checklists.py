@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from mobitui.domain.checklist import Progress
+from mobitui.domain.checklist import ChecklistProgress
 from mobitui.domain.models import WireError
 from mobitui.local import paths, private_files
 from mobitui.local.paths import ConfigError
@@ -58,7 +58,7 @@ class ChecklistStore:
             if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
                 raise ValueError("expected an object of checklists")
             for value in data.values():
-                Progress.from_json(value)
+                ChecklistProgress.from_json(value)
         except json.JSONDecodeError as exc:
             self.problem = f"{self.path}: line {exc.lineno}: {exc.msg}"
         except (ValueError, WireError) as exc:
@@ -66,11 +66,11 @@ class ChecklistStore:
         else:
             self._all = data
 
-    def get(self, key: str) -> Progress:
+    def get(self, key: str) -> ChecklistProgress:
         data = self._all.get(key)
-        return Progress() if data is None else Progress.from_json(data)
+        return ChecklistProgress() if data is None else ChecklistProgress.from_json(data)
 
-    def put(self, key: str, progress: Progress) -> None:
+    def put(self, key: str, progress: ChecklistProgress) -> None:
         """Remember ``progress`` and write the file at once (unless it is damaged).
 
         Raises :class:`ConfigError` naming the file when it cannot be written (full disk,

@@ -1,9 +1,11 @@
 """Instruction sheets for a device's user: the on-device steps that apply to that device only.
 
 The admin sends these by mail or chat. A sheet holds the device's facts, then each procedure it
-needs (D before C) rendered from the same step data as the checklist screen
-(``mobitui.domain.procedures``), with only the notes that apply to the device's OS version,
-enrollment, options and restrictions. Two formats: Markdown and plain text, in ja or en.
+needs (D before C), walked for that device by the same walker as the checklist screen
+(:func:`mobitui.domain.checklist.on_device_walk`): only the notes that apply to the device's OS
+version, enrollment, options and restrictions. Two formats: Markdown and plain text, in ja or
+en; the labels are the catalogue's (``mobitui.i18n.sheets``), so the platform reads as the TUI
+writes it.
 
 Device names and other server text are untrusted: in Markdown each is a code span, so a device
 named ``[here](https://evil.example)``, ``www.evil.example`` or ``me@evil.example`` is neither
@@ -20,43 +22,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from mobitui.domain.checklist import blocked, sections
+from mobitui.domain.checklist import on_device_walk
 from mobitui.domain.models import Device
-from mobitui.domain.procedures import NOTES, NoteContext, get, intro_for, steps_for
+from mobitui.domain.procedures import Section
 from mobitui.domain.rules import OnDeviceWork
+from mobitui.domain.text import Lang
+from mobitui.i18n import Catalogue
 from mobitui.local import private_files
 
-Lang = Literal["ja", "en"]
+__all__ = ["Format", "Lang", "SheetJob", "export_sheets", "md_literal", "sheet", "sheet_name"]
+
 Format = Literal["md", "txt"]
-
-_LABELS: dict[str, tuple[str, str]] = {
-    "title": ("端末側の作業: {name}", "On-device steps: {name}"),
-    "name": ("端末名", "Device"),
-    "serial": ("シリアル番号", "Serial number"),
-    "model": ("機種", "Model"),
-    "os": ("OS", "OS"),
-    "user": ("ユーザー", "User"),
-    "request": ("インアクティベーション要求", "Inactivation request"),
-    "none": (
-        "この端末で必要な作業はありません。",
-        "Nothing needs to be done on this device.",
-    ),
-    "nothing_reaches": (
-        "この端末は強制インアクティベーションされました。端末には何も届いていません。"
-        "端末側のプロファイルと制限は、端末を初期化するまで残ります。",
-        "This device was force-inactivated: nothing reached it. Its profile and restrictions "
-        "stay until it is reset.",
-    ),
-    "unknown": (
-        "この端末にはインアクティベーション要求がないため、必要な作業は分かりません。",
-        "This device has no inactivation request, so no on-device work is known.",
-    ),
-}
-
-
-def _label(key: str, lang: Lang, **values: str) -> str:
-    ja, en = _LABELS[key]
-    return (ja if lang == "ja" else en).format(**values)
 
 
 def md_literal(text: str) -> str:
@@ -87,68 +63,65 @@ def sheet(
 ) -> str:
     """The whole sheet for one device, ending with a newline."""
     md = fmt == "md"
-    ja = lang == "ja"
+    t = Catalogue(lang)
 
     def value(text: str) -> str:
         return md_literal(text) if md else text
 
-    platform = {"ios": "iOS", "ipados": "iPadOS", "android": "Android", "windows": "Windows"}
     facts = [
-        ("name", device.name),
-        ("serial", device.serial),
-        ("model", device.model),
-        ("os", f"{platform.get(device.platform.value, device.platform.value)} {device.os_version}"),
-        ("user", device.user_name),
+        (t("sheet.name"), device.name),
+        (t("sheet.serial"), device.serial),
+        (t("sheet.model"), device.model),
+        (t("sheet.os"), f"{t.platform(device.platform)} {device.os_version}"),
+        (t("sheet.user"), device.user_name),
     ]
     if request_id is not None:
-        facts.append(("request", request_id))
-    title = _label("title", lang, name=value(device.name))
+        facts.append((t("sheet.request"), request_id))
+    title = t("sheet.title", name=value(device.name))
     out: list[str] = [f"# {title}" if md else title]
     if not md:
         out.append("=" * 40)
     out.append("")
-    for key, text in facts:
+    for label, text in facts:
         prefix = "- " if md else ""
-        out.append(f"{prefix}{_label(key, lang)}: {value(text)}")
+        out.append(f"{prefix}{label}: {value(text)}")
     out.append("")
 
     if work is None:
-        out.append(_label("unknown", lang))
+        out.append(t("sheet.unknown"))
         return "\n".join(out) + "\n"
     if work is OnDeviceWork.NOTHING_REACHES:
-        out.append(_label("nothing_reaches", lang))
+        out.append(t("sheet.nothing_reaches"))
         return "\n".join(out) + "\n"
     if work is OnDeviceWork.NONE:
-        out.append(_label("none", lang))
+        out.append(t("sheet.none"))
         return "\n".join(out) + "\n"
 
-    ctx = NoteContext.for_device(device, remove_apple_mdm_profile=remove_apple_mdm_profile)
-    impossible = blocked(device, work)
-    for index, pid in enumerate(sections(work), start=1):
-        procedure = get(pid)
-        heading = f"{index}. {procedure.title_ja if ja else procedure.title_en}"
-        out.append(f"## {heading}" if md else f"[{heading}]")
-        out.append("")
-        if pid in impossible:
-            note = NOTES[impossible[pid]]
-            out.append(
-                f"**⚠ {note.ja if ja else note.en}**" if md else f"  ⚠ {note.ja if ja else note.en}"
-            )
-            out.append("")
-            continue
-        for note in intro_for(pid, ctx):
-            text = note.ja if ja else note.en
-            out.append(f"> ※ {text}" if md else f"  ※ {text}")
-        if intro_for(pid, ctx):
-            out.append("")
-        for step in steps_for(pid, ctx):
-            text = step.ja if ja else step.en
-            out.append(f"{step.number}. {text}" if md else f"  {step.number:>2}. {text}")
-            for note in step.notes:
-                note_text = note.ja if ja else note.en
-                out.append(f"    - ※ {note_text}" if md else f"      ※ {note_text}")
-        out.append("")
+    for section in on_device_walk(device, work, remove_apple_mdm_profile):
+        out += _section_lines(section, lang, md)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _section_lines(section: Section, lang: Lang, md: bool) -> list[str]:
+    """One walked procedure: a heading, then why it cannot be done, or its notes and steps."""
+    heading = f"{section.position}. {section.title.pick(lang)}"
+    out = [f"## {heading}" if md else f"[{heading}]", ""]
+    if section.blocked is not None:
+        text = section.blocked.text.pick(lang)
+        return [*out, f"**⚠ {text}**" if md else f"  ⚠ {text}", ""]
+    for note in section.notes:
+        text = note.text.pick(lang)
+        out.append(f"> ※ {text}" if md else f"  ※ {text}")
+    if section.notes:
+        out.append("")
+    for step in section.steps:
+        text = step.text.pick(lang)
+        out.append(f"{step.number}. {text}" if md else f"  {step.number:>2}. {text}")
+        for note in step.notes:
+            note_text = note.text.pick(lang)
+            out.append(f"    - ※ {note_text}" if md else f"      ※ {note_text}")
+    out.append("")
+    return out
 
 
 # --------------------------------------------------------------------------- files

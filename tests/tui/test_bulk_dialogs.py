@@ -391,12 +391,12 @@ def test_dialog_step_numbers_match_the_help_page() -> None:
         (DeletionScreen, "「削除」"),
     ):
         procedure = get(dialog.PROCEDURE)
-        assert "「パスワード」" in procedure.step(dialog.STEP_PASSWORD).ja
-        assert "「同意する」" in procedure.step(dialog.STEP_AGREE).ja
-        assert ok_label in procedure.step(dialog.STEP_OK).ja
-    assert "「有効にする」" in get(InactivationScreen.PROCEDURE).step(6).ja
-    assert "「予約日時を設定する」" in get(InactivationScreen.PROCEDURE).step(7).ja
-    assert "「有効」" in get(ForcedInactivationScreen.PROCEDURE).step(6).ja
+        assert "「パスワード」" in procedure.step(dialog.STEP_PASSWORD).text.ja
+        assert "「同意する」" in procedure.step(dialog.STEP_AGREE).text.ja
+        assert ok_label in procedure.step(dialog.STEP_OK).text.ja
+    assert "「有効にする」" in get(InactivationScreen.PROCEDURE).step(6).text.ja
+    assert "「予約日時を設定する」" in get(InactivationScreen.PROCEDURE).step(7).text.ja
+    assert "「有効」" in get(ForcedInactivationScreen.PROCEDURE).step(6).text.ja
 
 
 # --------------------------------------------------------------------------- interruption

@@ -244,7 +244,7 @@ async def test_opened_from_the_requests_screen_and_from_a_device_detail(frozen) 
 
 def test_the_banner_says_what_matters_now() -> None:
     """The banner as a pure function: stalled, forced, unknown, done."""
-    from mobitui.domain.checklist import Assignment, Progress, all_steps
+    from mobitui.domain.checklist import Assignment, ChecklistProgress, all_steps
     from mobitui.domain.models import InactivationRef, ItemProgress, RequestStatus
     from mobitui.i18n import Catalogue
     from mobitui.tui.screens.checklist import banner
@@ -265,7 +265,13 @@ def test_the_banner_says_what_matters_now() -> None:
 
     def say(d, a, p=None) -> str:
         text = banner(
-            t, d, a, p or Progress(), now=now, server_now=now, stall_after=timedelta(hours=2)
+            t,
+            d,
+            a,
+            p or ChecklistProgress(),
+            now=now,
+            server_now=now,
+            stall_after=timedelta(hours=2),
         )
         return str(text)
 
@@ -280,7 +286,7 @@ def test_the_banner_says_what_matters_now() -> None:
     forced = Assignment("d1", OnDeviceWork.NOTHING_REACHES, "r1", False)
     assert "nothing reached it" in say(device(state=DeviceState.INACTIVE), forced)
     assert "no on-device work is known" in say(device(), Assignment("d1", None, None, None))
-    done = Progress()
+    done = ChecklistProgress()
     for tick in all_steps(OnDeviceWork.D_THEN_C):
         done.tick(tick, now)
     assert "Every step of this device is done" in say(

@@ -16,7 +16,7 @@ from mobitui.domain.checklist import (
     DOWNLOADED,
     EXPIRY,
     INSTALLED,
-    Progress,
+    ChecklistProgress,
     all_steps,
     blocked,
     needed_work,
@@ -140,7 +140,7 @@ def test_forced_devices_get_no_steps() -> None:
 
 
 def test_ticks_count_down_eight_minutes_from_the_download_and_stop_at_install() -> None:
-    progress = Progress()
+    progress = ChecklistProgress()
     assert progress.remaining(NOW) is None
     assert progress.next_step(OnDeviceWork.D) == (P.D, 1)
     progress.tick((P.D, 1), NOW)
@@ -154,7 +154,7 @@ def test_ticks_count_down_eight_minutes_from_the_download_and_stop_at_install() 
 
 
 def test_an_expired_download_starts_procedure_d_again() -> None:
-    progress = Progress()
+    progress = ChecklistProgress()
     for step in (1, 2, 3, 4):
         progress.tick((P.D, step), NOW)
     progress.tick((P.C, 1), NOW)
@@ -165,32 +165,32 @@ def test_an_expired_download_starts_procedure_d_again() -> None:
 
 
 def test_unticking_the_download_stops_the_countdown() -> None:
-    progress = Progress()
+    progress = ChecklistProgress()
     progress.tick(DOWNLOADED, NOW)
     assert progress.tick(DOWNLOADED, NOW) is False
     assert progress.remaining(NOW) is None
 
 
 def test_done_means_every_step_of_every_section() -> None:
-    progress = Progress()
+    progress = ChecklistProgress()
     for tick in all_steps(OnDeviceWork.D_THEN_C)[:-1]:
         progress.tick(tick, NOW)
     assert not progress.done(OnDeviceWork.D_THEN_C)
     progress.tick(all_steps(OnDeviceWork.D_THEN_C)[-1], NOW)
     assert progress.done(OnDeviceWork.D_THEN_C)
     assert len(all_steps(OnDeviceWork.D_THEN_C)) == 14 + 5
-    assert Progress().done(OnDeviceWork.NONE)
+    assert ChecklistProgress().done(OnDeviceWork.NONE)
 
 
 def test_progress_round_trips_and_refuses_garbage() -> None:
-    progress = Progress(failed=True)
+    progress = ChecklistProgress(failed=True)
     progress.tick((P.D, 1), NOW)
     progress.tick(DOWNLOADED, NOW)
-    assert Progress.from_json(progress.to_json()) == progress
+    assert ChecklistProgress.from_json(progress.to_json()) == progress
     with pytest.raises(WireError, match="not a step"):
-        Progress.from_json({"ticked": ["X:1"]})
+        ChecklistProgress.from_json({"ticked": ["X:1"]})
     with pytest.raises(WireError, match="downloaded_at"):
-        Progress.from_json({"ticked": [], "downloaded_at": 5})
+        ChecklistProgress.from_json({"ticked": [], "downloaded_at": 5})
 
 
 def test_a_pending_state_does_not_change_the_needed_work() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mobitui.domain.checklist import Progress
+from mobitui.domain.checklist import ChecklistProgress
 from mobitui.domain.procedures import ProcedureId
 from mobitui.local.checklists import ChecklistStore, progress_key
 from mobitui.local.paths import ConfigError
@@ -21,14 +21,17 @@ NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 def test_ticks_round_trip_through_a_0600_file(tmp_path: Path) -> None:
     path = tmp_path / "state" / "checklists.json"
     key = progress_key("https://mdm.example.jp", "alice", "d1", "r1")
-    progress = Progress()
+    progress = ChecklistProgress()
     progress.tick((ProcedureId.D, 1), NOW)
     ChecklistStore(path).put(key, progress)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     again = ChecklistStore(path)
     assert again.problem is None
     assert again.get(key) == progress
-    assert again.get(progress_key("https://mdm.example.jp", "alice", "d1", "r2")) == Progress()
+    assert (
+        again.get(progress_key("https://mdm.example.jp", "alice", "d1", "r2"))
+        == ChecklistProgress()
+    )
 
 
 @pytest.mark.parametrize(
@@ -47,9 +50,9 @@ def test_a_damaged_file_is_named_and_never_overwritten(
     store = ChecklistStore(path)
     assert store.problem is not None and str(path) in store.problem and message in store.problem
     with pytest.raises(ConfigError, match=message):
-        store.put("k", Progress())
+        store.put("k", ChecklistProgress())
     assert path.read_text("utf-8") == content  # untouched
-    assert store.get("k") == Progress()  # kept in memory for this session
+    assert store.get("k") == ChecklistProgress()  # kept in memory for this session
 
 
 def test_sheet_file_names_come_from_id_and_serial_never_the_name() -> None:

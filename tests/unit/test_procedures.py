@@ -31,6 +31,7 @@ from mobitui.domain.procedures import (
     steps_for,
 )
 from mobitui.domain.rules import OnDeviceWork, on_device_work
+from mobitui.domain.text import Localized as L
 from mobitui.domain.text import has_hidden
 
 N = NoteId
@@ -51,14 +52,14 @@ def all_texts() -> list[tuple[str, str]]:
     """(where, text) for every ja and en string of every procedure."""
     out: list[tuple[str, str]] = []
     for proc in PROCEDURES.values():
-        out += [(f"{proc.id} title_ja", proc.title_ja), (f"{proc.id} title_en", proc.title_en)]
+        out += [(f"{proc.id} title ja", proc.title.ja), (f"{proc.id} title en", proc.title.en)]
         for step in proc.steps:
             out += [
-                (f"{proc.id}{step.number} ja", step.ja),
-                (f"{proc.id}{step.number} en", step.en),
+                (f"{proc.id}{step.number} ja", step.text.ja),
+                (f"{proc.id}{step.number} en", step.text.en),
             ]
     for note in NOTES.values():
-        out += [(f"{note.id} ja", note.ja), (f"{note.id} en", note.en)]
+        out += [(f"{note.id} ja", note.text.ja), (f"{note.id} en", note.text.en)]
     return out
 
 
@@ -80,15 +81,15 @@ def test_every_procedure_is_present():
 
 def test_procedure_rejects_wrong_numbering():
     with pytest.raises(ValueError, match="numbered"):
-        Procedure(PID.A, "x", "x", (Step(1, "a", "a"), Step(3, "b", "b")))
+        Procedure(PID.A, L("x", "x"), (Step(1, L("a", "a")), Step(3, L("b", "b"))))
 
 
 def test_data_is_frozen():
     proc = get(PID.D)
     with pytest.raises(dataclasses.FrozenInstanceError):
-        proc.title_ja = "x"  # type: ignore[misc]
+        proc.title = L("x", "x")  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
-        proc.steps[0].ja = "x"  # type: ignore[misc]
+        proc.steps[0].text = L("x", "x")  # type: ignore[misc]
     with pytest.raises(TypeError):
         PROCEDURES[PID.A] = proc  # type: ignore[index]
     assert not hasattr(proc.steps[0], "__dict__")  # slots
@@ -178,9 +179,9 @@ EN_KEEPS = {
 def test_step_quotes_the_pages_labels(pid, number, labels):
     step = get(PID(pid)).step(number)
     for label in labels:
-        assert label in step.ja
+        assert label in step.text.ja
         if label in EN_KEEPS:
-            assert label in step.en
+            assert label in step.text.en
 
 
 @pytest.mark.parametrize(
@@ -204,13 +205,13 @@ def test_step_quotes_the_pages_labels(pid, number, labels):
 )
 def test_note_quotes_the_pages_terms(note, labels):
     for label in labels:
-        assert label in NOTES[note].ja
+        assert label in NOTES[note].text.ja
 
 
 def test_label_absent_from_wrong_place():
     # D is Hybrid only: the Apple MDM settings path of C never appears in it, and vice versa.
-    d_text = "".join(s.ja for s in get(PID.D).steps)
-    c_text = "".join(s.ja for s in get(PID.C).steps)
+    d_text = "".join(s.text.ja for s in get(PID.D).steps)
+    c_text = "".join(s.text.ja for s in get(PID.C).steps)
     assert "モバイルデバイス管理" not in d_text
     assert "Profile Service" not in c_text
     # the page's slip 「プロファイルをモバイルデバイス管理」 is not reproduced
@@ -364,7 +365,7 @@ def test_notes_by_context(row):
     )
     # steps are never dropped, only notes
     assert [s.number for s in steps_for(PID.D, ctx)] == list(range(1, 15))
-    assert [(s.ja, s.en) for s in steps_for(PID.D, ctx)] == [(s.ja, s.en) for s in get(PID.D).steps]
+    assert [s.text for s in steps_for(PID.D, ctx)] == [s.text for s in get(PID.D).steps]
 
 
 def version_notes(ctx: NoteContext) -> set[NoteId]:
@@ -524,9 +525,9 @@ def test_condition_constraints_combine():
         NoteContext(platform=Platform.IOS, os_version="16", remove_apple_mdm_profile=True)
     )
     assert not cond.applies(NoteContext(platform=Platform.ANDROID, os_version="16"))
-    note = Note(N.PASSCODE_PROMPT, "ja", "en", cond)
+    note = Note(N.PASSCODE_PROMPT, L("ja", "en"), cond)
     assert note.when is cond
-    assert Note(N.PASSCODE_PROMPT, "ja", "en").when is P.ALWAYS
+    assert Note(N.PASSCODE_PROMPT, L("ja", "en")).when is P.ALWAYS
 
 
 # --------------------------------------------------------------------------- from a device

@@ -6,7 +6,7 @@ one place and the step numbers always match the vendor help page the admins know
 
 - :mod:`.data`: the steps, texts and notes of each procedure, in ja and en;
 - :mod:`.conditions`: when a note applies to what is known about a device;
-- :mod:`.walk`: the steps and notes that apply to one context, in order.
+- :mod:`.walk`: the one walker, yielding each procedure as it applies to one context.
 
 Pure Python: no I/O, no HTTP, no Textual, no catalogue (renderers pick the language).
 """
@@ -30,7 +30,15 @@ from mobitui.domain.procedures.data import (
     ProcedureId,
     Step,
 )
-from mobitui.domain.procedures.walk import get, intro_for, procedures_for_work, steps_for
+from mobitui.domain.procedures.walk import (
+    Section,
+    get,
+    intro_for,
+    procedures_for_work,
+    steps_for,
+    walk,
+    walk_all,
+)
 
 __all__ = [
     "ALWAYS",
@@ -45,9 +53,12 @@ __all__ = [
     "OsRange",
     "Procedure",
     "ProcedureId",
+    "Section",
     "Step",
     "get",
     "intro_for",
     "procedures_for_work",
     "steps_for",
+    "walk",
+    "walk_all",
 ]

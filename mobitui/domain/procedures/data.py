@@ -22,6 +22,7 @@ from mobitui.domain.procedures.conditions import (
     OsRange,
     apple,
 )
+from mobitui.domain.text import Localized
 
 
 class ProcedureId(StrEnum):
@@ -76,8 +77,7 @@ class NoteId(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Note:
     id: NoteId
-    ja: str
-    en: str
+    text: Localized
     when: Condition = ALWAYS
 
 
@@ -85,16 +85,14 @@ class Note:
 class Step:
     #: The help page's own step number.
     number: int
-    ja: str
-    en: str
+    text: Localized
     notes: tuple[Note, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Procedure:
     id: ProcedureId
-    title_ja: str
-    title_en: str
+    title: Localized
     steps: tuple[Step, ...]
     #: Notes shown before the first step (preconditions, warnings about the whole procedure).
     notes: tuple[Note, ...] = ()
@@ -109,12 +107,26 @@ class Procedure:
 
 
 def _s(number: int, ja: str, en: str, *notes: Note) -> Step:
-    return Step(number, ja, en, notes)
+    return Step(number, Localized(ja, en), notes)
+
+
+def _n(nid: NoteId, ja: str, en: str, when: Condition = ALWAYS) -> Note:
+    return Note(nid, Localized(ja, en), when)
+
+
+def _p(
+    pid: ProcedureId,
+    ja: str,
+    en: str,
+    steps: tuple[Step, ...],
+    notes: tuple[Note, ...] = (),
+) -> Procedure:
+    return Procedure(pid, Localized(ja, en), steps, notes)
 
 
 # --------------------------------------------------------------------------- A
 
-_A = Procedure(
+_A = _p(
     ProcedureId.A,
     "管理画面からインアクティベーションを実施する",
     "Bulk inactivation in the console",
@@ -141,7 +153,7 @@ _A = Procedure(
             "インアクティベーション時にApple MDMプロファイルを削除する場合は、"
             "「有効にする」にチェックを付けます。",
             "To remove the Apple MDM profile at inactivation, check 「有効にする」.",
-            Note(
+            _n(
                 NoteId.PROFILE_OPTION_REMOVES_PROFILE,
                 "チェックボックスをONにして実行すると、Apple MDMまたはHybrid MDMで"
                 "登録されている端末では、インアクティベーションと同時に"
@@ -150,7 +162,7 @@ _A = Procedure(
                 "profile removed together with the inactivation.",
                 Condition(platforms=APPLE_MOBILE),
             ),
-            Note(
+            _n(
                 NoteId.OPTION_OFF_NEEDS_C,
                 "有効にしない場合、端末側でプロファイルを削除する必要があります(手順C)。",
                 "Not checked: the profile must be removed on the device (procedure C).",
@@ -160,7 +172,7 @@ _A = Procedure(
                     remove_apple_mdm_profile=False,
                 ),
             ),
-            Note(
+            _n(
                 NoteId.DEP_FORBIDS_DEVICE_REMOVAL,
                 "DEP端末でMDMプロファイルの削除を禁止している場合、有効にしないと、"
                 "端末側でプロファイルを削除することはできません。",
@@ -172,7 +184,7 @@ _A = Procedure(
                     remove_apple_mdm_profile=False,
                 ),
             ),
-            Note(
+            _n(
                 NoteId.SILENT_WLAN_CONNECT_ELSEWHERE,
                 "サイレント方式でWLAN設定を適用している端末は、有効にした場合、"
                 "端末側のプロファイルが削除されるとネットワークに接続できなくなるため、"
@@ -185,7 +197,7 @@ _A = Procedure(
                     remove_apple_mdm_profile=True,
                 ),
             ),
-            Note(
+            _n(
                 NoteId.PROFILE_OPTION_IGNORED,
                 "この機能はiOS/iPadOS端末の機能のため、Windows・Android端末では利用しません。"
                 "チェックを付けても無視されます。",
@@ -202,7 +214,7 @@ _A = Procedure(
             "「スケジュール」の「予約日時を設定する」にチェックを付け、実行日時を指定します。",
             "To run it at a set time, check 「予約日時を設定する」 under 「スケジュール」 and give "
             "the date and time.",
-            Note(
+            _n(
                 NoteId.RUNS_AT_ONCE_UNLESS_SCHEDULED,
                 "指定しない場合は、即時にインアクティベーションが実行されます。",
                 "Otherwise it runs at once.",
@@ -218,7 +230,7 @@ _A = Procedure(
             10,
             "「OK」ボタンをクリックします。",
             "Click 「OK」.",
-            Note(
+            _n(
                 NoteId.ANDROID_11_DEVICE_OWNER_FACTORY_RESET,
                 "Android 11以降、Device Owner (Android Enterprise) 方式およびDevice Owner "
                 "(Android Enterprise非対応) 方式の端末でインアクティベーションを実施すると、"
@@ -237,7 +249,7 @@ _A = Procedure(
             11,
             "インアクティベーション要求が登録され、メッセージが表示されます。",
             "The inactivation request is registered and a message is shown.",
-            Note(
+            _n(
                 NoteId.JOBS_CANCELLED,
                 "インアクティベーションを実行すると、"
                 "登録されているジョブは全てキャンセルされます。",
@@ -246,14 +258,14 @@ _A = Procedure(
         ),
     ),
     (
-        Note(
+        _n(
             NoteId.MISTAKE_MAY_NEED_FACTORY_RESET,
             "インアクティベーションは、管理画面の操作を誤って実行した場合、制限を解除するために"
             "端末の初期化が必要となる可能性がありますので、ご注意ください。",
             "A mistaken inactivation in the console may leave restrictions on a device that only "
             "a factory reset removes.",
         ),
-        Note(
+        _n(
             NoteId.UNREACHABLE_USE_FORCED,
             "端末をすでに初期化済みである、クライアントアプリを一度削除してしまった、"
             "故障してすでに修理に出している場合は、端末側がmobiconnectと通信できないため、"
@@ -270,7 +282,7 @@ _A = Procedure(
 # The seed page only names the function; steps and warning follow the vendor's own page for it
 # (「緊急時処理:強制インアクティベーション」, help.mobi-connect.net, function c0505001).
 
-_B = Procedure(
+_B = _p(
     ProcedureId.B,
     "強制インアクティベーション",
     "Forced inactivation",
@@ -296,7 +308,7 @@ _B = Procedure(
             6,
             "強制インアクティベーション後に端末を削除する場合は「有効」を選択します。",
             "To delete the devices right after the forced inactivation, choose 「有効」.",
-            Note(
+            _n(
                 NoteId.DELETE_AFTER_NEEDS_PERMISSION,
                 "サービス利用権限で[端末管理]-[端末削除]が許可されていない場合、"
                 "項目がグレーアウトし「有効」は選択できません。",
@@ -313,7 +325,7 @@ _B = Procedure(
         _s(9, "「OK」をクリックします。", "Click 「OK」."),
     ),
     (
-        Note(
+        _n(
             NoteId.FORCED_PURPOSE,
             "強制インアクティベーションは、機種変更済みの端末や故障してすでに手元にないときなど、"
             "端末がmobiconnectと通信できずジョブを実行できない場合に、管理画面上の端末状態を"
@@ -322,7 +334,7 @@ _B = Procedure(
             "not at hand): sets the device state to inactive in the console only, so that its "
             "record can then be deleted. Nothing reaches the device.",
         ),
-        Note(
+        _n(
             NoteId.FORCED_KEEPS_RESTRICTIONS,
             "【重要】強制インアクティベーションを行っても端末側の制限は解除されません。"
             "端末と通信せずに管理画面上のみ端末状態を無効にするため、運用中の端末に対して"
@@ -337,7 +349,7 @@ _B = Procedure(
 
 # --------------------------------------------------------------------------- C
 
-_C = Procedure(
+_C = _p(
     ProcedureId.C,
     "端末側でプロファイルを削除する",
     "Remove the profile on the device",
@@ -353,7 +365,7 @@ _C = Procedure(
             2,
             "「プロファイルとデバイス管理」をタップします。",
             "Tap 「プロファイルとデバイス管理」 (Profiles & Device Management).",
-            Note(
+            _n(
                 NoteId.IOS_15_VPN_DEVICE_MANAGEMENT_LABEL,
                 "iOS/iPadOS 15以降の端末は「VPNとデバイス管理」をタップします。",
                 "iOS/iPadOS 15 and later: tap 「VPNとデバイス管理」 (VPN & Device Management).",
@@ -364,7 +376,7 @@ _C = Procedure(
             3,
             "モバイルデバイス管理に表示されるプロファイルをタップします。",
             "Tap the profile shown under Mobile Device Management.",
-            Note(
+            _n(
                 NoteId.APPLE_MDM_PROFILE_LOCATION,
                 "モバイルデバイス管理に表示されるプロファイルがApple MDMプロファイルです。",
                 "The profile shown under Mobile Device Management is the Apple MDM profile.",
@@ -382,7 +394,7 @@ _C = Procedure(
         ),
     ),
     (
-        Note(
+        _n(
             NoteId.C_NOT_NEEDED_WHEN_OPTION_CHECKED,
             "インアクティベーション時に「Apple MDMプロファイル削除」を「有効にする」にチェックした"
             "場合は必要ありません。",
@@ -396,7 +408,7 @@ _C = Procedure(
 
 _INSTALL = "「インストール」をタップします。"
 
-_D = Procedure(
+_D = _p(
     ProcedureId.D,
     "端末側でインアクティベーション処理を実行する",
     "Inactivation on the device",
@@ -405,12 +417,12 @@ _D = Procedure(
             1,
             "クライアントアプリの通知をタップし、クライアントアプリを起動します。",
             "Tap the client app's notification to open the app.",
-            Note(
+            _n(
                 NoteId.NOTIFICATION_FROM_LOCK_SCREEN,
                 "通知センター、またはロック画面に表示される通知をタップでも問題ありません。",
                 "From Notification Center or the lock screen is fine.",
             ),
-            Note(
+            _n(
                 NoteId.APP_OPENS_SETTINGS_ONLY,
                 "iOS 8/iPadOS 13.1以降の端末では、iOS/iPadOSの仕様により、クライアントアプリを"
                 "タップしても、設定画面に遷移するだけでプロファイルのインストール画面へ遷移しない"
@@ -431,7 +443,7 @@ _D = Procedure(
             "プロファイルをインストールする際に、「許可」ボタンをタップすることで"
             "Safariでプロファイルがダウンロードされます。",
             "When asked to install a profile, tap 「許可」 (Allow): Safari downloads it.",
-            Note(
+            _n(
                 NoteId.IOS_12_2_OR_EARLIER_ALLOW_OPENS_SETTINGS,
                 "iOS 12.2までは「許可」をタップすると、ダウンロードしたプロファイルを"
                 "インストールする設定画面が表示されます。",
@@ -439,7 +451,7 @@ _D = Procedure(
                 "profile.",
                 Condition(os=apple(until=(12, 2))),
             ),
-            Note(
+            _n(
                 NoteId.SAFARI_RESTRICTED,
                 "プロファイルのインストール画面には、Safariを経由して遷移します。"
                 "デバイス利用制限や端末側の機能制限、構成プロファイル等で"
@@ -464,7 +476,7 @@ _D = Procedure(
             "設定アプリから「一般」をタップします。"
             "Safariの画面の「設定アプリへ」のリンクをタップしても、設定アプリが開きます。",
             "Open Settings and tap General (or tap the 「設定アプリへ」 link in Safari).",
-            Note(
+            _n(
                 NoteId.INCORRECT_PASSWORD_TIP,
                 "「不正なパスワード」と表示された場合は、何も入力せずに「OK」をタップします。",
                 "If 「不正なパスワード」 (incorrect password) appears, enter nothing and tap OK.",
@@ -474,7 +486,7 @@ _D = Procedure(
             5,
             "「VPNとデバイス管理」をタップします。",
             "Tap 「VPNとデバイス管理」 (VPN & Device Management).",
-            Note(
+            _n(
                 NoteId.BEFORE_IOS_15_PROFILE_LABEL,
                 "iOS/iPadOS 15未満の端末は「プロファイル」または「プロファイルとデバイス管理」を"
                 "タップします。",
@@ -486,7 +498,7 @@ _D = Procedure(
             6,
             "ダウンロード済みプロファイルの「Profile Service」をタップします。",
             "Tap 「Profile Service」 under the downloaded profile.",
-            Note(
+            _n(
                 NoteId.PROFILE_EXPIRES_8_MINUTES,
                 "ここで表示されるダウンロード済みのプロファイルは、ダウンロードから8分経過すると"
                 "自動で削除されます。",
@@ -497,12 +509,12 @@ _D = Procedure(
             7,
             "右上の「インストール」をタップして、画面に従ってプロファイルをインストールします。",
             "Tap 「インストール」 (Install) at the top right and follow the screens.",
-            Note(
+            _n(
                 NoteId.PASSCODE_PROMPT,
                 "画面ロックのパスコードが設定されている場合、インストール時に入力が求められます。",
                 "If a screen-lock passcode is set, it is asked for.",
             ),
-            Note(
+            _n(
                 NoteId.INSTALL_CANCELLED_RECOVERY,
                 "プロファイルのインストールをキャンセルした、またはインストールできなかった場合は、"
                 "端末の制限を解除することができず、プロファイルも削除できない状態のままとなります。"
@@ -531,13 +543,13 @@ _D = Procedure(
         _s(14, "「削除」をタップします。", "Tap 「削除」 (Remove)."),
     ),
     (
-        Note(
+        _n(
             NoteId.D_NOT_NEEDED_FOR_APPLE_MDM,
             "Apple MDM方式で登録している端末は、この手順は不要です。",
             "Not needed for devices enrolled with Apple MDM.",
             Condition(enrollments=frozenset({Enrollment.APPLE_MDM})),
         ),
-        Note(
+        _n(
             NoteId.D_PURPOSE,
             "Hybrid MDM登録されている端末にインアクティベーションを実行すると、端末側クライアント"
             "アプリにPUSH通知が表示されます。ここでプロファイルをインストールすることで、"
@@ -552,7 +564,7 @@ _D = Procedure(
 
 # --------------------------------------------------------------------------- E
 
-_E = Procedure(
+_E = _p(
     ProcedureId.E,
     "管理画面から端末を削除する",
     "Delete devices in the console",
@@ -586,7 +598,7 @@ _E = Procedure(
         ),
     ),
     (
-        Note(
+        _n(
             NoteId.E_DEVICES_MUST_BE_INACTIVE,
             "管理画面から端末を削除するためには、あらかじめ端末をインアクティベーションし、"
             "端末状態が無効状態(OSのアイコンがグレー)になっている必要があります。",

@@ -34,7 +34,7 @@ from mobitui.present.tables import (
 )
 from mobitui.tui.controllers.host import FilesHost
 from mobitui.tui.screens.ask_path import AskPath
-from mobitui.tui.screens.checklist import ChecklistScreen, ChecklistView
+from mobitui.tui.screens.checklist import ChecklistActions, ChecklistScreen
 from mobitui.tui.screens.choose_column import ChooseColumn
 from mobitui.tui.screens.export_sheets import ExportChoice, ExportScreen
 from mobitui.tui.screens.message import MessageScreen
@@ -49,7 +49,7 @@ class Files:
     def open_checklist(self, assignments: list[Assignment]) -> None:
         app = self.app
         account = app.account.name if app.account is not None else app.launch.account
-        view = ChecklistView(
+        actions = ChecklistActions(
             t=app.t,
             fleet=app.fleet,
             store=app.checklists,
@@ -63,7 +63,7 @@ class Files:
             inactivate=app.inactivate_devices,
             force=app.force_devices,
         )
-        app.push_screen(ChecklistScreen(view, assignments))
+        app.push_screen(ChecklistScreen(actions, assignments))
 
     def checklist_of_checked(self) -> None:
         """The on-device steps of the checked devices that have a request (those needing

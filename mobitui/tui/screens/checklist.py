@@ -7,7 +7,7 @@ notes that apply to this device. Space ticks the step under the cursor and the t
 at once (``mobitui.local.checklists``), so a dropped SSH session loses nothing.
 
 The screen shows and asks: exporting, copying to the clipboard and starting a new (or forced)
-inactivation are the app's, through :class:`ChecklistView`.
+inactivation are the app's, through :class:`ChecklistActions`.
 """
 
 from __future__ import annotations
@@ -26,12 +26,19 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from mobitui.domain.checklist import Assignment, Progress, Tick, blocked, sections
+from mobitui.domain.checklist import (
+    Assignment,
+    ChecklistProgress,
+    Tick,
+    all_steps,
+    on_device_walk,
+    sections,
+)
 from mobitui.domain.models import Device, DeviceState, RequestStatus
-from mobitui.domain.procedures import NOTES, NoteContext, get, intro_for, steps_for
+from mobitui.domain.procedures import Section
 from mobitui.domain.rules import OnDeviceWork, is_stalled
 from mobitui.fleet.cache import Delta, Fleet
-from mobitui.i18n import Catalogue
+from mobitui.i18n import Catalogue, Lang
 from mobitui.local.checklists import ChecklistStore, progress_key
 from mobitui.local.paths import ConfigError
 from mobitui.present.sheets import SheetJob
@@ -44,8 +51,9 @@ from mobitui.tui.widgets.stepper import OPEN, TICKED
 
 
 @dataclass(frozen=True, slots=True)
-class ChecklistView:
-    """What the checklist may use of the app."""
+class ChecklistActions:
+    """What the checklist may use of the app: its words, data and clocks, and the actions
+    (export, copy, a new or forced inactivation) that are the app's to run."""
 
     t: Catalogue
     fleet: Fleet
@@ -113,19 +121,19 @@ class ChecklistScreen(Screen[None]):
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
 
-    def __init__(self, view: ChecklistView, assignments: list[Assignment]) -> None:
+    def __init__(self, actions: ChecklistActions, assignments: list[Assignment]) -> None:
         super().__init__()
-        self.view = view
-        self.t = view.t
+        self.actions = actions
+        self.t = actions.t
         self.assignments = {a.device_id: a for a in assignments}
         self.order = [a.device_id for a in assignments]
         #: Device facts when the checklist opened: a device deleted meanwhile is still named.
         self.known: dict[str, Device] = {
-            i: view.fleet.devices[i] for i in self.order if i in view.fleet.devices
+            i: actions.fleet.devices[i] for i in self.order if i in actions.fleet.devices
         }
         self.current: str | None = self.order[0] if self.order else None
         self._timer: Timer | None = None
-        localise(self, view.t)
+        localise(self, actions.t)
 
     # ------------------------------------------------------------------ layout
 
@@ -152,7 +160,7 @@ class ChecklistScreen(Screen[None]):
 
     def on_mount(self) -> None:
         fleet_changed_signal(self).subscribe(self, self.fleet_changed, immediate=True)
-        problem = self.view.store.problem
+        problem = self.actions.store.problem
         if problem:
             self._status(self.t("checklist.unsaved", detail=problem))
         self._refresh_list()
@@ -164,20 +172,20 @@ class ChecklistScreen(Screen[None]):
         device_id = device_id or self.current
         if device_id is None:
             return None
-        return self.view.fleet.devices.get(device_id) or self.known.get(device_id)
+        return self.actions.fleet.devices.get(device_id) or self.known.get(device_id)
 
-    def progress(self, device_id: str | None = None) -> Progress:
+    def progress(self, device_id: str | None = None) -> ChecklistProgress:
         device_id = device_id or self.current
         assert device_id is not None
-        return self.view.store.get(self._key(device_id))
+        return self.actions.store.get(self._key(device_id))
 
     def _key(self, device_id: str) -> str:
         request = self.assignments[device_id].request_id
-        return progress_key(self.view.server, self.view.account, device_id, request)
+        return progress_key(self.actions.server, self.actions.account, device_id, request)
 
-    def _save(self, device_id: str, progress: Progress) -> None:
+    def _save(self, device_id: str, progress: ChecklistProgress) -> None:
         try:
-            self.view.store.put(self._key(device_id), progress)
+            self.actions.store.put(self._key(device_id), progress)
         except (ConfigError, OSError) as exc:
             self._status(self.t("checklist.unsaved", detail=str(exc)))
 
@@ -188,7 +196,7 @@ class ChecklistScreen(Screen[None]):
         for device_id in self.order:
             device = self.device(device_id)
             assignment = self.assignments[device_id]
-            steps = [(p, s.number) for p in sections(assignment.work) for s in get(p).steps]
+            steps = all_steps(assignment.work)
             done = len(self.progress(device_id).ticked & set(steps))
             finished = done == len(steps)
             mark = "✓" if finished else STATE_GLYPH[device.state] if device else "×"
@@ -214,34 +222,8 @@ class ChecklistScreen(Screen[None]):
         progress = self.progress()
         self.query_one("#facts", Static).update(self._facts(device, assignment))
         self._update_banner()
-        lang = self.t.lang
-        ctx = NoteContext.for_device(
-            device, remove_apple_mdm_profile=assignment.remove_apple_mdm_profile
-        )
-        impossible = blocked(device, assignment.work)
-        # Japanese has no spaces to wrap at: no space after the mark keeps a note beside it;
-        # English wraps at its own spaces.
-        mark = "※" if lang == "ja" else "※ "
-        widgets: list[Widget] = []
-        for index, pid in enumerate(sections(assignment.work), start=1):
-            procedure = get(pid)
-            title = procedure.title_ja if lang == "ja" else procedure.title_en
-            widgets.append(Static(Text(f"{index}. {title}"), classes="section"))
-            for note in intro_for(pid, ctx):
-                widgets.append(
-                    Static(Text(mark + (note.ja if lang == "ja" else note.en)), classes="intro")
-                )
-            if pid in impossible:
-                note = NOTES[impossible[pid]]
-                widgets.append(
-                    Static(Text(f"⚠ {note.ja if lang == 'ja' else note.en}"), classes="blocked")
-                )
-                continue
-            for step in steps_for(pid, ctx):
-                notes = [mark + (n.ja if lang == "ja" else n.en) for n in step.notes]
-                text = step.ja if lang == "ja" else step.en
-                tick = (pid, step.number)
-                widgets.append(StepItem(tick, text, notes, tick in progress.ticked))
+        walked = on_device_walk(device, assignment.work, assignment.remove_apple_mdm_profile)
+        widgets = [w for section in walked for w in section_widgets(section, self.t.lang, progress)]
         box.mount_all(widgets)
         self._restart_timer()
         first = next((w for w in widgets if isinstance(w, StepItem) and not w.ticked), None)
@@ -271,16 +253,16 @@ class ChecklistScreen(Screen[None]):
             device,
             self.assignments[device.id],
             self.progress(),
-            now=self.view.now(),
-            server_now=self.view.server_now(),
-            stall_after=self.view.stall_after,
-            deleted=device.id not in self.view.fleet.devices,
+            now=self.actions.now(),
+            server_now=self.actions.server_now(),
+            stall_after=self.actions.stall_after,
+            deleted=device.id not in self.actions.fleet.devices,
         )
         self.query_one("#banner", Static).update(text)
 
     def _restart_timer(self) -> None:
         """A one-second tick only while a countdown runs (an idle screen repaints nothing)."""
-        counting = self.current is not None and self.progress().remaining(self.view.now())
+        counting = self.current is not None and self.progress().remaining(self.actions.now())
         if counting and self._timer is None:
             self._timer = self.set_interval(1.0, self._tick_clock)
         elif not counting and self._timer is not None:
@@ -289,7 +271,7 @@ class ChecklistScreen(Screen[None]):
 
     def _tick_clock(self) -> None:
         self._update_banner()
-        if self.current is None or not self.progress().remaining(self.view.now()):
+        if self.current is None or not self.progress().remaining(self.actions.now()):
             self._restart_timer()
 
     def _status(self, text: str) -> None:
@@ -303,7 +285,7 @@ class ChecklistScreen(Screen[None]):
         if not touched:
             return
         for device_id in touched:
-            device = self.view.fleet.devices.get(device_id)
+            device = self.actions.fleet.devices.get(device_id)
             if device is not None:
                 self.known[device_id] = device
         self._refresh_list()
@@ -344,7 +326,7 @@ class ChecklistScreen(Screen[None]):
         if not isinstance(item, StepItem) or self.current is None:
             return
         progress = self.progress()
-        item.set_ticked(progress.tick(item.tick, self.view.now()))
+        item.set_ticked(progress.tick(item.tick, self.actions.now()))
         self._save(self.current, progress)
         self._refresh_list()
         self._update_banner()
@@ -380,10 +362,10 @@ class ChecklistScreen(Screen[None]):
 
     def action_export(self) -> None:
         if self.current is not None:
-            self.view.export(self._jobs([self.current]))
+            self.actions.export(self._jobs([self.current]))
 
     def action_export_all(self) -> None:
-        self.view.export(self._jobs(self.order))
+        self.actions.export(self._jobs(self.order))
 
     def action_copy_sheet(self) -> None:
         from mobitui.present.sheets import sheet
@@ -411,28 +393,48 @@ class ChecklistScreen(Screen[None]):
             self._copy(request, "checklist.copied.request")
 
     def _copy(self, text: str, what: str) -> None:
-        self.view.copy(text)
+        self.actions.copy(text)
         self._status(self.t("checklist.copied", what=self.t(what)))
 
     def action_reinactivate(self) -> None:
         device = self.device()
-        if device is not None and device.id in self.view.fleet.devices:
-            self.view.inactivate([device])
+        if device is not None and device.id in self.actions.fleet.devices:
+            self.actions.inactivate([device])
 
     def action_force(self) -> None:
         device = self.device()
-        if device is not None and device.id in self.view.fleet.devices:
-            self.view.force([device])
+        if device is not None and device.id in self.actions.fleet.devices:
+            self.actions.force([device])
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def section_widgets(section: Section, lang: Lang, progress: ChecklistProgress) -> list[Widget]:
+    """One walked procedure as the checklist's widgets: its title, its notes, then a
+    :class:`StepItem` per step (or why it cannot be done)."""
+    # Japanese has no spaces to wrap at: no space after the mark keeps a note beside it;
+    # English wraps at its own spaces.
+    mark = "※" if lang == "ja" else "※ "
+    widgets: list[Widget] = [
+        Static(Text(f"{section.position}. {section.title.pick(lang)}"), classes="section")
+    ]
+    for note in section.notes:
+        widgets.append(Static(Text(mark + note.text.pick(lang)), classes="intro"))
+    if section.blocked is not None:
+        widgets.append(Static(Text(f"⚠ {section.blocked.text.pick(lang)}"), classes="blocked"))
+    for step in section.steps:
+        notes = [mark + n.text.pick(lang) for n in step.notes]
+        tick = (section.id, step.number)
+        widgets.append(StepItem(tick, step.text.pick(lang), notes, tick in progress.ticked))
+    return widgets
 
 
 def banner(
     t: Catalogue,
     device: Device,
     assignment: Assignment,
-    progress: Progress,
+    progress: ChecklistProgress,
     *,
     now: datetime,
     server_now: datetime,

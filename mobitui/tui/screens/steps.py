@@ -1,4 +1,4 @@
-"""The help page's steps of one procedure, on demand (F1 in a dialog)."""
+"""The help page's steps of one procedure, on demand (F1 in a dialog), walked for its context."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from mobitui.domain.procedures import GENERIC, NoteContext, ProcedureId
+from mobitui.domain.procedures import GENERIC, NoteContext, ProcedureId, walk
 from mobitui.i18n import Catalogue
 from mobitui.tui.widgets.stepper import steps_text
 
@@ -35,7 +35,8 @@ class StepsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             with VerticalScroll():
-                body = steps_text(self.pid, self.t.lang, self.ctx, highlight=self.highlight)
+                section = walk(self.pid, self.ctx)
+                body = steps_text(section, self.t.lang, highlight=self.highlight)
                 yield Static(body, id="steps-body")
             yield Label(Text(self.t("detail.close_hint")), classes="hint")
 

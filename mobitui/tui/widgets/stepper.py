@@ -1,9 +1,9 @@
-"""The one generic stepper: a documented procedure rendered from its data, in one language.
+"""The F1 view's renderer: one walked procedure as Rich text, in one language.
 
-Every place that shows the help page's steps (the F1 view of a dialog, the on-device
-checklists, the exported instruction sheets) renders ``mobitui.domain.procedures`` through
-:func:`steps_text`, so a step's number and wording are fixed in one place. Only the notes that
-apply to the given :class:`~mobitui.domain.procedures.NoteContext` are shown.
+The procedure is walked once, in the domain (:func:`mobitui.domain.procedures.walk`); this,
+the checklist's widgets (``tui/screens/checklist.py``) and the sheets (``present/sheets.py``)
+only draw the :class:`~mobitui.domain.procedures.Section` it yields, so a step's number,
+wording and notes are fixed in one place. The check boxes are shared with the checklist.
 """
 
 from __future__ import annotations
@@ -12,51 +12,33 @@ from collections.abc import Set
 
 from rich.text import Text
 
-from mobitui.domain.procedures import GENERIC, NoteContext, ProcedureId, get, intro_for, steps_for
-from mobitui.i18n import Lang
+from mobitui.domain.procedures import Section
+from mobitui.domain.text import Lang
 
 TICKED = "☑"
 OPEN = "☐"
 
 
-def steps_text(
-    pid: ProcedureId,
-    lang: Lang,
-    ctx: NoteContext = GENERIC,
-    *,
-    ticked: Set[int] | None = None,
-    current: int | None = None,
-    highlight: Set[int] = frozenset(),
-) -> Text:
+def steps_text(section: Section, lang: Lang, *, highlight: Set[int] = frozenset()) -> Text:
     """The procedure as text: title, notes before step 1, then each step with its notes.
 
-    ``ticked`` (a set of step numbers) adds a check box before each step; ``current`` and
-    ``highlight`` mark steps in bold (the step being done, the steps a dialog covers).
+    ``highlight`` (step numbers) marks in bold the steps a dialog covers.
     """
-    procedure = get(pid)
-    ja = lang == "ja"
     out = Text()
-    out.append(procedure.title_ja if ja else procedure.title_en, style="bold")
+    out.append(section.title.pick(lang), style="bold")
     out.append("\n")
-    for note in intro_for(pid, ctx):
+    for note in section.notes:
         out.append("※ ", style="bold")
-        out.append(note.ja if ja else note.en)
+        out.append(note.text.pick(lang))
         out.append("\n")
-    for step in steps_for(pid, ctx):
-        box = ""
-        if ticked is not None:
-            box = f"{TICKED if step.number in ticked else OPEN} "
-        style = (
-            "bold reverse"
-            if step.number == current
-            else ("bold" if step.number in highlight else "")
-        )
-        out.append(f"{box}{step.number:>2}. ", style=style)
-        out.append(step.ja if ja else step.en, style=style)
+    for step in section.steps:
+        style = "bold" if step.number in highlight else ""
+        out.append(f"{step.number:>2}. ", style=style)
+        out.append(step.text.pick(lang), style=style)
         out.append("\n")
         for note in step.notes:
             out.append("      ※ ", style="dim")
-            out.append(note.ja if ja else note.en, style="dim")
+            out.append(note.text.pick(lang), style="dim")
             out.append("\n")
     out.rstrip()
     return out

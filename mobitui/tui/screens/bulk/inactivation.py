@@ -73,7 +73,7 @@ class InactivationScreen(BulkActionScreen):
                 compact=True,
             )
             yield Label(t("schedule.zone", zone=zone, offset=offset), classes="hint")
-        yield Static(Text(note.ja if t.lang == "ja" else note.en), classes="hint", id="at-once")
+        yield Static(Text(note.text.pick(t.lang)), classes="hint", id="at-once")
 
     def _default_schedule(self) -> str:
         """The next full hour after the server's now, at least 30 minutes away."""
