@@ -22,7 +22,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, TypeVar
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -111,7 +112,7 @@ class Launch:
 
 
 class MobiApp(App[None]):
-    CSS_PATH = stylesheets()
+    CSS_PATH: ClassVar[list[str | PurePath]] = [*stylesheets()]
     TITLE = "mobitui"
     ENABLE_COMMAND_PALETTE = True
     #: Textual's own commands, ours on every screen; each screen adds its own (``palette``).
@@ -646,8 +647,9 @@ class MobiApp(App[None]):
 
     async def action_quit(self) -> None:
         """Textual's own quit: ``ctrl+q`` (a priority binding, so it works inside every dialog,
-        where ``q`` does not reach the app), the palette's "Quit", a keymap. Textual exits at
-        once; here it asks the same question as ``q`` while a bulk run is in flight."""
+        where ``q`` does not reach the app), the palette's "Quit", any other caller of the
+        ``quit`` action. Textual exits at once; here it asks the same question as ``q`` while a
+        bulk run is in flight."""
         self.quit_asking(self.exit)
 
     def quit_asking(self, then: Callable[[], object]) -> None:

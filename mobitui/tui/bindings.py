@@ -1,8 +1,8 @@
 """Key bindings in the admin's language.
 
-Bindings are declared on each widget with a stable ``id`` (so users can remap keys through
-``App.set_keymap``); their Footer and help descriptions come from the catalogue under
-``key.<id>``. :func:`localise` rewrites a node's own copy of its bindings once, at creation.
+Bindings are declared on each widget with a stable ``id``; their Footer and palette names come
+from the catalogue under ``key.<id>`` (the help screen lists them by id too). :func:`localise`
+rewrites a node's own copy of its bindings once, at creation.
 """
 
 from __future__ import annotations

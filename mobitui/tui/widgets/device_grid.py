@@ -388,9 +388,6 @@ class DeviceGrid(ScrollView, can_focus=True):
         self._sync_height()
         self.refresh()
 
-    def row_region(self, index: int) -> Region:
-        return Region(0, index + 1 - self.scroll_offset.y, self.size.width, 1)
-
 
 @dataclass(frozen=True, slots=True)
 class _Styles:
