@@ -216,21 +216,6 @@ class ProtocolError(MalformedResponse):
         super().__init__(detail, **kw)
 
 
-class MissingOutcomes(ApiError):
-    """A 2xx bulk answer without an outcome for some devices sent: their outcome is unknown.
-
-    Raised only by the client's whole-run helpers (:meth:`MobiClient.inactivate` …), which
-    have no journal to keep the batch open in; a journalled run records the known outcomes and
-    leaves the batch open instead (:mod:`mobitui.api.runner`).
-    """
-
-    summary = "The server's answer gave no outcome for some devices; their state is unknown."
-
-    def __init__(self, detail: str = "", **kw: Any) -> None:
-        kw.setdefault("code", "no_outcome")
-        super().__init__(detail, **kw)
-
-
 class BulkIncomplete(ApiError):
     """A bulk run stopped before every batch had a known outcome.
 
@@ -321,9 +306,10 @@ def from_problem(
 ) -> ApiError:
     """Build the error for an HTTP error answer; ``problem`` is the sanitized document, if any."""
     doc = problem or {}
-    code = doc.get("code") if isinstance(doc.get("code"), str) else None
-    title = doc.get("title") if isinstance(doc.get("title"), str) else None
-    detail = doc.get("detail") if isinstance(doc.get("detail"), str) else ""
+    code, title, detail = doc.get("code"), doc.get("title"), doc.get("detail")
+    code = code if isinstance(code, str) else None
+    title = title if isinstance(title, str) else None
+    detail = detail if isinstance(detail, str) else ""
     cls = error_class(status, code)
     kw: dict[str, Any] = {"status": status, "code": code, "title": title, "endpoint": endpoint}
     if cls is RateLimited:

@@ -58,7 +58,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int) -> float:
         """Delay after failed attempt number ``attempt`` (1-based)."""
-        delay = min(self.max_delay, self.base_delay * 2 ** max(0, attempt - 1))
+        delay: float = min(self.max_delay, self.base_delay * 2 ** max(0, attempt - 1))
         return delay * (1.0 - self.jitter) + delay * self.jitter * self.random()
 
     def retry_after(self, header: str | None, now: datetime | None = None) -> float | None:

@@ -201,7 +201,8 @@ class _Order:
                 if self._sorted is None:  # presorted and unchanged: bisect the snapshot
                     at = bisect_left(snapshot, self._key(device_id), key=self._key)
                     return at if at < len(snapshot) and snapshot[at] == device_id else None
-                return self._sorted.index(device_id)
+                at_sorted: int = self._sorted.index(device_id)
+                return at_sorted
             except (ValueError, KeyError):
                 return None
 
@@ -319,9 +320,9 @@ class Fleet:
         self._orders.clear()
         name = _SORT_VALUES[SortKey.NAME]
         if _in_order(self.devices.values(), name):  # a snapshot saved in name order
-            devices = self.devices
+            loaded = self.devices
             self._orders[SortKey.NAME] = _Order(
-                (), lambda i: name(devices[i]), presorted=list(devices)
+                (), lambda i: name(loaded[i]), presorted=list(loaded)
             )
         self.checked &= self.devices.keys()
         self.seq = seq

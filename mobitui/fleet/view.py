@@ -72,7 +72,7 @@ class View(Sequence[str]):
         self._found: list[str]
         if not needle and test is None:  # every id: nothing to work out
             # Never extended once complete, so the snapshot itself serves (no copy).
-            self._found = ids[::-1] if descending else ids  # type: ignore[assignment]
+            self._found = ids[::-1] if descending else ids
             self._scanned = self._count
         else:
             self._found = []

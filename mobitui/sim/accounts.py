@@ -134,7 +134,7 @@ def _record(entry: Any, where: str) -> AccountRecord:
     if not isinstance(name, str) or not name:
         raise ValueError(f"{where}: 'name' must be a non-empty string")
     try:
-        role = Role(entry.get("role"))
+        role = Role(entry.get("role", ""))
     except ValueError:
         raise ValueError(f"{where}: 'role' must be 'admin' or 'operator'") from None
     scope = entry.get("group_scope")

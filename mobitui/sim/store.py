@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from mobitui.domain.models import (
     Device,
@@ -261,6 +261,10 @@ class Txn:
         return f"{prefix}-{value:06d}"
 
 
+@overload
+def get_meta(conn: sqlite3.Connection, key: str, default: str) -> str: ...
+@overload
+def get_meta(conn: sqlite3.Connection, key: str, default: None = None) -> str | None: ...
 def get_meta(conn: sqlite3.Connection, key: str, default: str | None = None) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return default if row is None else row[0]

@@ -18,6 +18,7 @@ from mobitui.api.errors import (
 from mobitui.api.retry import RetryPolicy
 from mobitui.domain.models import DeviceState, Outcome, Reason, Role
 from tests.contract.faults import PASSWORDS, Sim, connect, fast_retry
+from tests.contract.runs import delete_devices, force_inactivate, inactivate
 
 
 async def test_login_me_and_logout_revokes_the_token(server):
@@ -98,15 +99,16 @@ async def test_operator_reads_but_every_destructive_call_is_forbidden(server):
         ids = [device.id]
         password = PASSWORDS["operator"]
         calls = [
-            operator.inactivate(ids, password=password, agree=True),
-            operator.force_inactivate(ids, password=password, agree=True),
-            operator.delete_devices(ids, password=password, agree=True),
+            inactivate(operator, ids, password=password, agree=True),
+            force_inactivate(operator, ids, password=password, agree=True),
+            delete_devices(operator, ids, password=password, agree=True),
         ]
         for call in calls:
             with pytest.raises(Forbidden) as info:
                 await call
             assert (info.value.status, info.value.code) == (403, "forbidden")
-        scheduled = await admin.inactivate(
+        scheduled = await inactivate(
+            admin,
             ids,
             password=PASSWORDS["admin"],
             agree=True,
@@ -146,9 +148,9 @@ async def test_branch_admin_sees_and_acts_only_inside_its_scope(server):
         assert [(i.outcome, i.reason) for i in request.items] == [
             (Outcome.SKIPPED, Reason.NOT_FOUND)
         ]
-        forced = await branch.force_inactivate([outside.id], password=password, agree=True)
+        forced = await force_inactivate(branch, [outside.id], password=password, agree=True)
         assert forced[0].items[0].reason is Reason.NOT_FOUND
-        deleted = await branch.delete_devices([outside.id], password=password, agree=True)
+        deleted = await delete_devices(branch, [outside.id], password=password, agree=True)
         assert [(i.outcome, i.reason) for i in deleted[0].items] == [
             (Outcome.REFUSED, Reason.NOT_FOUND)
         ]

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from mobitui.api.batches import plan_batches
-from mobitui.api.client import MobiClient, sanitize
+from mobitui.api.client import MobiClient
 from mobitui.api.errors import (
     ApiError,
     Conflict,
@@ -34,6 +34,7 @@ from mobitui.api.errors import (
     ValidationFailed,
 )
 from mobitui.api.retry import RetryPolicy
+from mobitui.api.wire import sanitize
 from mobitui.domain.models import (
     Account,
     Device,

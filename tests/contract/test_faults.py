@@ -29,6 +29,7 @@ from tests.contract.faults import (
     scheduled,
     seeded,
 )
+from tests.contract.runs import delete_devices, force_inactivate
 
 PASSWORD = PASSWORDS["admin"]
 
@@ -86,7 +87,7 @@ async def test_every_fault_mid_bulk_forces_each_device_exactly_once(make_server)
     )
     client = await faulty_client(running, transport, retry=fast_retry(max_attempts=8))
     async with client:
-        results = await client.force_inactivate(ids, password=PASSWORD, agree=True, concurrency=2)
+        results = await force_inactivate(client, ids, password=PASSWORD, agree=True, concurrency=2)
     items = [i for r in results for i in r.items]
     # A resend that executed again would answer "skipped: already_inactive": it must replay.
     assert [i.device_id for i in items] == ids
@@ -122,7 +123,7 @@ async def test_lost_deletion_answers_replay_instead_of_refusing(make_server):
     )
     client = await faulty_client(running, transport, retry=fast_retry())
     async with client:
-        results = await client.delete_devices(ids, password=PASSWORD, agree=True, concurrency=1)
+        results = await delete_devices(client, ids, password=PASSWORD, agree=True, concurrency=1)
     items = [i for r in results for i in r.items]
     assert [(i.device_id, i.outcome) for i in items] == [(i, Outcome.DELETED) for i in ids]
     counts = acted_on(await Sim(running).audit("delete"))

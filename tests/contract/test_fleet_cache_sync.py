@@ -25,6 +25,7 @@ from mobitui.fleet.cache import Fleet
 from mobitui.fleet.snapshot import FleetCache, Snapshot
 from mobitui.fleet.sync import FleetSync
 from tests.contract.faults import PASSWORDS, fast_retry
+from tests.contract.runs import force_inactivate, inactivate
 
 Answer = Callable[[httpx.Request], httpx.Response | None]
 
@@ -90,9 +91,10 @@ async def saved(server, cache: FleetCache) -> AsyncIterator[Snapshot]:
 
 
 async def act(server: Any, how: str, ids: list[str], **options: Any) -> None:
+    """``how``: ``inactivate`` or ``force_inactivate``, run the way the TUI runs them."""
+    call = {"inactivate": inactivate, "force_inactivate": force_inactivate}[how]
     async with await session(server) as client:
-        call = getattr(client, how)
-        await call(ids, password=PASSWORDS["admin"], agree=True, **options)
+        await call(client, ids, password=PASSWORDS["admin"], agree=True, **options)
 
 
 def active(snapshot: Snapshot, count: int, skip: int = 0) -> list[str]:
@@ -176,7 +178,7 @@ async def test_a_snapshot_of_another_database_is_never_used(make_server, cache: 
         sync = FleetSync(client, Fleet(), cache)
         await sync.start()
         ids = [d.id for d in sync.fleet.devices.values() if d.state is DeviceState.ACTIVE][:6]
-        await client.force_inactivate(ids[:1], password=PASSWORDS["admin"], agree=True)
+        await force_inactivate(client, ids[:1], password=PASSWORDS["admin"], agree=True)
         await sync.poll()
         assert await sync.save_if_due() is True
         first_id = (await client.limits()).instance_id
@@ -320,14 +322,14 @@ async def test_saves_are_throttled_and_skip_when_nothing_changed(server, cache: 
         first = cache.load()
         assert first is not None
         ids = [d.id for d in first.devices if d.state is DeviceState.ACTIVE][:3]
-        await client.force_inactivate(ids[:2], password=PASSWORDS["admin"], agree=True)
+        await force_inactivate(client, ids[:2], password=PASSWORDS["admin"], agree=True)
         await sync.poll()
         now[0] += 10
         assert await sync.save_if_due() is False  # changed, but saved 10 s ago
         now[0] += 25
         assert await sync.save_if_due() is True
         await sync.forget()  # logout: deleted, and never written again
-        await client.force_inactivate(ids[2:], password=PASSWORDS["admin"], agree=True)
+        await force_inactivate(client, ids[2:], password=PASSWORDS["admin"], agree=True)
         assert (await sync.poll()).changed
         assert sync.dirty
         now[0] += 60

@@ -10,6 +10,7 @@ from mobitui.api.errors import Forbidden, NotFound
 from mobitui.domain.models import DeviceState, ItemProgress, Outcome, Reason
 from mobitui.sim.accounts import hash_password
 from tests.contract.faults import PASSWORDS, Sim, connect, fast_retry
+from tests.contract.runs import delete_devices, force_inactivate, inactivate
 
 PASSWORD = PASSWORDS["admin"]
 
@@ -25,7 +26,7 @@ async def test_forced_inactivation_is_immediate_and_cancels_jobs(admin, server):
     sim = Sim(server)
     active = [d.id async for d in admin.iter_devices(state=DeviceState.ACTIVE)][:3]
     await sim.jobs(active[0], 5)
-    [result] = await admin.force_inactivate(active, password=PASSWORD, agree=True)
+    [result] = await force_inactivate(admin, active, password=PASSWORD, agree=True)
     assert result.cancelled_jobs == 5
     assert [(i.device_id, i.outcome, i.deleted) for i in result.items] == [
         (i, Outcome.ACCEPTED, False) for i in active
@@ -41,9 +42,9 @@ async def test_forced_inactivation_overtakes_a_pending_request(admin, server):
     sim = Sim(server)
     [device_id] = [d.id async for d in admin.iter_devices(state=DeviceState.ACTIVE)][:1]
     await sim.behave(device_id, "wiped")  # never communicates again
-    [request] = await admin.inactivate([device_id], password=PASSWORD, agree=True)
+    [request] = await inactivate(admin, [device_id], password=PASSWORD, agree=True)
     assert (await admin.device(device_id)).state is DeviceState.INACTIVATION_PENDING
-    await admin.force_inactivate([device_id], password=PASSWORD, agree=True)
+    await force_inactivate(admin, [device_id], password=PASSWORD, agree=True)
     assert (await admin.device(device_id)).state is DeviceState.INACTIVE
     after = await admin.inactivation(request.id)
     assert after.items[0].progress is ItemProgress.SUPERSEDED
@@ -53,8 +54,8 @@ async def test_forced_with_delete_after_removes_the_records(admin):
     active = [d.id async for d in admin.iter_devices(state=DeviceState.ACTIVE)][:2]
     [inactive] = [d.id async for d in admin.iter_devices(state=DeviceState.INACTIVE)][:1]
     start = (await admin.changes(2**53)).seq
-    [result] = await admin.force_inactivate(
-        [*active, inactive], delete_after=True, password=PASSWORD, agree=True
+    [result] = await force_inactivate(
+        admin, [*active, inactive], delete_after=True, password=PASSWORD, agree=True
     )
     assert [(i.outcome, i.reason, i.deleted) for i in result.items] == [
         (Outcome.ACCEPTED, None, True),
@@ -72,7 +73,7 @@ async def test_deletion_refuses_devices_that_are_not_inactive(admin, server):
     pending = [d async for d in admin.iter_devices(state=DeviceState.INACTIVATION_PENDING)][:1]
     inactive = [d async for d in admin.iter_devices(state=DeviceState.INACTIVE)][:2]
     ids = [d.id for d in [*active, *pending, *inactive]]
-    [result] = await admin.delete_devices(ids, password=PASSWORD, agree=True)
+    [result] = await delete_devices(admin, ids, password=PASSWORD, agree=True)
     assert [(i.device_id, i.outcome, i.reason) for i in result.items] == [
         (active[0].id, Outcome.REFUSED, Reason.DEVICE_NOT_INACTIVE),
         (pending[0].id, Outcome.REFUSED, Reason.DEVICE_NOT_INACTIVE),
@@ -106,13 +107,13 @@ async def test_deletion_permission_is_needed_for_deleting(make_server, tmp_path)
         [inactive] = [d.id async for d in keeper.iter_devices(state=DeviceState.INACTIVE)][:1]
         [active] = [d.id async for d in keeper.iter_devices(state=DeviceState.ACTIVE)][:1]
         with pytest.raises(Forbidden):
-            await keeper.delete_devices([inactive], password="keeper-pass", agree=True)
+            await delete_devices(keeper, [inactive], password="keeper-pass", agree=True)
         with pytest.raises(Forbidden):
-            await keeper.force_inactivate(
-                [active], delete_after=True, password="keeper-pass", agree=True
+            await force_inactivate(
+                keeper, [active], delete_after=True, password="keeper-pass", agree=True
             )
         assert (await keeper.device(active)).state is DeviceState.ACTIVE
         assert (await keeper.device(inactive)).state is DeviceState.INACTIVE
         # Forcing without deleting needs no deletion permission.
-        [result] = await keeper.force_inactivate([active], password="keeper-pass", agree=True)
+        [result] = await force_inactivate(keeper, [active], password="keeper-pass", agree=True)
         assert result.items[0].outcome is Outcome.ACCEPTED

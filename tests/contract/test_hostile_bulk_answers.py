@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from mobitui.api.errors import BulkIncomplete, MissingOutcomes, ProtocolError
+from mobitui.api.errors import BulkIncomplete, ProtocolError
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.domain.models import Outcome
 from mobitui.domain.operation import NO_OUTCOME, Ending
@@ -31,6 +31,7 @@ from mobitui.domain.rules import Delete, ForceInactivate, Inactivate
 from mobitui.local.audit_log import AuditLog
 from mobitui.local.journal import Journal, read
 from tests.contract.faults import PASSWORDS, Sim, acted_on, connect
+from tests.contract.runs import force_inactivate
 from tests.contract.test_faults import active_ids
 
 PASSWORD = PASSWORDS["admin"]
@@ -174,7 +175,7 @@ async def test_a_deletion_answered_for_half_is_never_reported_deleted(
     ids = await active_ids(server, 6)
     client = await connect(server)
     async with client:
-        await client.force_inactivate(ids, password=PASSWORD, agree=True)
+        await force_inactivate(client, ids, password=PASSWORD, agree=True)
     gateway = make_gateway(server, bulk_items=lambda items, sent: items[:3])
     client = await connect(gateway)
     async with client:
@@ -186,25 +187,6 @@ async def test_a_deletion_answered_for_half_is_never_reported_deleted(
         again = await run_operation(client, journal, place.audit, password=PASSWORD, agree=True)
     assert again.ending is Ending.FINISHED and again.counts()[Outcome.DELETED] == 6
     assert acted_on(await Sim(server).audit("delete")) == {i: 1 for i in ids}
-
-
-async def test_the_whole_run_helpers_never_return_a_short_answer_as_done(
-    make_server, make_gateway
-) -> None:
-    """Without a journal to keep a batch open, a short answer ends the run as incomplete."""
-    server = make_server(max_bulk=5)
-    ids = await active_ids(server, 10)
-    gateway = make_gateway(server, bulk_items=lambda items, sent: items[1:])
-    client = await connect(gateway)
-    async with client:
-        with pytest.raises(BulkIncomplete) as short:
-            await client.force_inactivate(ids, password=PASSWORD, agree=True)
-        assert isinstance(short.value.cause, MissingOutcomes)
-        assert ids[0] in short.value.message and len(short.value.failed) == 2
-        gateway.gateway.bulk_items = BROKEN["a foreign id"]
-        with pytest.raises(BulkIncomplete) as broken:
-            await client.force_inactivate(ids[:2], password=PASSWORD, agree=True)
-        assert isinstance(broken.value.cause, ProtocolError)
 
 
 async def test_a_record_naming_other_devices_makes_the_journal_unreadable_not_done(

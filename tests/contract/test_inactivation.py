@@ -19,6 +19,7 @@ from mobitui.domain.models import (
     RequestStatus,
 )
 from tests.contract.faults import PASSWORDS, Sim, connect
+from tests.contract.runs import force_inactivate, inactivate
 
 PASSWORD = PASSWORDS["admin"]
 
@@ -53,7 +54,7 @@ async def test_immediate_request_cancels_jobs_and_devices_finish_when_they_check
     ids = [d.id for d in devices]
     await sim.jobs(ids[0], 2)
     await sim.jobs(ids[1], 1)
-    [request] = await admin.inactivate(ids, password=PASSWORD, agree=True)
+    [request] = await inactivate(admin, ids, password=PASSWORD, agree=True)
     assert request.status is RequestStatus.IN_PROGRESS
     assert request.executed_at is not None and request.created_by == "admin"
     assert request.cancelled_jobs == 3
@@ -75,8 +76,11 @@ async def test_inactive_and_pending_devices_are_skipped_with_a_reason(admin, sim
     [inactive] = [d async for d in admin.iter_devices(state=DeviceState.INACTIVE)][:1]
     [pending] = [d async for d in admin.iter_devices(state=DeviceState.INACTIVATION_PENDING)][:1]
     [fresh] = await regular_apple(admin, sim, 1)
-    [request] = await admin.inactivate(
-        [inactive.id, pending.id, fresh.id, fresh.id, "d999999"], password=PASSWORD, agree=True
+    [request] = await inactivate(
+        admin,
+        [inactive.id, pending.id, fresh.id, fresh.id, "d999999"],
+        password=PASSWORD,
+        agree=True,
     )
     assert [(i.device_id, i.outcome, i.reason) for i in request.items] == [
         (inactive.id, Outcome.SKIPPED, Reason.ALREADY_INACTIVE),
@@ -91,8 +95,8 @@ async def test_scheduled_request_waits_for_its_time_then_executes(admin, sim):
     ids = [d.id for d in devices]
     await sim.jobs(ids[0], 4)
     when = (await sim.now()).replace(microsecond=0) + timedelta(hours=3)
-    [request] = await admin.inactivate(
-        ids, password=PASSWORD, agree=True, scheduled_at=when, remove_apple_mdm_profile=True
+    [request] = await inactivate(
+        admin, ids, password=PASSWORD, agree=True, scheduled_at=when, remove_apple_mdm_profile=True
     )
     assert request.status is RequestStatus.SCHEDULED
     assert request.scheduled_at == when and request.executed_at is None
@@ -120,7 +124,7 @@ async def test_cancelling_a_scheduled_request_leaves_the_devices_alone(admin, si
     devices = await regular_apple(admin, sim, 2)
     ids = [d.id for d in devices]
     when = (await sim.now()) + timedelta(hours=1)
-    [request] = await admin.inactivate(ids, password=PASSWORD, agree=True, scheduled_at=when)
+    [request] = await inactivate(admin, ids, password=PASSWORD, agree=True, scheduled_at=when)
     cancelled = await admin.cancel_inactivation(request.id)
     assert cancelled.status is RequestStatus.CANCELLED
     assert {i.progress for i in cancelled.items} == {ItemProgress.CANCELLED}
@@ -137,14 +141,14 @@ async def test_refusals_change_nothing_and_are_audited(admin, sim):
     [device] = await regular_apple(admin, sim, 1)
     before = await admin.device(device.id)
     with pytest.raises(InvalidPassword) as info:
-        await admin.inactivate([device.id], password="not-my-password", agree=True)
+        await inactivate(admin, [device.id], password="not-my-password", agree=True)
     assert (info.value.status, info.value.code) == (403, "invalid_password")
     with pytest.raises(ValidationFailed) as info:
-        await admin.inactivate([device.id], password=PASSWORD, agree=False)
+        await inactivate(admin, [device.id], password=PASSWORD, agree=False)
     assert (info.value.status, info.value.code) == (422, "agreement_required")
     past = (await sim.now()) - timedelta(minutes=5)
     with pytest.raises(ValidationFailed) as info:
-        await admin.inactivate([device.id], password=PASSWORD, agree=True, scheduled_at=past)
+        await inactivate(admin, [device.id], password=PASSWORD, agree=True, scheduled_at=past)
     assert info.value.code == "schedule_in_past"
     assert await admin.device(device.id) == before
     assert await admin.inactivations(status=RequestStatus.SCHEDULED) == []
@@ -178,13 +182,13 @@ async def test_a_device_that_never_finishes_stays_pending_until_forced(admin, si
         if d.enrollment is Enrollment.HYBRID_MDM and not d.safari_restricted
     )
     await sim.behave(hybrid.id, "never_finishes")
-    [request] = await admin.inactivate([hybrid.id], password=PASSWORD, agree=True)
+    [request] = await inactivate(admin, [hybrid.id], password=PASSWORD, agree=True)
     await sim.advance(48 * 3600)
     await admin.login("admin", PASSWORD)  # two days outlive the token
     stuck = await admin.device(hybrid.id)
     assert stuck.state is DeviceState.INACTIVATION_PENDING
     assert (await admin.inactivation(request.id)).status is RequestStatus.IN_PROGRESS
-    [forced] = await admin.force_inactivate([hybrid.id], password=PASSWORD, agree=True)
+    [forced] = await force_inactivate(admin, [hybrid.id], password=PASSWORD, agree=True)
     assert forced.items[0].outcome is Outcome.ACCEPTED
     assert (await admin.device(hybrid.id)).state is DeviceState.INACTIVE
     superseded = await admin.inactivation(request.id)

@@ -27,6 +27,7 @@ from mobitui.domain.operation import Ending
 from mobitui.local.audit_log import AuditLog
 from mobitui.local.journal import Journal, read
 from tests.contract.faults import Sim, acted_on, connect
+from tests.contract.runs import force_inactivate
 from tests.contract.test_faults import active_ids
 
 AUDIT_ACTION = {"inactivate": "inactivate", "force": "force_inactivate", "delete": "delete"}
@@ -41,7 +42,7 @@ async def _force_first(server, ids: list[str]) -> None:
     """Deletion needs inactive devices: force them (over a clean connection) beforehand."""
     client = await connect(server)
     async with client:
-        await client.force_inactivate(ids, password="demo-admin-pass", agree=True)
+        await force_inactivate(client, ids, password="demo-admin-pass", agree=True)
 
 
 @pytest.mark.timeout(120)

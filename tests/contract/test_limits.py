@@ -13,6 +13,7 @@ from mobitui.api.errors import InvalidPassword, RateLimited, TooManyDevices
 from mobitui.api.retry import RetryPolicy
 from mobitui.domain.models import DeviceState, Outcome
 from tests.contract.faults import PASSWORDS, Sim, acted_on, connect
+from tests.contract.runs import force_inactivate, inactivate
 
 PASSWORD = PASSWORDS["admin"]
 
@@ -24,7 +25,8 @@ async def test_auto_batching_keeps_each_call_under_the_bulk_limit(make_server):
         assert (await client.limits()).max_bulk_devices == 50
         ids = [d.id async for d in client.iter_devices(state=DeviceState.ACTIVE)][:120]
         progress: list[tuple[int, int]] = []
-        results = await client.force_inactivate(
+        results = await force_inactivate(
+            client,
             ids + ids[:10],  # duplicates are sent once
             password=PASSWORD,
             agree=True,
@@ -61,7 +63,7 @@ async def test_a_wrong_password_stops_the_run_at_the_first_batch(make_server):
     async with client:
         ids = [d.id async for d in client.iter_devices(state=DeviceState.ACTIVE)][:120]
         with pytest.raises(InvalidPassword):
-            await client.inactivate(ids, password="wrong", agree=True, concurrency=4)
+            await inactivate(client, ids, password="wrong", agree=True, concurrency=4)
         assert {d.state async for d in client.iter_devices() if d.id in set(ids)} == {
             DeviceState.ACTIVE
         }

@@ -12,8 +12,8 @@ Behind the hostile gateway (tests/gateway.py), in front of the REAL reference se
 - **#3, an inflated total with an endless cursor.** ``total: 10**9`` and a new cursor for
   every page of the same ten devices paged 1,501 times. Now a device listed twice in one
   listing is a protocol error, caught at the second page; and whatever ``total`` says, a
-  listing stops past :data:`~mobitui.api.client.MAX_LISTING_DEVICES` devices or
-  :data:`~mobitui.api.client.MAX_LISTING_PAGES` pages. The requests listing refuses a
+  listing stops past :data:`~mobitui.api.reads.MAX_LISTING_DEVICES` devices or
+  :data:`~mobitui.api.reads.MAX_LISTING_PAGES` pages. The requests listing refuses a
   request listed twice the same way.
 """
 
@@ -23,9 +23,10 @@ from typing import Any
 
 import pytest
 
-from mobitui.api import client as client_module
+from mobitui.api import reads as reads_module
 from mobitui.api.errors import MalformedResponse, ShortListing
 from tests.contract.faults import PASSWORDS, connect
+from tests.contract.runs import force_inactivate, inactivate
 from tests.contract.test_bounded_waits import new_devices_on_every_page
 from tests.contract.test_faults import active_ids
 
@@ -86,7 +87,7 @@ async def test_a_listing_short_because_devices_were_deleted_meanwhile_is_accepte
         pages = client.device_pages()
         first = await anext(pages)
         assert first.total == 300
-        await admin.force_inactivate(gone, delete_after=True, password=PASSWORD, agree=True)
+        await force_inactivate(admin, gone, delete_after=True, password=PASSWORD, agree=True)
         rest = [page async for page in pages]
     listed = [d.id for p in [first, *rest] for d in p.items]
     assert len(listed) == 295 and not set(gone) & set(listed)
@@ -144,9 +145,9 @@ async def test_a_listing_stops_at_its_absolute_ceiling_whatever_its_total_says(
 ) -> None:
     """New devices on every page and a total of 10**9: only the ceiling can stop it. The
     ceiling is 10,000 pages; made 40 here so the test pages 41 times, not 10,001."""
-    assert client_module.MAX_LISTING_PAGES == 10_000
-    assert client_module.MAX_LISTING_DEVICES == 1_000_000
-    monkeypatch.setattr(client_module, "MAX_LISTING_PAGES", 40)
+    assert reads_module.MAX_LISTING_PAGES == 10_000
+    assert reads_module.MAX_LISTING_DEVICES == 1_000_000
+    monkeypatch.setattr(reads_module, "MAX_LISTING_PAGES", 40)
     server = make_server(fleet=30, seed=11, speed=0.0, max_page=10)
     inflate = listing_hook(total=10**9)
     fresh = new_devices_on_every_page()
@@ -169,7 +170,7 @@ async def test_a_request_listed_twice_is_refused(make_server, make_gateway) -> N
     admin = await connect(server)
     async with admin:
         for device_id in ids:
-            await admin.inactivate([device_id], password=PASSWORD, agree=True)
+            await inactivate(admin, [device_id], password=PASSWORD, agree=True)
 
     def twice(method: str, path: str, status: int, data: Any) -> Any:
         if method == "GET" and path.endswith("/inactivations") and isinstance(data, dict):

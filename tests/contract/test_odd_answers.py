@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from mobitui.api.client import MAX_BODY, MobiClient
+from mobitui.api.client import MobiClient
 from mobitui.api.errors import Forbidden, MalformedResponse, Unauthenticated, Unreachable
+from mobitui.api.transport import MAX_BODY
 from mobitui.domain.text import DISPLAY_MAX, ELLIPSIS
 from tests.contract.faults import PASSWORDS, connect
 

@@ -33,6 +33,7 @@ from mobitui.domain.rules import Action, Delete, ForceInactivate, Inactivate
 from mobitui.local.audit_log import AuditLog
 from mobitui.local.journal import Journal, JournalError, read
 from tests.contract.faults import PASSWORDS, Sim, acted_on, connect
+from tests.contract.runs import delete_devices, force_inactivate, inactivate
 from tests.contract.test_faults import active_ids
 
 PASSWORD = PASSWORDS["admin"]
@@ -125,7 +126,7 @@ async def test_an_outcome_that_does_not_fit_the_action_is_a_protocol_error(
     if isinstance(action, Delete):  # only inactive devices are deleted
         client = await connect(server)
         async with client:
-            await client.force_inactivate(ids, password=PASSWORD, agree=True)
+            await force_inactivate(client, ids, password=PASSWORD, agree=True)
     gateway = make_gateway(server, bulk_items=bend)
     client = await connect(gateway)
     async with client:
@@ -163,13 +164,13 @@ async def test_honest_answers_of_every_action_fit(make_server, place) -> None:
     ids = await active_ids(server, 6)
     client = await connect(server)
     async with client:
-        (first,) = await client.inactivate(ids[:3], password=PASSWORD, agree=True)
-        again = await client.inactivate(ids[:3], password=PASSWORD, agree=True)  # skipped
-        forced = await client.force_inactivate(ids[2:4], password=PASSWORD, agree=True)
-        gone = await client.force_inactivate(
-            [ids[3], ids[4]], delete_after=True, password=PASSWORD, agree=True
+        (first,) = await inactivate(client, ids[:3], password=PASSWORD, agree=True)
+        again = await inactivate(client, ids[:3], password=PASSWORD, agree=True)  # skipped
+        forced = await force_inactivate(client, ids[2:4], password=PASSWORD, agree=True)
+        gone = await force_inactivate(
+            client, [ids[3], ids[4]], delete_after=True, password=PASSWORD, agree=True
         )
-        deleted = await client.delete_devices([ids[2], ids[5]], password=PASSWORD, agree=True)
+        deleted = await delete_devices(client, [ids[2], ids[5]], password=PASSWORD, agree=True)
     assert {i.outcome for i in first.items} == {Outcome.ACCEPTED}
     assert {i.reason for i in again[0].items} == {Reason.ALREADY_PENDING}
     assert [i.outcome for i in forced[0].items] == [Outcome.ACCEPTED, Outcome.ACCEPTED]

@@ -10,6 +10,7 @@ import pytest
 from mobitui.api.errors import NotFound
 from mobitui.domain.models import DeviceState
 from tests.contract.faults import PASSWORDS, connect
+from tests.contract.runs import force_inactivate, inactivate
 
 
 @pytest.fixture
@@ -68,8 +69,8 @@ async def test_paging_is_stable_while_devices_change_and_disappear(admin, server
             # ahead of the next page too: that one is already on its way (the client prefetches)
             later = [i for i in everyone if i not in seen][20:25]
             gone = later
-            await admin.force_inactivate(
-                seen[:5] + later, delete_after=True, password=PASSWORDS["admin"], agree=True
+            await force_inactivate(
+                admin, seen[:5] + later, delete_after=True, password=PASSWORDS["admin"], agree=True
             )
     assert Counter(seen).most_common(1)[0][1] == 1
     assert set(seen) == set(everyone) - set(gone)
@@ -124,13 +125,13 @@ async def test_change_feed_reports_changes_and_deletions_after_a_seq(admin):
     start = (await admin.changes(2**53)).seq
     assert (await admin.changes(start)).changes == []
     active = [d.id async for d in admin.iter_devices(state=DeviceState.ACTIVE)][:3]
-    await admin.inactivate(active, password=PASSWORDS["admin"], agree=True)
+    await inactivate(admin, active, password=PASSWORDS["admin"], agree=True)
     first = await admin.changes(start)
     assert first.seq > start
     assert {d.id for d in first.changes} >= set(active)
     assert all(d.state is DeviceState.INACTIVATION_PENDING for d in first.changes if d.id in active)
-    await admin.force_inactivate(
-        active[:1], delete_after=True, password=PASSWORDS["admin"], agree=True
+    await force_inactivate(
+        admin, active[:1], delete_after=True, password=PASSWORDS["admin"], agree=True
     )
     second = await admin.changes(first.seq)
     assert second.deleted == active[:1]

@@ -156,7 +156,7 @@ async def test_a_ca_bundle_makes_the_certificate_trusted(tls_server, certificate
 
 
 def test_no_certificate_store_for_a_plain_http_server_and_one_for_https(monkeypatch) -> None:
-    from mobitui.api.client import _may_use_tls
+    from mobitui.api.transport import _may_use_tls
 
     for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)

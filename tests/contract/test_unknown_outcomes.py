@@ -40,6 +40,7 @@ from tests.contract.faults import (
     destructive,
     scheduled,
 )
+from tests.contract.runs import force_inactivate
 from tests.contract.test_faults import active_ids
 
 PASSWORD = PASSWORDS["admin"]
@@ -164,7 +165,7 @@ async def test_the_whole_run_helpers_do_not_raise_such_a_refusal_as_nothing_chan
     client = await connect(gateway, transport=faulty({0: Fault.DROP_AFTER, 1: Fault.KEY_IN_USE}))
     async with client:
         with pytest.raises(BulkIncomplete) as stopped:
-            await client.force_inactivate(ids, password=PASSWORD, agree=True)
+            await force_inactivate(client, ids, password=PASSWORD, agree=True)
     assert stopped.value.done == [] and len(stopped.value.failed) == 1
     assert stopped.value.cause is not None and stopped.value.cause.maybe_processed
 
