@@ -94,14 +94,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "サーバーに接続できません: {detail}",
         "Cannot reach the server: {detail}",
     ),
-    "error.invalid_credentials": (
-        "アカウントまたはパスワードが正しくありません。",
-        "Wrong account or password.",
-    ),
-    "error.config": (
-        "設定ファイルを読めません: {detail}",
-        "Cannot read the configuration: {detail}",
-    ),
     "error.files": (
         "mobitui のファイルまたはフォルダーを使えません: {detail}",
         "A file or folder of mobitui cannot be used: {detail}",

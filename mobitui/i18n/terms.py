@@ -21,7 +21,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "delete": ("削除", "Delete"),
     "close": ("閉じる", "Close"),
     "delete_after_force": ("有効", "Enabled"),
-    "job": ("ジョブ", "Job"),
     # device states and methods
     "state.active": ("有効", "Active"),
     "state.inactivation_pending": ("インアクティベーション要求中", "Inactivation pending"),
