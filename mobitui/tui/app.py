@@ -639,7 +639,9 @@ class MobiApp(App[None]):
     def action_help(self) -> None:
         from mobitui.tui.screens.help import HelpScreen
 
-        self.push_screen(HelpScreen(self.t))
+        # Textual binds the palette's key itself, without an id: named here for the help.
+        palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", id="app.palette")
+        self.push_screen(HelpScreen(self.t, [*self.BINDINGS, palette]))
 
     async def action_quit_app(self) -> None:
         """q (on the main screen)."""
