@@ -20,6 +20,7 @@ from mobitui.domain.checklist import (
     all_steps,
     blocked,
     needed_work,
+    on_device_walk,
     sections,
 )
 from mobitui.domain.models import (
@@ -200,3 +201,20 @@ def test_a_pending_state_does_not_change_the_needed_work() -> None:
         inactivation=_ref(ItemProgress.PENDING),
     )
     assert needed_work(d) is OnDeviceWork.C
+
+
+def test_the_on_device_walk_is_this_devices_procedures_with_what_applies() -> None:
+    """What the checklist and the sheet both show: the work's procedures in order, walked for
+    this device and option, and C blocked (its steps gone) where DEP forbids removing it."""
+    hybrid = device(enrollment=Enrollment.HYBRID_MDM, os_version="12.1")
+    ctx = NoteContext.for_device(hybrid, remove_apple_mdm_profile=False)
+    d, c = on_device_walk(hybrid, OnDeviceWork.D_THEN_C, False)
+    assert [(s.id, s.position) for s in (d, c)] == [(ProcedureId.D, 1), (ProcedureId.C, 2)]
+    assert d.steps == steps_for(ProcedureId.D, ctx) and d.notes == intro_for(ProcedureId.D, ctx)
+    assert c.blocked is None and c.steps == steps_for(ProcedureId.C, ctx)
+
+    dep = device(dep=True, dep_profile_removal_forbidden=True)
+    (only,) = on_device_walk(dep, OnDeviceWork.C, False)
+    assert only.blocked is not None and only.blocked.id is NoteId.DEP_FORBIDS_DEVICE_REMOVAL
+    assert only.steps == ()
+    assert on_device_walk(dep, None, None) == on_device_walk(dep, OnDeviceWork.NONE, None) == ()

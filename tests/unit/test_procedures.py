@@ -29,6 +29,8 @@ from mobitui.domain.procedures import (
     intro_for,
     procedures_for_work,
     steps_for,
+    walk,
+    walk_all,
 )
 from mobitui.domain.rules import OnDeviceWork, on_device_work
 from mobitui.domain.text import Localized as L
@@ -626,3 +628,39 @@ def test_apple_mdm_never_gets_d_and_hybrid_always_does(platform, remove, dep_for
     # C exactly when the option is off
     assert (PID.C in procedures_for_work(on_device_work(apple, remove))) is (not remove)
     assert (PID.C in procedures_for_work(on_device_work(hybrid, remove))) is (not remove)
+
+
+# --------------------------------------------------------------------------- the walker
+
+
+@pytest.mark.parametrize("pid", list(ProcedureId))
+@pytest.mark.parametrize("ctx", [GENERIC, NoteContext.for_device(make_device(os_version="12.1"))])
+def test_the_walk_is_the_procedure_with_what_applies(pid, ctx):
+    section = walk(pid, ctx)
+    assert (section.id, section.position, section.title) == (pid, 1, get(pid).title)
+    assert section.notes == intro_for(pid, ctx)
+    assert section.steps == steps_for(pid, ctx)
+    assert section.blocked is None
+
+
+def test_a_blocked_procedure_keeps_its_notes_and_drops_its_steps():
+    section = walk(PID.C, GENERIC, position=2, blocked=N.DEP_FORBIDS_DEVICE_REMOVAL)
+    assert section.blocked is NOTES[N.DEP_FORBIDS_DEVICE_REMOVAL]
+    assert section.steps == ()
+    assert section.notes == intro_for(PID.C, GENERIC)
+    assert section.position == 2
+
+
+def test_walk_all_numbers_the_procedures_in_order_and_blocks_only_those_named():
+    ctx = NoteContext.for_device(make_device(enrollment=HYBRID))
+    d, c = walk_all((PID.D, PID.C), ctx, {PID.C: N.DEP_FORBIDS_DEVICE_REMOVAL})
+    assert (d.id, d.position, d.blocked) == (PID.D, 1, None)
+    assert d.steps == steps_for(PID.D, ctx)
+    assert (c.id, c.position, c.steps) == (PID.C, 2, ())
+    assert walk_all(()) == ()
+
+
+def test_a_localized_text_picks_its_language():
+    text = get(PID.A).title
+    assert text.pick("ja") == "管理画面からインアクティベーションを実施する"
+    assert text.pick("en") == "Bulk inactivation in the console"

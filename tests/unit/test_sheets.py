@@ -14,7 +14,7 @@ import pytest
 
 from mobitui.domain.models import Enrollment, Platform
 from mobitui.domain.rules import OnDeviceWork, on_device_work
-from mobitui.present.sheets import md_literal, sheet
+from mobitui.present.sheets import Format, Lang, md_literal, sheet
 from tests.unit.test_rules import device
 
 GOLDEN = Path(__file__).parent / "golden" / "sheets"
@@ -87,6 +87,17 @@ def test_forced_devices_get_the_plain_statement() -> None:
     assert "端末には何も届いていません" in text
     assert "1." not in text  # no steps
     assert "no inactivation request" in sheet(device(), None, "en", "md")
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt"])
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_platform_reads_as_the_tui_writes_it(lang: Lang, fmt: Format) -> None:
+    """The catalogue's platform names (a deliberate fix: sheets printed "macos 15.1")."""
+    mac = device(platform=Platform.MACOS, os_version="15.1", model="Mac14,2")
+    text = sheet(mac, OnDeviceWork.NONE, lang, fmt)
+    assert "macOS 15.1" in text
+    assert "macos" not in text
+    assert "iPadOS 17.4" in sheet(device(platform=Platform.IPADOS), OnDeviceWork.NONE, lang, fmt)
 
 
 HOSTILE_NAMES = [
