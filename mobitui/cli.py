@@ -15,21 +15,19 @@ import os
 import sys
 import tempfile
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import platformdirs
 
 from mobitui import __version__
+from mobitui.exit_codes import ExitCode
+from mobitui.sim.demo_accounts import DEMO_PASSWORDS
 
 if TYPE_CHECKING:
+    from mobitui.i18n import Lang
     from mobitui.tui.app import MobiApp
-
-#: Exit codes shared by every command (documented in the README): 0 all done, 1 some devices
-#: refused or not done, 2 usage, 3 authentication, 4 server unreachable, 70 internal error
-#: (an unexpected exception: :data:`mobitui.local.crash_reports.EXIT_SOFTWARE`).
-EXIT_OK = 0
-EXIT_USAGE = 2
 
 
 def default_server_db() -> Path:
@@ -87,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--account",
-        choices=sorted(DEMO_ACCOUNTS),
+        choices=sorted(DEMO_PASSWORDS),
         default="admin",
         help="demo account to log in as (default: %(default)s)",
     )
@@ -319,23 +317,17 @@ def _headless(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
 
 
-#: The reference server's demo accounts; their passwords are public (README).
-DEMO_ACCOUNTS = {
-    "admin": "demo-admin-pass",
-    "operator": "demo-operator-pass",
-    "branch-admin": "demo-branch-pass",
-}
-
-
 def _tui_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help="ja or en")
     parser.add_argument("--read-only", action="store_true", help="disable every destructive action")
 
 
-def _lang(args: argparse.Namespace, profile_lang: str | None = None) -> str:
+def _lang(args: argparse.Namespace) -> Lang:
+    """``--lang``, else the locale's (a profile's language is applied where it is resolved:
+    :func:`mobitui.local.profiles.resolve_settings`)."""
     from mobitui.i18n import choose_lang
 
-    return choose_lang(args.lang, profile_lang, os.environ)
+    return choose_lang(args.lang, None, os.environ)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -350,7 +342,7 @@ def _demo(args: argparse.Namespace) -> int:
         logs = ensure_state_dir()
     except ConfigError as exc:
         print(f"mobitui demo: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     with tempfile.TemporaryDirectory(prefix="mobitui-demo-") as tmp:
         db = args.db or Path(tmp) / "demo.sqlite3"
         db.parent.mkdir(parents=True, exist_ok=True)
@@ -358,15 +350,16 @@ def _demo(args: argparse.Namespace) -> int:
             db_path=db, fleet=args.fleet, seed=args.seed, speed=args.speed, hostile=args.hostile
         )
         with DemoServer(config, logs / "demo-server.log", cache_dir() / "demo") as server:
-            from mobitui.tui.app import Launch, MobiApp
+            from mobitui.tui.app import MobiApp
+            from mobitui.tui.launch import Launch
 
             launch = Launch(
                 base_url=server.base_url,
                 account=args.account,
-                lang=_lang(args),  # type: ignore[arg-type]
+                lang=_lang(args),
                 profile="demo",
                 read_only=args.read_only,
-                demo_password=DEMO_ACCOUNTS[args.account],
+                demo_password=DEMO_PASSWORDS[args.account],
                 cache_token=False,
                 # A fresh database each run: a snapshot of it could never be used again. With
                 # --db the database stays, and so may its snapshot (a warm start, as in use).
@@ -379,26 +372,24 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _tui(args: argparse.Namespace) -> int:
     from mobitui.local.paths import ConfigError
-    from mobitui.local.profiles import load_profiles
-    from mobitui.tui.app import Launch, MobiApp
+    from mobitui.local.profiles import load_profiles, resolve_settings
+    from mobitui.tui.app import MobiApp
+    from mobitui.tui.launch import Launch
 
     try:
-        profiles = load_profiles()
+        configured = load_profiles()
+        settings = None
+        if configured.profiles:  # else the first run: the app opens with the profile form
+            settings = resolve_settings(
+                args.profile, lang=args.lang, read_only=args.read_only, configured=configured
+            )
     except ConfigError as exc:
         print(f"mobitui: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if not profiles.profiles:
-        # First run: the app opens with the form that creates the profile.
-        app = MobiApp(None, lang=_lang(args), read_only=args.read_only)  # type: ignore[arg-type]
-        app.run()
-        return _ended(app)
-    profile = profiles.get(args.profile)
-    if profile is None:
-        known = ", ".join(sorted(profiles.profiles))
-        print(f"mobitui: no profile {args.profile!r} (known: {known})", file=sys.stderr)
-        return EXIT_USAGE
-    lang = _lang(args, profile.lang)
-    app = MobiApp(Launch.from_profile(profile, lang, args.read_only))  # type: ignore[arg-type]
+        return ExitCode.USAGE
+    if settings is None:
+        app = MobiApp(None, lang=_lang(args), read_only=args.read_only)
+    else:
+        app = MobiApp(Launch.of(settings))
     app.run()
     return _ended(app)
 
@@ -409,7 +400,7 @@ def _ended(app: MobiApp) -> int:
     terminal."""
     if app.crash_line is not None:
         print(app.crash_line, file=sys.stderr, flush=True)
-    return app.return_code or EXIT_OK
+    return app.return_code or ExitCode.OK
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -431,8 +422,8 @@ def _serve(args: argparse.Namespace) -> int:
         run(config, host=args.host, port=args.port)
     except (ValueError, OSError) as exc:
         print(f"mobitui serve: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    return EXIT_OK
+        return ExitCode.USAGE
+    return ExitCode.OK
 
 
 def _hash_password() -> int:
@@ -444,9 +435,9 @@ def _hash_password() -> int:
         password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         print("mobitui hash-password: empty password", file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     print(hash_password(password))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 HEADLESS = frozenset(
@@ -480,25 +471,27 @@ def _run_headless(args: argparse.Namespace) -> int | None:
     acting_on = not getattr(args, "dry_run", False)
     match args.command:
         case "logout":
-            return run(lambda: reading.logout(args))
+            return run(args, reading.logout)
         case "groups":
-            return run(lambda: reading.groups(args))
+            return run(args, reading.groups)
         case "devices":
-            return run(lambda: reading.devices(args))
+            return run(args, reading.devices)
         case "requests" if getattr(args, "requests_command", None) == "cancel":
-            return run(lambda: reading.cancel(args), destructive=True)
+            return run(args, reading.cancel, destructive=True)
         case "requests":
-            return run(lambda: reading.requests(args))
+            return run(args, reading.requests)
         case "inactivate":
-            return run(lambda: acting.act(ActionKind.INACTIVATE, args), destructive=acting_on)
+            return run(args, partial(acting.act, ActionKind.INACTIVATE), destructive=acting_on)
         case "force-inactivate":
-            return run(lambda: acting.act(ActionKind.FORCE_INACTIVATE, args), destructive=acting_on)
+            return run(
+                args, partial(acting.act, ActionKind.FORCE_INACTIVATE), destructive=acting_on
+            )
         case "delete":
-            return run(lambda: acting.act(ActionKind.DELETE, args), destructive=acting_on)
+            return run(args, partial(acting.act, ActionKind.DELETE), destructive=acting_on)
         case "resume":
-            return run(lambda: acting.resume(args), destructive=not args.abandon)
+            return run(args, acting.resume, destructive=not args.abandon)
         case "checklist":
-            return run(lambda: acting.export_checklists(args))
+            return run(args, acting.export_checklists)
     raise AssertionError(args.command)
 
 
@@ -550,7 +543,7 @@ def _main(argv: Sequence[str] | None) -> int:
             "use UTF-8 (rename a file, or pass a path without such bytes)",
             file=sys.stderr,
         )
-        return EXIT_USAGE
+        return ExitCode.USAGE
     parser = build_parser()
     args = parser.parse_args(words)
     headless = _run_headless(args)

@@ -23,19 +23,13 @@ from mobitui.api.client import MobiClient
 from mobitui.api.errors import NotFound
 from mobitui.api.runner import new_operation, run_operation
 from mobitui.commands.common import (
-    EXIT_OK,
-    EXIT_PARTIAL,
-    EXIT_USAGE,
     CommandError,
     Secret,
-    Target,
     advisory,
     ask,
-    catalogue,
     connect,
     refuse_read_only,
     require_admin,
-    resolve_target,
     say,
     stray_text,
 )
@@ -72,10 +66,12 @@ from mobitui.domain.selection import (
     subtree,
 )
 from mobitui.domain.text import visible
+from mobitui.exit_codes import ExitCode
 from mobitui.i18n import Catalogue
 from mobitui.local import paths
 from mobitui.local.audit_log import FILE_NAME, AuditLog
 from mobitui.local.journal import Journal
+from mobitui.local.profiles import ConnectionSettings
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import RESULT_COLUMNS, emit, result_rows
 from mobitui.present.words import (
@@ -159,11 +155,11 @@ async def choose(client: MobiClient, args: argparse.Namespace, sheets: list[Shee
             picked = select(sheet.rows, everything.values(), column=sheet.column)
         except ColumnChoice as choice:
             raise CommandError(
-                EXIT_USAGE,
+                ExitCode.USAGE,
                 f"{shown}: {visible(str(choice))}; nothing was sent: say which with --column NAME",
             ) from None
         except CsvProblem as exc:
-            raise CommandError(EXIT_USAGE, f"{shown}: {visible(str(exc))}") from None
+            raise CommandError(ExitCode.USAGE, f"{shown}: {visible(str(exc))}") from None
         if picked.guessed_header and picked.header is not None:
             # Perhaps a header, perhaps a mistyped value: said, and counted as left out.
             say(
@@ -211,15 +207,15 @@ def read_sheets(args: argparse.Namespace) -> list[Sheet]:
     """
     files = list(args.from_csv or ())
     if not (args.group or args.device or files):
-        raise CommandError(EXIT_USAGE, "choose devices with --group, --device or --from-csv")
+        raise CommandError(ExitCode.USAGE, "choose devices with --group, --device or --from-csv")
     columns: list[str | None] = list(args.column or ())
     if columns and not files:
-        raise CommandError(EXIT_USAGE, "--column goes with --from-csv")
+        raise CommandError(ExitCode.USAGE, "--column goes with --from-csv")
     if len(columns) <= 1:
         columns = (columns or [None]) * len(files)
     elif len(columns) != len(files):
         raise CommandError(
-            EXIT_USAGE,
+            ExitCode.USAGE,
             f"{len(columns)} --column for {len(files)} --from-csv: give one for every file "
             "(in the same order), or one for all",
         )
@@ -233,9 +229,9 @@ def read_sheets(args: argparse.Namespace) -> list[Sheet]:
             rows = load(data)
         except OSError as exc:
             why = exc.strerror or str(exc)
-            raise CommandError(EXIT_USAGE, f"{shown}: cannot read: {why}") from None
+            raise CommandError(ExitCode.USAGE, f"{shown}: cannot read: {why}") from None
         except ValueError as exc:
-            raise CommandError(EXIT_USAGE, f"{shown}: {visible(str(exc))}") from None
+            raise CommandError(ExitCode.USAGE, f"{shown}: {visible(str(exc))}") from None
         sheets.append(Sheet(path, rows, column))
     return sheets
 
@@ -252,7 +248,7 @@ def parse_schedule(text: str | None) -> datetime | None:
         return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").astimezone()
     except ValueError:
         raise CommandError(
-            EXIT_USAGE, f"--schedule {text!r}: give YYYY-MM-DD HH:MM or an RFC 3339 time"
+            ExitCode.USAGE, f"--schedule {text!r}: give YYYY-MM-DD HH:MM or an RFC 3339 time"
         ) from None
 
 
@@ -315,7 +311,9 @@ def print_preflight(
             emit(rows, PLAN_COLUMNS, fmt, sys.stderr)  # type: ignore[arg-type]
 
 
-def confirm(t: Catalogue, pf: Preflight, args: argparse.Namespace, target: Target) -> None:
+def confirm(
+    t: Catalogue, pf: Preflight, args: argparse.Namespace, settings: ConnectionSettings
+) -> None:
     """Acknowledgements by name, then the agreement (and the count, above the threshold)."""
     acked = set(args.acknowledge or ())
     missing = [w for w in ACKNOWLEDGE if pf.devices_with(w) and w.value not in acked]
@@ -325,21 +323,22 @@ def confirm(t: Catalogue, pf: Preflight, args: argparse.Namespace, target: Targe
     if missing:
         flags = " ".join(f"--acknowledge {w.value}" for w in missing)
         raise CommandError(
-            EXIT_USAGE, f"not sent: these warnings must be acknowledged first: {flags}"
+            ExitCode.USAGE, f"not sent: these warnings must be acknowledged first: {flags}"
         )
     count = len(pf.acted_on)
     if args.agree:
         return
     if not ask(f"「{t('agree')}」 ({count})?"):
-        raise CommandError(EXIT_USAGE, "not sent: agree on the terminal, or pass --agree")
-    if count > target.confirm_above:
+        raise CommandError(ExitCode.USAGE, "not sent: agree on the terminal, or pass --agree")
+    if count > settings.confirm_above:
         print(f"{t('action.count_confirm', count=count)}: ", end="", file=sys.stderr, flush=True)
         if sys.stdin.readline().strip().replace(",", "") != str(count):
-            raise CommandError(EXIT_USAGE, "not sent: the count did not match")
+            raise CommandError(ExitCode.USAGE, "not sent: the count did not match")
 
 
-class Progress:
-    """Progress on stderr: a line that rewrites itself on a terminal, a few lines otherwise."""
+class StderrProgress:
+    """A bulk run's sending progress on stderr: a line that rewrites itself on a terminal, a
+    few lines otherwise (stdout is for the results)."""
 
     def __init__(self, t: Catalogue) -> None:
         self.t = t
@@ -382,21 +381,20 @@ def journal_and_audit() -> tuple[Journal, AuditLog]:
 # --------------------------------------------------------------------------- commands
 
 
-async def act(kind: ActionKind, args: argparse.Namespace) -> int:
-    target = resolve_target(args)
+async def act(kind: ActionKind, args: argparse.Namespace, settings: ConnectionSettings) -> int:
     if not args.dry_run:
-        refuse_read_only(target, f"mobitui {args.command}")
+        refuse_read_only(settings, f"mobitui {args.command}")
         paths.ensure_state_dir()  # the journal's home, checked before the login, not after
-    t = catalogue(args, target)
+    t = Catalogue(settings.lang)
     sheets = read_sheets(args)
     secret = Secret(args.password_stdin)
-    client = await connect(target, secret)
+    client = await connect(settings, secret)
     async with client:
         action = action_of(kind, args)
         if isinstance(action, Inactivate):
             problem = schedule_problem(action.scheduled_at, client.server_now())
             if problem is not None:
-                raise CommandError(EXIT_USAGE, f"--schedule: {problem.replace('_', ' ')}")
+                raise CommandError(ExitCode.USAGE, f"--schedule: {problem.replace('_', ' ')}")
         chosen = await choose(client, args, sheets)
         devices = chosen.devices
         by_id = {d.id: d for d in devices}
@@ -408,12 +406,12 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
         partial = chosen.left_out > 0 or refused
         if args.dry_run:
             say("--dry-run: nothing was sent")
-            return EXIT_PARTIAL if partial else EXIT_OK
+            return ExitCode.PARTIAL if partial else ExitCode.OK
         if not pf.acted_on:
             say(t("action.nothing_to_do"))
-            return EXIT_PARTIAL if partial else EXIT_OK
-        confirm(t, pf, args, target)
-        password = secret.get(target.account)
+            return ExitCode.PARTIAL if partial else ExitCode.OK
+        confirm(t, pf, args, settings)
+        password = secret.get(settings.account)
         journal, audit = journal_and_audit()
         ids = [p.device_id for p in pf.acted_on]
         with await new_operation(
@@ -423,47 +421,51 @@ async def act(kind: ActionKind, args: argparse.Namespace) -> int:
             ids,
             names={i: by_id[i].name for i in ids},
             serials={i: by_id[i].serial for i in ids},
-            server=target.base_url,
-            profile=target.profile,
-            account=client.account.name if client.account else target.account,
+            server=settings.base_url,
+            profile=settings.profile,
+            account=client.account.name if client.account else settings.account,
         ) as operation:
             state = await run_operation(
-                client, operation, audit, password=password, agree=True, on_progress=Progress(t)
+                client,
+                operation,
+                audit,
+                password=password,
+                agree=True,
+                on_progress=StderrProgress(t),
             )
     say(count_summary(t, state))
     if state.request_ids:
         say(t("action.request_ids", ids=", ".join(state.request_ids)))
     say_unknown(t, state)
     emit(result_rows(state), RESULT_COLUMNS, args.format)
-    return EXIT_OK if finished_well(state) and not partial else EXIT_PARTIAL
+    return ExitCode.OK if finished_well(state) and not partial else ExitCode.PARTIAL
 
 
-async def resume(args: argparse.Namespace) -> int:
-    target = resolve_target(args)
+async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     if args.abandon:
-        return abandon(args, target)
-    refuse_read_only(target, "mobitui resume")
+        return abandon(args, settings)
+    refuse_read_only(settings, "mobitui resume")
     paths.ensure_state_dir()
-    t = catalogue(args, target)
+    t = Catalogue(settings.lang)
     secret = Secret(args.password_stdin)
     journal, audit = journal_and_audit()
-    client = await connect(target, secret)
+    client = await connect(settings, secret)
     async with client:
         require_admin(client)
-        account = client.account.name if client.account else target.account
+        account = client.account.name if client.account else settings.account
         found, errors = journal.scan(
-            server=target.base_url, profile=target.profile, account=account
+            server=settings.base_url, profile=settings.profile, account=account
         )
         for error in errors:
             say(f"mobitui: {error}")
         if args.operation:
             found = [f for f in found if f.state.spec.id == args.operation]
             if not found:
-                raise CommandError(EXIT_USAGE, f"no unfinished operation {args.operation!r}")
+                raise CommandError(ExitCode.USAGE, f"no unfinished operation {args.operation!r}")
         if not found:
-            say(nothing_to_resume(journal, target, account))
-            return EXIT_USAGE if errors else EXIT_OK
-        code = EXIT_OK
+            say(nothing_to_resume(journal, settings, account))
+            return ExitCode.USAGE if errors else ExitCode.OK
+        code = ExitCode.OK
         for loaded in found:
             spec, state = loaded.state.spec, loaded.state
             open_count = sum(len(b) for b in state.open_batches)
@@ -481,31 +483,31 @@ async def resume(args: argparse.Namespace) -> int:
                 say(f"mobitui: {loaded.torn}")  # the batch it was about is simply still open
             say(t("resume.explain"))
             if not (args.agree or ask(f"「{t('action.resume')}」 {spec.id}?")):
-                raise CommandError(EXIT_USAGE, "not resumed: agree on the terminal, or --agree")
+                raise CommandError(ExitCode.USAGE, "not resumed: agree on the terminal, or --agree")
             await still_the_same(client, state)
             with journal.open(loaded.path) as operation:
                 finished = await run_operation(
                     client,
                     operation,
                     audit,
-                    password=secret.get(target.account),
+                    password=secret.get(settings.account),
                     agree=True,
-                    on_progress=Progress(t),
+                    on_progress=StderrProgress(t),
                 )
             say(count_summary(t, finished))
             say_unknown(t, finished)
             emit(result_rows(finished), RESULT_COLUMNS, args.format)
             if not finished_well(finished):
-                code = EXIT_PARTIAL
+                code = ExitCode.PARTIAL
     return code
 
 
-def nothing_to_resume(journal: Journal, target: Target, account: str) -> str:
+def nothing_to_resume(journal: Journal, settings: ConnectionSettings, account: str) -> str:
     """Say "nothing to resume for …" and name the unfinished operations of other servers,
     profiles or accounts, if any: a server spelt otherwise (``localhost`` for ``127.0.0.1``)
     or another profile is named, not silently taken for "all is done"."""
-    here = visible(f"{target.base_url} ({target.profile}, {account})")
-    others = journal.elsewhere(server=target.base_url, profile=target.profile, account=account)
+    here = visible(f"{settings.base_url} ({settings.profile}, {account})")
+    others = journal.elsewhere(server=settings.base_url, profile=settings.profile, account=account)
     if not others:
         return f"nothing to resume for {here}"
     listed = "; ".join(
@@ -540,52 +542,53 @@ async def still_the_same(client: MobiClient, state: OperationState) -> None:
         say(f"no longer what was planned: {stray_text(stray)}")
     if strays:
         raise CommandError(
-            EXIT_USAGE,
+            ExitCode.USAGE,
             f"not resumed: {len(strays)} device(s) of operation {spec.id} are no longer the "
             f"devices it planned; nothing was sent. Check them, then give the rest up with "
             f"`mobitui resume --operation {spec.id} --abandon`",
         )
 
 
-def abandon(args: argparse.Namespace, target: Target) -> int:
+def abandon(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     """``resume --abandon``: end an unfinished operation for good; nothing is sent (its open
     devices keep whatever state the server gives them, as after 「残りを取りやめる」)."""
     if not args.operation:
-        raise CommandError(EXIT_USAGE, "--abandon needs --operation ID")
+        raise CommandError(ExitCode.USAGE, "--abandon needs --operation ID")
     journal, _ = journal_and_audit()
-    account = args.account or target.account
-    found, _errors = journal.scan(server=target.base_url, profile=target.profile, account=account)
+    account = args.account or settings.account
+    found, _errors = journal.scan(
+        server=settings.base_url, profile=settings.profile, account=account
+    )
     loaded = next((f for f in found if f.state.spec.id == args.operation), None)
     if loaded is None:
-        raise CommandError(EXIT_USAGE, f"no unfinished operation {args.operation!r}")
+        raise CommandError(ExitCode.USAGE, f"no unfinished operation {args.operation!r}")
     open_count = sum(len(b) for b in loaded.state.open_batches)
     question = f"give up operation {args.operation} ({open_count} device(s) not sent)?"
     if not (args.agree or ask(question)):
-        raise CommandError(EXIT_USAGE, "not abandoned: agree on the terminal, or --agree")
+        raise CommandError(ExitCode.USAGE, "not abandoned: agree on the terminal, or --agree")
     with journal.open(loaded.path) as operation:
         operation.end(Ending.ABANDONED)
     say(f"operation {args.operation} abandoned: {open_count} device(s) were not sent")
-    return EXIT_OK
+    return ExitCode.OK
 
 
-async def export_checklists(args: argparse.Namespace) -> int:
-    target = resolve_target(args)
+async def export_checklists(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     sheets = read_sheets(args)
-    client = await connect(target, Secret(args.password_stdin))
+    client = await connect(settings, Secret(args.password_stdin))
     async with client:
         chosen = await choose(client, args, sheets)
     jobs = []
     for device in chosen.devices:
         a = Assignment.of(device)
         jobs.append(SheetJob(device, a.work, a.remove_apple_mdm_profile, a.request_id))
-    langs = tuple(dict.fromkeys(args.sheet_langs or [catalogue(args, target).lang]))
+    langs = tuple(dict.fromkeys(args.sheet_langs or [settings.lang]))
     formats = tuple(dict.fromkeys(args.formats or ["md", "txt"]))
     try:
-        written = export_sheets(jobs, Path(args.out), langs, formats)  # type: ignore[arg-type]
+        written = export_sheets(jobs, Path(args.out), langs, formats)
     except OSError as exc:
         where = visible(str(exc.filename))
-        raise CommandError(EXIT_USAGE, f"{where}: cannot write: {exc.strerror}") from None
+        raise CommandError(ExitCode.USAGE, f"{where}: cannot write: {exc.strerror}") from None
     for path in written:
         print(visible(str(path)))
     say(f"{len(written)} file(s) in {visible(str(Path(args.out).expanduser()))}")
-    return EXIT_PARTIAL if chosen.left_out else EXIT_OK
+    return ExitCode.PARTIAL if chosen.left_out else ExitCode.OK

@@ -1,9 +1,11 @@
-"""What every headless command shares: which server and account, the password, exit codes.
+"""What every headless command shares: its settings, the password, the login, exit codes.
 
 The password comes from the cached token (reading needs no password then), the terminal
 (masked, asked once per run), or ``--password-stdin``; never from an argument, which would
 land in the shell history and the process list. Results go to stdout, progress and questions
-to stderr, and every failure ends as one clear line and a documented exit code.
+to stderr, and every failure ends as one clear line (the server's errors in the words the TUI
+uses, in the language of ``--lang``, the profile or the locale) and a documented exit code
+(:class:`mobitui.exit_codes.ExitCode`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from typing import TextIO
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any, TextIO
 
+from mobitui.api import session
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import (
     ApiError,
@@ -32,98 +34,50 @@ from mobitui.api.runner import Overlap
 from mobitui.domain.csv_select import CsvProblem
 from mobitui.domain.selection import Stray, StrayReason
 from mobitui.domain.text import visible
+from mobitui.exit_codes import ExitCode
 from mobitui.i18n import Catalogue, choose_lang
-from mobitui.local import profiles, tokens
+from mobitui.local import profiles
 from mobitui.local.journal import JournalError
 from mobitui.local.paths import ConfigError
+from mobitui.local.profiles import ConnectionSettings
+from mobitui.present.errors import error_text
 
-#: Exit codes (README): all done; some devices refused or not done; usage; authentication;
-#: server unreachable; the server's answer broke the protocol (a bulk answer naming devices
-#: that were not sent, or one twice: nothing more was sent, the run stays open).
-EXIT_OK = 0
-EXIT_PARTIAL = 1
-EXIT_USAGE = 2
-EXIT_AUTH = 3
-EXIT_UNREACHABLE = 4
-EXIT_PROTOCOL = 5
+#: A headless command: the parsed arguments and the settings resolved from them.
+Command = Callable[[argparse.Namespace, ConnectionSettings], Coroutine[Any, Any, int]]
 
 
 class CommandError(Exception):
     """Ends a command with ``message`` on stderr and ``code``."""
 
-    def __init__(self, code: int, message: str) -> None:
+    def __init__(self, code: ExitCode, message: str) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Which server and account a command talks to, and the settings that go with them."""
-
-    base_url: str
-    account: str
-    #: The profile's name (the token cache and the journal are per profile); "-" for one-offs.
-    profile: str
-    ca_bundle: str | None = None
-    proxy: str | None = None
-    lang: str | None = None
-    confirm_above: int = 100
-    #: ``--read-only`` or the profile's ``read_only``: nothing destructive may be sent.
-    read_only: bool = False
-
-    @property
-    def caches_token(self) -> bool:
-        return self.profile != "-"
-
-
-def resolve_target(args: argparse.Namespace) -> Target:
-    """``--server URL --account NAME`` for a one-off, else the (default) profile."""
-    server, account = getattr(args, "server", None), getattr(args, "account", None)
-    if server or account:
-        if not (server and account):
-            raise CommandError(EXIT_USAGE, "--server and --account go together")
-        return Target(
-            base_url=server, account=account, profile="-", read_only=_read_only_flag(args)
-        )
+def resolve(args: argparse.Namespace) -> ConnectionSettings:
+    """``--server URL --account NAME`` for a one-off, else the (default) profile, as the TUI
+    resolves it (:func:`mobitui.local.profiles.resolve_settings`)."""
     try:
-        configured = profiles.load_profiles()
+        return profiles.resolve_settings(
+            getattr(args, "profile", None),
+            server=getattr(args, "server", None),
+            account=getattr(args, "account", None),
+            lang=getattr(args, "lang", None),
+            read_only=bool(getattr(args, "read_only", False)),
+        )
     except ConfigError as exc:
-        raise CommandError(EXIT_USAGE, str(exc)) from None
-    profile = configured.get(args.profile)
-    if profile is None:
-        known = ", ".join(sorted(configured.profiles)) or "none; run mobitui once to create one"
-        wanted = args.profile or "the default profile"
-        raise CommandError(EXIT_USAGE, f"no profile {wanted!r} (known: {known})")
-    return Target(
-        base_url=profile.base_url,
-        account=profile.account,
-        profile=profile.name,
-        ca_bundle=profile.ca_bundle,
-        proxy=profile.proxy,
-        lang=profile.lang,
-        confirm_above=100 if profile.confirm_above is None else profile.confirm_above,
-        read_only=_read_only_flag(args) or bool(profile.read_only),
-    )
+        raise CommandError(ExitCode.USAGE, str(exc)) from None
 
 
-def _read_only_flag(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "read_only", False))
-
-
-def refuse_read_only(target: Target, what: str) -> None:
+def refuse_read_only(settings: ConnectionSettings, what: str) -> None:
     """Read-only mode ends a destructive command here, before any request leaves (the login
     included): a flag or a profile setting must not depend on what a server answers."""
-    if target.read_only:
+    if settings.read_only:
         raise CommandError(
-            EXIT_USAGE,
+            ExitCode.USAGE,
             f"read-only (--read-only or the profile's read_only): {what}; nothing was sent",
         )
-
-
-def catalogue(args: argparse.Namespace, target: Target | None = None) -> Catalogue:
-    lang = choose_lang(getattr(args, "lang", None), target.lang if target else None, os.environ)
-    return Catalogue(lang)
 
 
 class Secret:
@@ -142,48 +96,32 @@ class Secret:
                 value = getpass.getpass(f"Password for {account}: ", stream=sys.stderr)
             else:
                 raise CommandError(
-                    EXIT_AUTH,
+                    ExitCode.AUTH,
                     "a password is needed and there is no terminal to ask it on: "
                     "pass it with --password-stdin",
                 )
             if not value:
-                raise CommandError(EXIT_AUTH, "empty password")
+                raise CommandError(ExitCode.AUTH, "empty password")
             self._value = value
         return self._value
 
 
-def client_for(target: Target) -> MobiClient:
-    """A client of ``target``'s server; an address that is not an http(s) URL (a typo in
+def client_for(settings: ConnectionSettings) -> MobiClient:
+    """A client of the settings' server; an address that is not an http(s) URL (a typo in
     ``--server``) is a usage error in one line, not an internal error."""
     try:
-        return MobiClient(target.base_url, ca_bundle=target.ca_bundle, proxy=target.proxy)
+        return MobiClient(settings.base_url, ca_bundle=settings.ca_bundle, proxy=settings.proxy)
     except ValueError as exc:
-        raise CommandError(EXIT_USAGE, visible(str(exc))) from None
+        raise CommandError(ExitCode.USAGE, visible(str(exc))) from None
 
 
-async def connect(target: Target, secret: Secret) -> MobiClient:
-    """A client with a working session: the cached token if still good, else a login."""
-    client = client_for(target)
+async def connect(settings: ConnectionSettings, secret: Secret) -> MobiClient:
+    """A client with a working session (:func:`mobitui.api.session.sign_in`): the cached
+    token if the server still accepts it, else a login with ``secret``'s password, once."""
+    client = client_for(settings)
     try:
-        if target.caches_token:
-            # Only a token this server's origin issued (base_url may have changed since).
-            cached = tokens.load_token(target.profile, target.account, server=target.base_url)
-            if cached is not None:
-                client.use_token(cached.token)
-                try:
-                    await client.me()
-                    return client
-                except Unauthenticated:
-                    tokens.forget_token(target.profile, target.account, server=target.base_url)
-        session = await client.login(target.account, secret.get(target.account))
-        if target.caches_token:
-            tokens.save_token(
-                target.profile,
-                target.account,
-                session.token,
-                session.expires_at,
-                server=target.base_url,
-            )
+        password = session.once(lambda: secret.get(settings.account))
+        await session.sign_in(client, settings, password)
         return client
     except BaseException:
         await client.aclose()
@@ -195,7 +133,8 @@ def require_admin(client: MobiClient) -> None:
     account = client.account
     if account is not None and not account.may_destroy:
         raise CommandError(
-            EXIT_AUTH, f"{account.name} is an operator: it may not change devices; nothing was sent"
+            ExitCode.AUTH,
+            f"{account.name} is an operator: it may not change devices; nothing was sent",
         )
 
 
@@ -261,58 +200,64 @@ def stray_text(stray: Stray) -> str:
     return visible(f"{device.id} {device.name} ({device.serial}): {why}")
 
 
-def run(command: Callable[[], Awaitable[int]], *, destructive: bool = False) -> int:
-    """Run one command; every failure becomes one line on stderr and its exit code.
+def run(args: argparse.Namespace, command: Command, *, destructive: bool = False) -> int:
+    """Resolve the settings and run one command; every failure becomes one line on stderr
+    and its exit code. The server's errors are said as the TUI says them
+    (:func:`mobitui.present.errors.error_text`), in the run's language.
 
     ``destructive``: the command may have acted on devices. Its output cut off (``| head``
     that ended, a closed stdout) is then exit 1, never 0: a script must not take a run whose
     results it never saw for a finished one (the journal knows what is open; ``mobitui
     resume`` finishes it). A reading command cut off ends quietly with 0, as Unix tools do.
     """
+    # Until the settings are resolved (a missing profile), the flag's or the locale's language.
+    t = Catalogue(choose_lang(getattr(args, "lang", None), None, os.environ))
     try:
-        return asyncio.run(command())
+        settings = resolve(args)
+        t = Catalogue(settings.lang)
+        return asyncio.run(command(args, settings))
     except CommandError as exc:
         say(f"mobitui: {exc.message}")
         return exc.code
     except (InvalidCredentials, Unauthenticated, InvalidPassword) as exc:
-        say(f"mobitui: {exc.message}")
-        return EXIT_AUTH
+        say(f"mobitui: {error_text(t, exc)}")
+        return ExitCode.AUTH
     except BulkIncomplete as exc:
-        say(f"mobitui: {exc.message}")
+        say(f"mobitui: {error_text(t, exc)}")
         if isinstance(exc.cause, ProtocolError):
             say(
                 "mobitui: nothing more was sent and nothing of that answer is trusted; the "
                 "operation stays open: once the server (or its gateway) is fixed, "
                 "`mobitui resume` finishes it"
             )
-            return EXIT_PROTOCOL
+            return ExitCode.PROTOCOL
         say("mobitui: nothing is lost: `mobitui resume` finishes it")
-        return EXIT_UNREACHABLE if isinstance(exc.cause, Unreachable) else EXIT_PARTIAL
+        return ExitCode.UNREACHABLE if isinstance(exc.cause, Unreachable) else ExitCode.PARTIAL
     except ProtocolError as exc:
-        say(f"mobitui: {exc.message}")
-        return EXIT_PROTOCOL
+        say(f"mobitui: {error_text(t, exc)}")
+        return ExitCode.PROTOCOL
     except Unreachable as exc:
-        say(f"mobitui: {exc.message}")
-        return EXIT_UNREACHABLE
+        say(f"mobitui: {error_text(t, exc)}")
+        return ExitCode.UNREACHABLE
     except ApiError as exc:
-        say(f"mobitui: {exc.message}")
-        return EXIT_PARTIAL
+        say(f"mobitui: {error_text(t, exc)}")
+        return ExitCode.PARTIAL
     except Overlap as exc:  # nothing was written or sent: resume or abandon that one first
-        say(f"mobitui: {exc}")
-        return EXIT_USAGE
+        say(f"mobitui: {error_text(t, exc)}")
+        return ExitCode.USAGE
     except (ConfigError, JournalError, CsvProblem) as exc:
         say(f"mobitui: {exc}")
-        return EXIT_USAGE
+        return ExitCode.USAGE
     except KeyboardInterrupt:
         say("mobitui: interrupted; `mobitui resume` finishes what was started")
-        return 130
+        return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # The reader of stdout went away; nothing more can reach it.
         silence(sys.stdout)
         if not destructive:
-            return EXIT_OK  # `mobitui devices | head`: stop quietly
+            return ExitCode.OK  # `mobitui devices | head`: stop quietly
         say(
             "mobitui: the output was closed before every result was written; what the "
             "server was sent is in the journal: `mobitui resume` finishes anything still open"
         )
-        return EXIT_PARTIAL
+        return ExitCode.PARTIAL

@@ -6,11 +6,8 @@ import argparse
 from typing import Any
 
 from mobitui.api.errors import Unreachable
+from mobitui.api.session import forget_token
 from mobitui.commands.common import (
-    EXIT_OK,
-    EXIT_PARTIAL,
-    EXIT_PROTOCOL,
-    EXIT_USAGE,
     CommandError,
     Secret,
     ask,
@@ -18,15 +15,16 @@ from mobitui.commands.common import (
     connect,
     refuse_read_only,
     require_admin,
-    resolve_target,
     say,
     stray_text,
 )
 from mobitui.domain.models import Device, DeviceState, Group, InactivationRequest, RequestStatus
 from mobitui.domain.selection import Stray, check, scope_groups, subtree
 from mobitui.domain.text import visible
+from mobitui.exit_codes import ExitCode
 from mobitui.fleet import snapshot
 from mobitui.local import tokens
+from mobitui.local.profiles import ConnectionSettings
 from mobitui.present.tables import DEVICE_COLUMNS, device_rows, emit
 
 REQUEST_COLUMNS = [
@@ -57,14 +55,13 @@ def request_row(request: InactivationRequest, full: bool) -> dict[str, Any]:
     return data
 
 
-async def logout(args: argparse.Namespace) -> int:
+async def logout(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     """Revoke the cached token on the server and delete its file, and the cached fleet's."""
-    target = resolve_target(args)
-    if not target.caches_token:
-        raise CommandError(EXIT_USAGE, "logout is per profile: give --profile")
-    cached = tokens.load_token(target.profile, target.account, server=target.base_url)
+    if not settings.cache_token:
+        raise CommandError(ExitCode.USAGE, "logout is per profile: give --profile")
+    cached = tokens.load_token(settings.profile, settings.account, server=settings.base_url)
     if cached is not None:
-        client = client_for(target)
+        client = client_for(settings)
         async with client:
             client.use_token(cached.token)
             try:
@@ -74,24 +71,23 @@ async def logout(args: argparse.Namespace) -> int:
                     f"{exc.message} The token is forgotten here; on the server it expires "
                     f"at {cached.expires_at.isoformat()}."
                 )
-    tokens.forget_token(target.profile, target.account, server=target.base_url)
+    forget_token(settings)
     try:
-        snapshot.forget(target.profile, target.account)
+        snapshot.forget(settings.profile, settings.account)
     except OSError as exc:
-        raise CommandError(EXIT_USAGE, f"cannot delete the fleet cache: {exc}") from None
-    say(f"logged out: {target.account} on {target.profile}")
-    return EXIT_OK
+        raise CommandError(ExitCode.USAGE, f"cannot delete the fleet cache: {exc}") from None
+    say(f"logged out: {settings.account} on {settings.profile}")
+    return ExitCode.OK
 
 
-async def groups(args: argparse.Namespace) -> int:
-    target = resolve_target(args)
-    client = await connect(target, Secret(args.password_stdin))
+async def groups(args: argparse.Namespace, settings: ConnectionSettings) -> int:
+    client = await connect(settings, Secret(args.password_stdin))
     async with client:
         found = await client.groups()
     rows = [g.to_json() for g in found]
     columns = [("id", "id"), ("parent_id", "parent_id"), ("name", "name")]
     emit(rows, [*columns, ("device_count", "device_count")], args.format)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def resolve_group(found: list[Group], wanted: str) -> str:
@@ -105,7 +101,7 @@ def resolve_group(found: list[Group], wanted: str) -> str:
     shown = visible(wanted)
     if by_id and named:
         raise CommandError(
-            EXIT_USAGE,
+            ExitCode.USAGE,
             f"{shown!r} is the id of group {_group_text(by_id[0])} and the name of "
             f"{', '.join(_group_text(g) for g in named)}: nothing was sent; "
             f"{_other_names(found, [*by_id, *named], wanted)}",
@@ -115,8 +111,8 @@ def resolve_group(found: list[Group], wanted: str) -> str:
     if len(named) == 1:
         return named[0].id
     if named:
-        raise CommandError(EXIT_USAGE, f"{len(named)} groups are named {shown!r}: use the id")
-    raise CommandError(EXIT_USAGE, f"no group {shown!r} (see `mobitui groups`)")
+        raise CommandError(ExitCode.USAGE, f"{len(named)} groups are named {shown!r}: use the id")
+    raise CommandError(ExitCode.USAGE, f"no group {shown!r} (see `mobitui groups`)")
 
 
 def _group_text(group: Group) -> str:
@@ -141,14 +137,13 @@ def _other_names(found: list[Group], doubtful: list[Group], wanted: str) -> str:
     return "say which: " + "; ".join(hints)
 
 
-async def devices(args: argparse.Namespace) -> int:
+async def devices(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     """The devices of the server, or of the chosen groups, checked like the devices a
     destructive command chooses (:func:`mobitui.domain.selection.check`): this listing is
     what admins save and feed back with ``--from-csv``, so a device the server slipped in
     (a group filter an adapter ignores, a device beyond the account's scope) is left out,
     named on stderr, and the exit code says so."""
-    target = resolve_target(args)
-    client = await connect(target, Secret(args.password_stdin))
+    client = await connect(settings, Secret(args.password_stdin))
     state = None if args.state is None else DeviceState(args.state)
     found: dict[str, Device] = {}
     strays: list[Stray] = []
@@ -161,8 +156,8 @@ async def devices(args: argparse.Namespace) -> int:
             asked = []
             for value in dict.fromkeys(args.group):
                 group = resolve_group(groups, value)
-                wanted = subtree(groups, [group]) if args.subgroups else frozenset({group})
-                asked.append((group, wanted))
+                within = subtree(groups, [group]) if args.subgroups else frozenset({group})
+                asked.append((group, within))
         for group_id, wanted in asked:
             listed = client.iter_devices(
                 group_id=group_id,
@@ -177,58 +172,56 @@ async def devices(args: argparse.Namespace) -> int:
     emit(device_rows(list(found.values())), DEVICE_COLUMNS, args.format)
     for stray in strays:
         say(f"not what was asked (left out): {stray_text(stray)}")
-    return EXIT_PARTIAL if strays else EXIT_OK
+    return ExitCode.PARTIAL if strays else ExitCode.OK
 
 
-async def requests(args: argparse.Namespace) -> int:
-    target = resolve_target(args)
-    client = await connect(target, Secret(args.password_stdin))
+async def requests(args: argparse.Namespace, settings: ConnectionSettings) -> int:
+    client = await connect(settings, Secret(args.password_stdin))
     async with client:
         status = None if args.status is None else RequestStatus(args.status)
         found = await client.inactivations(status)
     full = args.format == "json"
     emit([request_row(r, full) for r in found], REQUEST_COLUMNS, args.format)
-    return EXIT_OK
+    return ExitCode.OK
 
 
-async def cancel(args: argparse.Namespace) -> int:
+async def cancel(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     """Cancel the request the admin named, and only it.
 
     The request is looked up, shown and cancelled by the id asked for; an answer about
     another request (an adapter mixing ids up) is a protocol error (exit 5): nothing is
     cancelled on the strength of it, and what happened to the asked one is said.
     """
-    target = resolve_target(args)
-    refuse_read_only(target, "mobitui requests cancel")
+    refuse_read_only(settings, "mobitui requests cancel")
     wanted: str = args.request_id
     shown = visible(wanted)
-    client = await connect(target, Secret(args.password_stdin))
+    client = await connect(settings, Secret(args.password_stdin))
     async with client:
         require_admin(client)
         request = await client.inactivation(wanted)
         if request.id != wanted:
             raise CommandError(
-                EXIT_PROTOCOL,
+                ExitCode.PROTOCOL,
                 f"asked for request {shown}, the server answered with request "
                 f"{visible(request.id)} (a protocol error): nothing was cancelled",
             )
         if request.status is not RequestStatus.SCHEDULED:
             raise CommandError(
-                EXIT_USAGE,
+                ExitCode.USAGE,
                 f"request {shown} is {request.status.value}: only a scheduled "
                 "request can be cancelled",
             )
         accepted = sum(1 for i in request.items if i.progress is not None)
         say(f"request {shown}: scheduled at {request.scheduled_at}, {accepted} device(s)")
         if not (args.agree or ask(f"Cancel request {shown}?")):
-            raise CommandError(EXIT_USAGE, "not cancelled: confirm with --agree")
+            raise CommandError(ExitCode.USAGE, "not cancelled: confirm with --agree")
         cancelled = await client.cancel_inactivation(wanted)
         if cancelled.id != wanted:
             raise CommandError(
-                EXIT_PROTOCOL,
+                ExitCode.PROTOCOL,
                 f"the server's answer to cancelling request {shown} is about request "
                 f"{visible(cancelled.id)} (a protocol error): whether {shown} was cancelled is "
                 "unknown; check with `mobitui requests`",
             )
     emit([request_row(cancelled, args.format == "json")], REQUEST_COLUMNS, args.format)
-    return EXIT_OK
+    return ExitCode.OK

@@ -14,8 +14,9 @@ way in the TUI and in the headless commands:
   state directory cannot be used, the line says so and nothing else is shown;
 - the exit status is :data:`EXIT_SOFTWARE` (70, ``EX_SOFTWARE`` of sysexits.h).
 
-Only the standard library and :mod:`mobitui.local.private_files` (itself only the standard library),
-so the last resort works whatever else failed to import.
+Only the standard library, :mod:`mobitui.local.private_files` and :mod:`mobitui.exit_codes`
+(both themselves only the standard library), so the last resort works whatever else failed to
+import.
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
+from mobitui.exit_codes import ExitCode
 from mobitui.local.private_files import ensure_private_dir, fsync_dir, write_all
 
-#: The exit status after an unexpected exception (sysexits.h ``EX_SOFTWARE``).
-EXIT_SOFTWARE = 70
+#: The exit status after an unexpected exception (:attr:`ExitCode.INTERNAL`, under the name
+#: the TUI and its tests know it by).
+EXIT_SOFTWARE = ExitCode.INTERNAL
 PREFIX = "crash-"
 
 

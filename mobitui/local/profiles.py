@@ -1,5 +1,11 @@
 """Profiles: which server and account, in TOML under the user config dir; never a password.
 
+A stored :class:`Profile` holds what the admin wrote down (every setting optional); the
+:class:`ConnectionSettings` resolved from it, or from ``--server``/``--account`` for a one-off,
+hold what a run uses (defaults filled in, the language and read-only flags applied). The TUI and
+the headless commands resolve them with :func:`resolve_settings`, so both mean the same by a
+profile name, a missing profile and a default.
+
 A malformed file is never silently discarded: :class:`~mobitui.local.paths.ConfigError` names
 the file and the line (TOML syntax) or the key (wrong type or value), and the file is left as
 it was. The file is written through :mod:`mobitui.local.private_files` (whole, fsync'd, 0600).
@@ -7,21 +13,32 @@ it was. The file is written through :mod:`mobitui.local.private_files` (whole, f
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import urlparse
 
 import tomli_w
 
+from mobitui.domain.rules import DEFAULT_STALL
 from mobitui.local import private_files
 from mobitui.local.paths import ConfigError, config_dir
 from mobitui.local.private_files import PrivateFileError
 
+if TYPE_CHECKING:
+    from mobitui.i18n import Lang
+
 PROFILES_FILE = "profiles.toml"
 LANGS = ("ja", "en")
+#: Above this many devices a bulk run also asks to type the count, unless a profile says.
+DEFAULT_CONFIRM_ABOVE = 100
+#: The profile name of a one-off ``--server URL --account NAME``: no token is cached for it.
+ONE_OFF = "-"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -48,6 +65,63 @@ class Profile:
             if value is not None:
                 data[key] = value
         return data
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSettings:
+    """Which server and account a run talks to, and every setting that goes with them,
+    resolved: what the profile left out is the default, ``--lang`` and ``--read-only`` are
+    applied. The TUI's :class:`~mobitui.tui.launch.Launch` adds only what is the TUI's own."""
+
+    base_url: str
+    account: str
+    #: The profile's name: the token cache, the fleet cache and the journal are per profile
+    #: (:data:`ONE_OFF` for ``--server``/``--account``).
+    profile: str
+    lang: Lang = "en"
+    #: ``--read-only`` or the profile's ``read_only``: nothing destructive may be sent.
+    read_only: bool = False
+    ca_bundle: str | None = None
+    proxy: str | None = None
+    #: Keep the login's token in the state dir (0600, per origin) for the next run.
+    cache_token: bool = True
+    #: Above this many devices a bulk dialog or command also asks to type the count.
+    confirm_above: int = DEFAULT_CONFIRM_ABOVE
+    #: A pending device silent this long after its request executed is flagged as stalled.
+    stall_after: timedelta = DEFAULT_STALL
+
+    @classmethod
+    def from_profile(cls, profile: Profile, lang: Lang, read_only: bool = False) -> Self:
+        """The settings of ``profile``, in ``lang``; ``read_only`` adds to the profile's."""
+        return cls(
+            base_url=profile.base_url,
+            account=profile.account,
+            profile=profile.name,
+            lang=lang,
+            read_only=read_only or bool(profile.read_only),
+            ca_bundle=profile.ca_bundle,
+            proxy=profile.proxy,
+            confirm_above=(
+                DEFAULT_CONFIRM_ABOVE if profile.confirm_above is None else profile.confirm_above
+            ),
+            stall_after=(
+                DEFAULT_STALL
+                if profile.stall_after_minutes is None
+                else timedelta(minutes=profile.stall_after_minutes)
+            ),
+        )
+
+    @classmethod
+    def one_off(cls, server: str, account: str, lang: Lang, read_only: bool = False) -> Self:
+        """``--server URL --account NAME``: no profile, so no token is kept for the next run."""
+        return cls(
+            base_url=server,
+            account=account,
+            profile=ONE_OFF,
+            lang=lang,
+            read_only=read_only,
+            cache_token=False,
+        )
 
 
 @dataclass(slots=True)
@@ -158,6 +232,40 @@ def load_profiles(path: Path | None = None) -> Profiles:
     if default is not None and default not in profiles:
         raise ConfigError(f"{path}: default_profile: no profile named {default!r}")
     return Profiles(profiles, default)
+
+
+def resolve_settings(
+    profile: str | None = None,
+    *,
+    server: str | None = None,
+    account: str | None = None,
+    lang: str | None = None,
+    read_only: bool = False,
+    environ: Mapping[str, str] | None = None,
+    configured: Profiles | None = None,
+) -> ConnectionSettings:
+    """The settings of a run: ``server`` and ``account`` for a one-off, else the profile named
+    (or the default one) of ``configured`` (read from the file unless given). The language is
+    ``lang``, else the profile's, else the locale's (``environ``, default ``os.environ``).
+
+    :class:`ConfigError` for a broken profiles file, a one-off missing half of its pair, or a
+    profile that is not there (naming the known ones).
+    """
+    from mobitui.i18n import choose_lang
+
+    env = os.environ if environ is None else environ
+    if server or account:
+        if not (server and account):
+            raise ConfigError("--server and --account go together")
+        return ConnectionSettings.one_off(server, account, choose_lang(lang, None, env), read_only)
+    if configured is None:
+        configured = load_profiles()
+    found = configured.get(profile)
+    if found is None:
+        known = ", ".join(sorted(configured.profiles)) or "none; run mobitui once to create one"
+        wanted = profile or "the default profile"
+        raise ConfigError(f"no profile {wanted!r} (known: {known})")
+    return ConnectionSettings.from_profile(found, choose_lang(lang, found.lang, env), read_only)
 
 
 def save_profiles(profiles: Profiles, path: Path | None = None) -> Path:

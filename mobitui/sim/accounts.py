@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mobitui.domain.models import Account, Role
+from mobitui.sim.demo_accounts import DEMO_PASSWORDS
 from mobitui.sim.fleet import BRANCH_GROUP
 
 #: scrypt cost: about 30-50 ms per hash on a laptop, 16 MiB of memory.
@@ -30,12 +31,6 @@ SCRYPT_P = 1
 #: refuses to listen beyond loopback with them, so their hashes protect nothing; at full cost,
 #: hashing three of them was the largest part of ``mobitui demo``'s start-up (~0.15 s).
 DEMO_SCRYPT_N = 2**8
-
-DEMO_PASSWORDS = {
-    "admin": "demo-admin-pass",
-    "operator": "demo-operator-pass",
-    "branch-admin": "demo-branch-pass",
-}
 
 
 def hash_password(password: str, *, n: int = SCRYPT_N, salt: bytes | None = None) -> str:

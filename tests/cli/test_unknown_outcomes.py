@@ -111,8 +111,9 @@ def test_a_refused_retry_after_a_lost_answer_leaves_the_run_open_and_blocks_a_ne
     )
     assert blocked.code == 2, blocked.err
     operation = opened[0].stem.rsplit("-", 1)[-1]
-    assert f"resume or abandon operation {operation} first" in blocked.err
-    assert ids[2] in blocked.err and "nothing was sent" in blocked.err
+    # The TUI's sentence (present.errors.error_text), in the run's language.
+    assert f"Resume or abandon operation {operation} first" in blocked.err
+    assert ids[2] in blocked.err and "nothing was sent" in blocked.err.lower()
     assert len(gateway.gateway.destructive()) == sent and journals() == (opened, [])
 
     resumed = run(
