@@ -130,7 +130,10 @@ def test_every_family_in_the_code_is_declared() -> None:
     assert set(found) == set(ENUM_FAMILIES) | OPEN_FAMILIES
 
 
-@pytest.mark.parametrize(("family", "values"), ENUM_FAMILIES.items(), ids=lambda f: str(f))
+@pytest.mark.parametrize(
+    ("family", "values"),
+    [pytest.param(f, v, id=f"{f[0]}*{f[1]}") for f, v in ENUM_FAMILIES.items()],
+)
 def test_every_key_built_from_an_enum_exists_in_both_languages(
     family: Family, values: Collection[str]
 ) -> None:
