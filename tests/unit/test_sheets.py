@@ -59,14 +59,14 @@ CASES = {
 }
 
 
-def _render(case: str, lang: str, fmt: str) -> str:
+def _render(case: str, lang: Lang, fmt: Format) -> str:
     d, remove = CASES[case]
     return sheet(
         d,
         on_device_work(d, remove),
         lang,
         fmt,
-        remove_apple_mdm_profile=remove,  # type: ignore[arg-type]
+        remove_apple_mdm_profile=remove,
         request_id="inact-000042",
     )
 
@@ -74,7 +74,7 @@ def _render(case: str, lang: str, fmt: str) -> str:
 @pytest.mark.parametrize("fmt", ["md", "txt"])
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_sheet_matches_its_golden_file(case: str, lang: str, fmt: str) -> None:
+def test_sheet_matches_its_golden_file(case: str, lang: Lang, fmt: Format) -> None:
     path = GOLDEN / f"{case}.{lang}.{fmt}"
     text = _render(case, lang, fmt)
     if os.environ.get("UPDATE_GOLDEN"):
