@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -22,23 +21,18 @@ SIZE = (120, 40)
 
 
 def make_app(server: Server, **launch: object) -> MobiApp:
-    from mobitui.tui.app import Launch, MobiApp
+    """The tests' app (:func:`mobitui.tui.launch.make_app`) on a bench server: cold loads (the
+    warm start is its own figure) and no confirmation by count."""
+    from mobitui.tui.launch import make_app as app_for
 
     options: dict[str, object] = {
-        "base_url": server.base_url,
-        "account": "admin",
         "lang": "en",
         "profile": "bench",
-        "demo_password": PASSWORD,
-        "cache_token": False,
-        "poll_seconds": 3600.0,  # the benchmarks poll themselves
         "confirm_above": 10**9,
+        "cache_fleet": False,
     }
-    fields = {f.name for f in dataclasses.fields(Launch)}
-    if "cache_fleet" in fields:
-        options["cache_fleet"] = False  # cold loads; the warm start is its own figure
     options.update(launch)
-    return MobiApp(Launch(**options))  # type: ignore[arg-type]
+    return app_for(server.base_url, PASSWORD, **options)
 
 
 async def until(condition: Callable[[], bool], limit: float = 300.0) -> None:

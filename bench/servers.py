@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from mobitui.sim.demo_accounts import DEMO_PASSWORDS
+
 if TYPE_CHECKING:
     from mobitui.sim.config import ServerConfig
 
 SEED = 6
 #: 2026-11-01T09:00:00Z, with the simulated clock frozen: every run sees the same fleet.
 START_AT = 1793523600.0
-PASSWORD = "demo-admin-pass"
+PASSWORD = DEMO_PASSWORDS["admin"]
 
 
 class Templates:

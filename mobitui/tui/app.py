@@ -19,8 +19,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -32,10 +31,11 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from mobitui.api import session
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
 from mobitui.domain.models import Account, Device, Role
-from mobitui.domain.rules import DEFAULT_STALL, ActionKind
+from mobitui.domain.rules import ActionKind
 from mobitui.fleet import snapshot
 from mobitui.fleet.cache import Fleet
 from mobitui.fleet.sync import FleetSync
@@ -44,6 +44,7 @@ from mobitui.local import crash_reports, paths, profiles, tokens
 from mobitui.present.errors import error_text
 from mobitui.tui.bindings import localise
 from mobitui.tui.hangup import watch_hangup
+from mobitui.tui.launch import Launch
 from mobitui.tui.messages import ConnectionState, FleetChanged, FleetLoaded, fleet_changed_signal
 from mobitui.tui.palette import AppCommands
 from mobitui.tui.screens.bulk import dialog_for
@@ -67,48 +68,6 @@ T = TypeVar("T")
 FIRST_PAINT_HOLD = 0.5
 #: Seconds a sync waits for its first page to be painted before it asks for the rest.
 FIRST_PAGE_WAIT = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Launch:
-    """How this run was started: which server, which account, which language."""
-
-    base_url: str
-    account: str
-    lang: Lang = "en"
-    profile: str = "demo"
-    read_only: bool = False
-    ca_bundle: str | None = None
-    proxy: str | None = None
-    #: Demo only: the public demo password, used to log in without asking.
-    demo_password: str | None = None
-    #: Keep the token in the state dir (0600) for the next launch; off for the demo.
-    cache_token: bool = True
-    #: Keep the fleet in the cache dir (0600) so the next launch starts warm; off for a demo
-    #: on a fresh database (its snapshot could never be used again).
-    cache_fleet: bool = True
-    poll_seconds: float = 5.0
-    #: Above this many devices a bulk dialog also asks the admin to type the count.
-    confirm_above: int = 100
-    #: A pending device silent this long after its request executed is flagged as stalled.
-    stall_after: timedelta = DEFAULT_STALL
-
-    @classmethod
-    def from_profile(cls, profile: profiles.Profile, lang: Lang, read_only: bool) -> Launch:
-        launch = cls(
-            base_url=profile.base_url,
-            account=profile.account,
-            lang=lang,
-            profile=profile.name,
-            read_only=read_only or bool(profile.read_only),
-            ca_bundle=profile.ca_bundle,
-            proxy=profile.proxy,
-        )
-        if profile.confirm_above is not None:
-            launch = replace(launch, confirm_above=profile.confirm_above)
-        if profile.stall_after_minutes is not None:
-            launch = replace(launch, stall_after=timedelta(minutes=profile.stall_after_minutes))
-        return launch
 
 
 class MobiApp(App[None]):
@@ -307,47 +266,31 @@ class MobiApp(App[None]):
         return True
 
     async def _authenticate(self, message: str | None) -> bool:
-        """Get a working token: cached, demo, or asked for. False when the admin gives up."""
+        """Get a working token (:func:`mobitui.api.session.sign_in`): the cached one, the
+        demo's password, or the login dialog (``message`` on it first, then why the last
+        password failed, until one works). False when the admin gives up."""
         launch = self.launch
-        if message is None and launch.cache_token and launch.demo_password is None:
-            # Only a token this server's origin issued (base_url may have changed since).
-            cached = tokens.load_token(launch.profile, launch.account, server=launch.base_url)
-            if cached is not None:
-                self.client.use_token(cached.token)
-                try:
-                    self.account = await self.client.me()
-                    return True
-                except Unauthenticated:
-                    tokens.forget_token(launch.profile, launch.account, server=launch.base_url)
-        if launch.demo_password is not None and message is None:
-            session = await self.client.login(launch.account, launch.demo_password)
-            self.account = session.account
-            self._update_header()
-            return True
-        from mobitui.tui.screens.login import LoginScreen
+        demo = launch.demo_password if message is None else None
 
-        while True:
-            password = await self.push_screen_wait(
-                LoginScreen(self.t, launch.base_url, launch.account, message)
+        async def password(failure: ApiError | None) -> str | None:
+            if demo is not None:
+                if failure is not None:
+                    raise failure  # the demo's own password: nobody to ask another one
+                return demo
+            from mobitui.tui.screens.login import LoginScreen
+
+            shown = message if failure is None else failure.message
+            return await self.push_screen_wait(
+                LoginScreen(self.t, launch.base_url, launch.account, shown)
             )
-            if password is None:
-                return False
-            try:
-                session = await self.client.login(launch.account, password)
-            except ApiError as exc:
-                message = exc.message
-                continue
-            self.account = session.account
-            if launch.cache_token:
-                tokens.save_token(
-                    launch.profile,
-                    launch.account,
-                    session.token,
-                    session.expires_at,
-                    server=launch.base_url,
-                )
-            self._update_header()
-            return True
+
+        reuse = message is None and launch.demo_password is None
+        account = await session.sign_in(self.client, launch, password, reuse_token=reuse)
+        if account is None:
+            return False
+        self.account = account
+        self._update_header()
+        return True
 
     async def call(self, factory: Callable[[], Awaitable[T]]) -> T:
         """Run one client call; on an expired token, log in again and retry it."""

@@ -37,14 +37,15 @@ class Launch(ConnectionSettings):
         return cls(**shared, **own)
 
 
-def make_app(base_url: str, password: str, **launch: Any) -> MobiApp:
-    """An app that logs in to ``base_url`` as ``admin`` with ``password`` (the demo's way),
+def make_app(server_url: str, password: str, /, **launch: Any) -> MobiApp:
+    """An app that logs in to ``server_url`` as ``admin`` with ``password`` (the demo's way),
     keeps no token and polls only when told to: what the tests and the benchmarks drive.
-    ``launch`` overrides any :class:`Launch` field (another account, a language, a profile)."""
+    ``launch`` overrides any :class:`Launch` field (another account, a language, a profile,
+    even the server)."""
     from mobitui.tui.app import MobiApp
 
     options: dict[str, Any] = {
-        "base_url": base_url,
+        "base_url": server_url,
         "account": "admin",
         "demo_password": password,
         "cache_token": False,

@@ -6,8 +6,10 @@ import httpx
 from textual.pilot import Pilot
 
 from mobitui.domain.models import Device, DeviceState, Enrollment, Platform
+from mobitui.sim.demo_accounts import DEMO_PASSWORDS
 from mobitui.sim.server import BackgroundServer
-from mobitui.tui.app import Launch, MobiApp
+from mobitui.tui import launch as launches
+from mobitui.tui.app import MobiApp
 from mobitui.tui.widgets.device_grid import DeviceGrid
 
 
@@ -23,16 +25,9 @@ def plain_active(device: Device) -> bool:
 
 
 def make_app(server: BackgroundServer, lang: str = "en", **launch: object) -> MobiApp:
-    options: dict[str, object] = {
-        "base_url": server.base_url,
-        "account": "admin",
-        "lang": lang,
-        "demo_password": "demo-admin-pass",
-        "cache_token": False,
-        "poll_seconds": 3600.0,  # tests trigger refreshes themselves (r)
-    }
-    options.update(launch)
-    return MobiApp(Launch(**options))  # type: ignore[arg-type]
+    """The app of :func:`mobitui.tui.launch.make_app` (the benchmarks' too) on ``server``, as
+    the demo admin."""
+    return launches.make_app(server.base_url, DEMO_PASSWORDS["admin"], lang=lang, **launch)
 
 
 async def until(pilot: Pilot, condition, tries: int = 200) -> None:
