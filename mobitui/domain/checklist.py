@@ -5,9 +5,12 @@ After an inactivation request, the admin talks each device's user through work o
 itself (procedure.md C and D). Which work, per device, follows from the derived table of
 procedure.md (:func:`mobitui.domain.rules.on_device_work`) applied to the device's latest
 request; a device whose request was overtaken by forced inactivation gets nothing (nothing
-ever reached it). :class:`ChecklistProgress` is what the admin has ticked, plus the moment the user
-reported the Hybrid MDM profile downloaded: that profile deletes itself 8 minutes later (the
-note on procedure D, step 6), so the checklist counts down.
+ever reached it). :func:`on_device_walk` walks those procedures for the device: the checklist
+screen and the instruction sheets both render that one walk.
+
+:class:`ChecklistProgress` is what the admin has ticked, plus the moment the user reported the
+Hybrid MDM profile downloaded: that profile deletes itself 8 minutes later (the note on
+procedure D, step 6), so the checklist counts down.
 
 Pure Python: no I/O (the ticks are saved by ``mobitui.local.checklists``).
 """
