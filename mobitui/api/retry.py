@@ -160,7 +160,3 @@ def _connect_failure(exc: httpx.ConnectError, via: str) -> Failure:
     if "refused" in text.lower():
         return Failure(f"connection refused{via}", True, False)
     return Failure(f"cannot connect ({text}){via}", True, False)
-
-
-#: A policy that never waits and never retries: for tests and one-shot probes.
-NO_RETRY = RetryPolicy(max_attempts=1)

@@ -29,8 +29,6 @@ from mobitui.sim.problems import Problem
 from mobitui.sim.simulation import execute_request, refresh_status, stamp_request_devices
 from mobitui.sim.store import Scope, Store, Txn
 
-_OPEN = ("scheduled", "pending")
-
 
 def _plans(
     store: Store, scope: Scope, ids: list[str], action: rules.Action, now: float

@@ -57,10 +57,3 @@ class ServerConfig:
     @property
     def uses_demo_accounts(self) -> bool:
         return self.accounts_file is None
-
-
-def default_db_path() -> Path:
-    """Where ``mobitui serve`` keeps its database unless told otherwise."""
-    from platformdirs import user_data_path
-
-    return user_data_path("mobitui", appauthor=False) / "sim.sqlite3"

@@ -224,7 +224,10 @@ class _Picker:
 
 
 @dataclass(slots=True)
-class Fleet:
+class SimulatedFleet:
+    """A generated fleet as database rows (the client's own fleet is
+    :class:`mobitui.fleet.cache.Fleet`)."""
+
     groups: list[tuple[str, str | None, str]]
     devices: list[tuple[Any, ...]]
     #: The one historical request that made the seeded ``inactivation_pending`` devices pending.
@@ -232,7 +235,7 @@ class Fleet:
     items: list[tuple[Any, ...]] = field(default_factory=list)
 
 
-def generate(n: int, seed: int, now: float) -> Fleet:
+def generate(n: int, seed: int, now: float) -> SimulatedFleet:
     """``n`` devices as rows in :data:`mobitui.sim.store.DEVICE_INSERT_COLUMNS` order."""
     if n < 0:
         raise ValueError("fleet size must not be negative")
@@ -458,7 +461,7 @@ def generate(n: int, seed: int, now: float) -> Fleet:
             0,
             0,
         )
-    return Fleet([(g[0], g[1], g[2]) for g in GROUPS], devices, request, items)
+    return SimulatedFleet([(g[0], g[1], g[2]) for g in GROUPS], devices, request, items)
 
 
 def _jobs(x: float) -> int:

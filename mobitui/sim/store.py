@@ -30,8 +30,6 @@ from mobitui.domain.models import (
 )
 from mobitui.sim.clock import to_datetime
 
-SCHEMA_VERSION = "1"
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS groups (
