@@ -111,7 +111,7 @@ def test_corrupt_token_cache_costs_only_a_prompt() -> None:
 def test_the_safety_thresholds_are_read_from_the_profile() -> None:
     from datetime import timedelta
 
-    from mobitui.tui.app import Launch
+    from mobitui.tui.launch import Launch
 
     _write(
         '[profiles.prod]\nbase_url = "https://mdm.example.jp"\naccount = "alice"\n'
