@@ -1,7 +1,9 @@
-"""The project's own promises, checked in the suite: layer boundaries and lint.
+"""The project's own promises, checked in the suite: layer boundaries, types and lint.
 
-The architecture (domain ← api ← tui, sim knows only domain) is enforced by import-linter
-contracts in pyproject.toml; ruff keeps the style. Both run here so CI fails when either breaks.
+The layers (docs/architecture.md) are enforced by import-linter contracts in pyproject.toml;
+mypy checks the types (strictly in domain, fleet, api and local), ruff the lint and the
+format. All of them run here, so CI fails when any breaks, as `make check` and the pre-commit
+hooks do on a developer's machine.
 """
 
 from __future__ import annotations
@@ -26,6 +28,18 @@ def test_layer_contracts_hold() -> None:
 
 def test_ruff_is_clean() -> None:
     result = _run(str(BIN / "ruff"), "check", "--quiet", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_leaves_every_file_as_it_is() -> None:
+    result = _run(str(BIN / "ruff"), "format", "--check", "--quiet", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_is_clean() -> None:
+    """Its settings (files, strict packages, the cache under .mypy_cache) are pyproject.toml's:
+    the same run as `make types`, quick once the cache is warm."""
+    result = _run(sys.executable, "-m", "mypy")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
