@@ -482,9 +482,10 @@ class Transport:
 def _may_use_tls(url: httpx.URL, proxy: str | None, trust_env: bool) -> bool:
     """Whether any connection of this client can be TLS: an https server or an https proxy.
 
-    httpx builds its certificate store (about 45 ms) for every client, even one that only ever
-    speaks plain HTTP to the demo on loopback; ``verify=False`` skips it and changes nothing
-    when no connection is TLS. Requests only ever go to ``url`` (no redirects are followed).
+    httpx builds its certificate store, a noticeable part of start-up (bench/README.md), for
+    every client, even one that only ever speaks plain HTTP to the demo on loopback;
+    ``verify=False`` skips it and changes nothing when no connection is TLS. Requests only ever
+    go to ``url`` (no redirects are followed).
     """
     if url.scheme != "http":
         return True

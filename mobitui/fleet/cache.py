@@ -175,7 +175,8 @@ class _Order:
 
     def searchable(self, hay: Mapping[str, str]) -> tuple[str, array[int], list[str]]:
         """The haystacks of :meth:`snapshot` joined by line feeds, where each one starts, and
-        the haystacks as a list (about 0.1 s at 100k: :meth:`Fleet.prepare` builds it ahead)."""
+        the haystacks as a list (a pause at 100k devices: :meth:`Fleet.prepare` builds it
+        ahead, in a thread)."""
         if self._search is None:
             self._search = _search_of(self.snapshot(), hay)
         return self._search
@@ -259,7 +260,7 @@ def _sharing(devices: Iterable[Device]) -> Iterator[Device]:
     """``devices``, each repeated value now one string object shared by all who hold it.
 
     A decoder makes a new string for every value it reads: at 100,000 devices these three
-    fields were ~9 MB of copies (resident memory 186 → 177 MB in the bench). The devices are
+    fields are megabytes of copies of a few hundred values (bench/README.md). The devices are
     frozen; replacing a field by an equal string changes nothing any code can observe
     (``object.__setattr__`` is how a frozen dataclass is initialised in the first place).
     """
@@ -289,7 +290,7 @@ class Fleet:
         self.groups: dict[str, Group] = {}
         self.seq = 0
         self.checked: set[str] = set()
-        #: The filter's haystack per device, built when a filter first needs it (0.1 s at
+        #: The filter's haystack per device, built when a filter first needs it (a pause at
         #: 100k: ``prepare`` builds it in a thread), then kept up to date by ``apply``.
         self._hay: dict[str, str] | None = None
         #: Bumped by every load and apply: work done in a thread is kept only if unchanged.

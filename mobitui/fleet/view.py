@@ -1,10 +1,10 @@
 """The grid's rows for one view: worked out only as far as they are read, the rest in steps.
 
-At 100,000 devices even a C-level pass over every device costs 10–20 ms, too much for each
-keystroke of the as-you-type filter. The screen shows about forty rows, so a :class:`View`
-finds the first rows first: it scans the sorted ids in chunks (small first, then larger) and
-stops as soon as the rows asked for are known. The grid draws what it needs, and asks
-:meth:`View.step` for the rest between keystrokes, so the count of matches arrives a moment
+At 100,000 devices even a C-level pass over every device is too slow for each keystroke of the
+as-you-type filter (its goal: bench/README.md). The screen shows about forty rows, so a
+:class:`View` finds the first rows first: it scans the sorted ids in chunks (small first, then
+larger) and stops as soon as the rows asked for are known. The grid draws what it needs, and
+asks :meth:`View.step` for the rest between keystrokes, so the count of matches arrives a moment
 after the rows and typing never waits for it.
 
 The filter scans the haystacks of the sorted ids joined into one string, one line per device

@@ -410,7 +410,8 @@ def json_line(value: Any) -> bytes:
     """``value`` as one line of compact UTF-8 JSON (the journal's and the audit log's lines).
 
     Byte for byte what ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` gives,
-    about eight times faster: a batch's record holds a thousand items, the plan ten thousand
-    ids and names, and the plan is written (and fsync'd) before the first request may leave.
+    several times faster (bench/README.md): a batch's record holds a thousand items, the plan
+    ten thousand ids and names, and the plan is written (and fsync'd) before the first request
+    may leave.
     """
     return msgspec.json.encode(value) + b"\n"

@@ -22,14 +22,14 @@ from mobitui.domain.models import Account, Role
 from mobitui.sim.demo_accounts import DEMO_PASSWORDS
 from mobitui.sim.fleet import BRANCH_GROUP
 
-#: scrypt cost: about 30-50 ms per hash on a laptop, 16 MiB of memory.
+#: scrypt cost: 16 MiB of memory per hash, slow enough to make guessing expensive.
 SCRYPT_N = 2**14
 SCRYPT_R = 8
 SCRYPT_P = 1
 
 #: scrypt cost of the demo accounts. Their passwords are published in the README and the server
 #: refuses to listen beyond loopback with them, so their hashes protect nothing; at full cost,
-#: hashing three of them was the largest part of ``mobitui demo``'s start-up (~0.15 s).
+#: hashing three of them was the largest part of ``mobitui demo``'s start-up.
 DEMO_SCRYPT_N = 2**8
 
 

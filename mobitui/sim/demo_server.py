@@ -26,10 +26,10 @@ from types import TracebackType
 
 from mobitui.sim.config import ServerConfig
 
-#: The demo server yields the processor to the TUI the admin is looking at. Both start at once;
-#: on this 2-core machine the TUI's imports took 0.65-0.90 s beside the server's (0.56-0.59 s
-#: alone), 0.49-0.66 s beside a niced server. The server has nothing to answer before the TUI
-#: has started anyway, and later it answers while the TUI waits for it.
+#: The demo server yields the processor to the TUI the admin is looking at. Both start at once,
+#: and on a small machine the TUI's imports are slower beside the server's unless the server
+#: is niced (bench/README.md). The server has nothing to answer before the TUI has started
+#: anyway, and later it answers while the TUI waits for it.
 NICENESS = 10
 
 
