@@ -21,9 +21,9 @@ SIZE = (120, 40)
 
 
 def make_app(server: Server, **launch: object) -> MobiApp:
-    """The tests' app (:func:`mobitui.tui.launch.make_app`) on a bench server: cold loads (the
+    """The tests' app (:func:`mobitui.tui.factory.make_app`) on a bench server: cold loads (the
     warm start is its own figure) and no confirmation by count."""
-    from mobitui.tui.launch import make_app as app_for
+    from mobitui.tui.factory import make_app as app_for
 
     options: dict[str, object] = {
         "lang": "en",

@@ -3,18 +3,14 @@
 The server, account, language, read-only flag and every profile setting are
 :class:`~mobitui.local.profiles.ConnectionSettings`, resolved as for the headless commands;
 :class:`Launch` adds the demo's password, whether the fleet is cached, and the poll period.
-:func:`make_app` is the one way the tests and the benchmarks build an app for a server.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from mobitui.local.profiles import ConnectionSettings
-
-if TYPE_CHECKING:
-    from mobitui.tui.app import MobiApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,21 +31,3 @@ class Launch(ConnectionSettings):
         """``settings`` (resolved like a headless command's) with the TUI's own ``own``."""
         shared = {f.name: getattr(settings, f.name) for f in fields(ConnectionSettings)}
         return cls(**shared, **own)
-
-
-def make_app(server_url: str, password: str, /, **launch: Any) -> MobiApp:
-    """An app that logs in to ``server_url`` as ``admin`` with ``password`` (the demo's way),
-    keeps no token and polls only when told to: what the tests and the benchmarks drive.
-    ``launch`` overrides any :class:`Launch` field (another account, a language, a profile,
-    even the server)."""
-    from mobitui.tui.app import MobiApp
-
-    options: dict[str, Any] = {
-        "base_url": server_url,
-        "account": "admin",
-        "demo_password": password,
-        "cache_token": False,
-        "poll_seconds": 3600.0,  # tests and benchmarks refresh themselves
-    }
-    options.update(launch)
-    return MobiApp(Launch(**options))

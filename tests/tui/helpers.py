@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 from mobitui.domain.models import Device, DeviceState, Enrollment, Platform
 from mobitui.sim.demo_accounts import DEMO_PASSWORDS
 from mobitui.sim.server import BackgroundServer
-from mobitui.tui import launch as launches
+from mobitui.tui import factory
 from mobitui.tui.app import MobiApp
 from mobitui.tui.widgets.device_grid import DeviceGrid
 
@@ -25,9 +25,9 @@ def plain_active(device: Device) -> bool:
 
 
 def make_app(server: BackgroundServer, lang: str = "en", **launch: object) -> MobiApp:
-    """The app of :func:`mobitui.tui.launch.make_app` (the benchmarks' too) on ``server``, as
+    """The app of :func:`mobitui.tui.factory.make_app` (the benchmarks' too) on ``server``, as
     the demo admin."""
-    return launches.make_app(server.base_url, DEMO_PASSWORDS["admin"], lang=lang, **launch)
+    return factory.make_app(server.base_url, DEMO_PASSWORDS["admin"], lang=lang, **launch)
 
 
 async def until(pilot: Pilot, condition, tries: int = 200) -> None:
