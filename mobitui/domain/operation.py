@@ -301,10 +301,13 @@ class OperationState:
         """Fold one journal record in (a record about an unknown batch is an error)."""
         kind = record.get("type")
         if kind == "end":
+            status = record.get("status")
+            if not isinstance(status, str):
+                raise WireError(f"unknown ending {status!r}")
             try:
-                self.ending = Ending(record.get("status"))
+                self.ending = Ending(status)
             except ValueError:
-                raise WireError(f"unknown ending {record.get('status')!r}") from None
+                raise WireError(f"unknown ending {status!r}") from None
             return
         key = record.get("key")
         if not isinstance(key, str) or key not in self._keys:

@@ -119,6 +119,18 @@ class DevicePlan:
     #: Forced inactivation with ``delete_after``: the record is deleted afterwards.
     will_delete: bool = False
 
+    @property
+    def acted_on(self) -> bool:
+        """The device will be changed: accepted, deleted, or (forced with ``delete_after``) its
+        record deleted although there was nothing to force. The one statement of that rule:
+        counts, lists, marks and the devices sent all follow it."""
+        return self.outcome in (Outcome.ACCEPTED, Outcome.DELETED) or self.will_delete
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        """It carries a warning the admin must acknowledge (:data:`ACKNOWLEDGE`) before OK."""
+        return not ACKNOWLEDGE.isdisjoint(self.warnings)
+
 
 @dataclass(frozen=True, slots=True)
 class Preflight:
@@ -127,20 +139,13 @@ class Preflight:
 
     @property
     def acted_on(self) -> tuple[DevicePlan, ...]:
-        """Plans whose device will be changed (accepted, or deleted)."""
-        return tuple(
-            p
-            for p in self.plans
-            if p.outcome in (Outcome.ACCEPTED, Outcome.DELETED) or p.will_delete
-        )
+        """Plans whose device will be changed (:attr:`DevicePlan.acted_on`)."""
+        return tuple(p for p in self.plans if p.acted_on)
 
     @property
     def not_acted_on(self) -> tuple[DevicePlan, ...]:
-        return tuple(
-            p
-            for p in self.plans
-            if p.outcome in (Outcome.SKIPPED, Outcome.REFUSED) and not p.will_delete
-        )
+        """Plans whose device is left alone: skipped or refused, and not deleted either."""
+        return tuple(p for p in self.plans if not p.acted_on)
 
     @property
     def jobs_cancelled(self) -> int:
@@ -152,7 +157,20 @@ class Preflight:
     @property
     def needs_acknowledgement(self) -> tuple[str, ...]:
         """Device ids carrying a warning that must be acknowledged before OK."""
-        return tuple(p.device_id for p in self.plans if ACKNOWLEDGE.intersection(p.warnings))
+        return tuple(p.device_id for p in self.plans if p.needs_acknowledgement)
+
+    @property
+    def to_acknowledge(self) -> dict[DeviceWarning, frozenset[str]]:
+        """Each warning that must be acknowledged before OK, with the devices it concerns, in
+        the order the warnings are declared: an acknowledgement is of one warning for exactly
+        these devices (another device, or one fewer, is not what the admin acknowledged)."""
+        found: dict[DeviceWarning, set[str]] = {}
+        for p in self.plans:
+            if p.needs_acknowledgement:
+                for warning in p.warnings:
+                    if warning in ACKNOWLEDGE:
+                        found.setdefault(warning, set()).add(p.device_id)
+        return {w: frozenset(found[w]) for w in DeviceWarning if w in found}
 
     def by_device(self) -> dict[str, DevicePlan]:
         return {p.device_id: p for p in self.plans}
@@ -328,12 +346,24 @@ def is_stalled(
     return device.last_seen_at is None or device.last_seen_at <= executed_at
 
 
-def schedule_problem(scheduled_at: datetime | None, now: datetime) -> str | None:
-    """``"schedule_in_past"`` when a schedule is not in the future, else ``None``."""
+class ScheduleProblem(StrEnum):
+    """What can be wrong with a schedule (values are stable codes: the CLI prints them)."""
+
+    #: The text given for it is not a date and time (a form's, before any rule applies).
+    UNREADABLE = "schedule_unreadable"
+    #: A time without a UTC offset: which instant it means is unknown.
+    WITHOUT_OFFSET = "schedule_without_offset"
+    #: Not in the future on the server's clock.
+    IN_PAST = "schedule_in_past"
+
+
+def schedule_problem(scheduled_at: datetime | None, now: datetime) -> ScheduleProblem | None:
+    """Why a schedule cannot be sent (``now`` is the server's clock), or ``None``: no schedule,
+    or one in the future."""
     if scheduled_at is None:
         return None
     if scheduled_at.tzinfo is None:
-        return "schedule_without_offset"
+        return ScheduleProblem.WITHOUT_OFFSET
     if scheduled_at <= now:
-        return "schedule_in_past"
+        return ScheduleProblem.IN_PAST
     return None
