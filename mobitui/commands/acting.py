@@ -72,16 +72,10 @@ from mobitui.local import paths
 from mobitui.local.audit_log import FILE_NAME, AuditLog
 from mobitui.local.journal import Journal
 from mobitui.local.profiles import ConnectionSettings
+from mobitui.present.preflight import summary
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import RESULT_COLUMNS, emit, result_rows
-from mobitui.present.words import (
-    WARNING_ORDER,
-    count_summary,
-    plan_outcome,
-    warning_sentence,
-    work_summary,
-    work_text,
-)
+from mobitui.present.words import count_summary, plan_outcome, work_text
 
 PLAN_COLUMNS = [
     ("device_id", "device_id"),
@@ -289,20 +283,14 @@ def plan_rows(t: Catalogue, pf: Preflight, devices: dict[str, Device]) -> list[d
 def print_preflight(
     t: Catalogue, pf: Preflight, devices: dict[str, Device], fmt: str, to_stdout: bool
 ) -> None:
-    """The same summary and warnings as the dialog, then one row per device."""
-    kind = pf.action.kind
-    names = {i: d.name for i, d in devices.items()}
-    say(t(f"action.title.{kind.value}"))
-    acted, left = len(pf.acted_on), len(pf.not_acted_on)
-    say(t("action.summary", checked=len(pf.plans), acted=acted, skipped=left))
-    if kind is not ActionKind.DELETE:
-        say(t("action.jobs", jobs=pf.jobs_cancelled))
-    if kind is ActionKind.INACTIVATE:
-        say(t("action.work", parts=work_summary(t, pf)))
-    for warning in WARNING_ORDER:
-        ids = pf.devices_with(warning)
-        if ids:
-            say("⚠ " + warning_sentence(t, warning, ids, names))
+    """The same summary and warnings as the dialog (one builder:
+    :func:`mobitui.present.preflight.summary`), then one row per device."""
+    said = summary(t, pf, {i: d.name for i, d in devices.items()})
+    say(t(f"action.title.{pf.action.kind.value}"))
+    for line in said.lines:
+        say(line)
+    for _warning, sentence in said.warnings:
+        say("⚠ " + sentence)
     rows = plan_rows(t, pf, devices)
     if to_stdout:
         emit(rows, PLAN_COLUMNS, fmt)  # type: ignore[arg-type]

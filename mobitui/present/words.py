@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
+from mobitui.domain.gate import Blocker
 from mobitui.domain.models import ItemResult, Outcome
 from mobitui.domain.operation import OperationState
 from mobitui.domain.rules import ActionKind, DevicePlan, DeviceWarning, OnDeviceWork, Preflight
@@ -17,6 +19,9 @@ from mobitui.i18n import Catalogue
 
 #: How many device names a warning line spells out before "and N more".
 NAMES_SHOWN = 3
+
+#: How a schedule is written for the admin, in local time (the zone is shown beside it).
+SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
 
 #: Warnings in the order they are shown: the ones to acknowledge first.
 WARNING_ORDER = (
@@ -84,3 +89,26 @@ def count_summary(t: Catalogue, state: OperationState) -> str:
         if count
     ]
     return t("action.result_counts", parts=" / ".join(parts) or "-")
+
+
+#: The catalogue key of each reason OK is disabled (the schedule's in the past is worded with
+#: the server's clock, below).
+_BLOCKER_KEYS: Mapping[Blocker, str] = {
+    Blocker.READ_ONLY: "menu.reason.read_only",
+    Blocker.NO_DELETE_PERMISSION: "menu.reason.no_delete_permission",
+    Blocker.NO_DEVICES: "action.need.devices",
+    Blocker.SCHEDULE_UNREADABLE: "schedule.invalid",
+    Blocker.SCHEDULE_WITHOUT_OFFSET: "schedule.invalid",
+    Blocker.ACKNOWLEDGE: "action.need.ack",
+    Blocker.COUNT: "action.need.count",
+    Blocker.PASSWORD: "action.need.password",
+    Blocker.AGREE: "action.need.agree",
+}
+
+
+def blocker_text(t: Catalogue, blocker: Blocker, now: datetime) -> str:
+    """Why OK is disabled, in words; ``now`` is the server's clock (a schedule is judged on
+    it, so the admin is told what it says)."""
+    if blocker is Blocker.SCHEDULE_IN_PAST:
+        return t("schedule.past", now=now.astimezone().strftime(SCHEDULE_FORMAT))
+    return t(_BLOCKER_KEYS[blocker])

@@ -1,9 +1,9 @@
 """The preflight and the result of a bulk action, as rows and sentences for the dialogs.
 
-Plain functions from domain answers (:class:`~mobitui.domain.rules.Preflight`,
-:class:`~mobitui.domain.operation.OperationState`) to :class:`Row` lists and ``Text`` lines, so
-the three dialogs and the resume screen show the same thing the same way, and tests can read
-them without a screen. Device names are server text: they go into plain cells, never markup.
+Plain functions from domain answers (:class:`~mobitui.domain.rules.Preflight` and its
+:class:`~mobitui.present.preflight.Summary`, :class:`~mobitui.domain.operation.OperationState`)
+to :class:`Row` lists and ``Text`` lines, so the three dialogs and the resume screen show the
+same thing the same way, and tests can read them without a screen. Device names are server text: they go into plain cells, never markup.
 """
 
 from __future__ import annotations
@@ -14,22 +14,10 @@ from rich.text import Text
 
 from mobitui.domain.models import Device, Outcome
 from mobitui.domain.operation import NO_OUTCOME, OperationState
-from mobitui.domain.rules import (
-    ACKNOWLEDGE,
-    ActionKind,
-    DevicePlan,
-    DeviceWarning,
-    OnDeviceWork,
-    Preflight,
-)
+from mobitui.domain.rules import ActionKind, DevicePlan, DeviceWarning, OnDeviceWork, Preflight
 from mobitui.i18n import Catalogue
-from mobitui.present.words import (
-    WARNING_ORDER,
-    outcome_text,
-    plan_outcome,
-    warning_sentence,
-    work_text,
-)
+from mobitui.present.preflight import Summary
+from mobitui.present.words import outcome_text, plan_outcome, work_text
 from mobitui.tui.widgets.row_list import ListColumn, Row
 
 _MARK = {
@@ -71,13 +59,22 @@ def result_columns(t: Catalogue) -> list[ListColumn]:
     ]
 
 
+def summary_text(said: Summary) -> Text:
+    """The preflight's summary lines (:func:`mobitui.present.preflight.summary`), and in bold
+    when no device would be acted on."""
+    text = Text("\n".join(said.lines))
+    if said.nothing_to_do is not None:
+        text.append("\n" + said.nothing_to_do, style="bold")
+    return text
+
+
 def _rank(plan: DevicePlan) -> int:
     """To acknowledge, then other warnings, then acted on, then left alone."""
-    if ACKNOWLEDGE.intersection(plan.warnings):
+    if plan.needs_acknowledgement:
         return 0
     if plan.warnings:
         return 1
-    return 2 if plan.outcome in (Outcome.ACCEPTED, Outcome.DELETED) or plan.will_delete else 3
+    return 2 if plan.acted_on else 3
 
 
 def plan_rows(t: Catalogue, preflight: Preflight, devices: Mapping[str, Device]) -> list[Row]:
@@ -87,10 +84,10 @@ def plan_rows(t: Catalogue, preflight: Preflight, devices: Mapping[str, Device])
     for plan in preflight.plans:
         device = devices.get(plan.device_id)
         name = device.name if device is not None else plan.device_id
-        acted = plan.outcome in (Outcome.ACCEPTED, Outcome.DELETED) or plan.will_delete
+        acted = plan.acted_on
         tags = " ".join(t(f"warn.tag.{w.value}") for w in plan.warnings)
         tone = "warn" if plan.warnings else None if acted else "dim"
-        if ACKNOWLEDGE.intersection(plan.warnings):
+        if plan.needs_acknowledgement:
             tone = "bad"
         cells = {
             "mark": "✓" if acted else _MARK[plan.outcome],
@@ -106,17 +103,12 @@ def plan_rows(t: Catalogue, preflight: Preflight, devices: Mapping[str, Device])
     return [row for _, row in rows]
 
 
-def warning_lines(
-    t: Catalogue, preflight: Preflight, names: Mapping[str, str]
-) -> list[tuple[DeviceWarning, Text]]:
+def warning_lines(said: Summary) -> list[tuple[DeviceWarning, Text]]:
     """One line per warning that applies, naming its devices (server text, kept literal)."""
     lines: list[tuple[DeviceWarning, Text]] = []
-    for warning in WARNING_ORDER:
-        ids = preflight.devices_with(warning)
-        if not ids:
-            continue
+    for warning, sentence in said.warnings:
         line = Text("⚠", style="bold")
-        line.append(warning_sentence(t, warning, ids, names))
+        line.append(sentence)
         lines.append((warning, line))
     return lines
 

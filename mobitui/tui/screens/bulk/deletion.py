@@ -2,7 +2,8 @@
 
 Only inactive devices can be deleted: the preflight lists active and pending ones as refused
 before anything is sent (and the server refuses them anyway). Then the password (6),
-「同意する」 (7), 「削除」 (8), and the per-device result with 「閉じる」 (9).
+「同意する」 (7), 「削除」 (8), each number read from the procedure's data, and the per-device
+result with 「閉じる」 (9).
 """
 
 from __future__ import annotations
@@ -13,16 +14,13 @@ from textual.widgets import Static
 
 from mobitui.domain.procedures import ProcedureId
 from mobitui.domain.rules import ActionKind, Delete
-from mobitui.tui.screens.bulk.dialog import BulkActionScreen
+from mobitui.tui.screens.bulk.dialog import BulkActionScreen, Field
 
 
 class DeletionScreen(BulkActionScreen):
     KIND = ActionKind.DELETE
     PROCEDURE = ProcedureId.E
-    STEP_PASSWORD = 6
-    STEP_AGREE = 7
-    STEP_OK = 8
-    STEPS_COVERED = frozenset(range(5, 10))
+    TERMS = {Field.OPEN: "「端末一括削除」", Field.OK: "「削除」"}
     OK_LABEL = "delete"
 
     def compose_intro(self) -> ComposeResult:

@@ -2,14 +2,17 @@
 result, resume.
 
 Each dialog (procedure A, B or E of the help page) is a subclass that adds its options, each
-beside the help page's step number, and says which action they make. This base shows the
-preflight the domain rules compute for exactly the devices checked when the dialog opened,
-keeps OK disabled (and says why) until everything the action needs is there, hands the
-confirmed action to the app, then shows progress and the per-device result. The same screen,
-opened on a journal, resumes an interrupted operation.
+beside the help page's step number (read from the procedure's data: the step that names the
+field's console term), and says which action they make. This base shows the preflight the
+domain rules compute for exactly the devices checked when the dialog opened, keeps OK disabled
+and says why (:mod:`mobitui.domain.gate` decides) until everything the action needs is there,
+hands the confirmed action to the app, then shows progress and the per-device result. The same
+screen, opened on a journal, resumes an interrupted operation.
 
-Phases: ``form`` (options, preflight, password) → ``running`` (progress, Stop) → ``result``
-(step 11 / 9: what the server did to each device; resume or give up what is not done).
+One reactive ``phase``: ``form`` (options, preflight, password) → ``running`` (progress, Stop)
+→ ``result`` (what the server did to each device; resume or give up what is not done). The
+screen carries it, and the few facts that decide what shows, as CSS classes (``-form``,
+``-running``, ``-result``, ``-resumable`` …); ``styles/dialogs.tcss`` alone shows and hides.
 A 2xx is not success: devices the answer gave no outcome for are listed first as *unknown*
 (maybe acted on) and the operation stays open with 「再開」, which asks the server again under
 the same key; an answer about other devices than those sent is shown as a protocol error.
@@ -18,41 +21,46 @@ the same key; an answer about other devices than those sent is shown as a protoc
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import var
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from mobitui.domain.checklist import Assignment, sections
+from mobitui.domain.gate import Blocker, Facts, blockers, count_needed
 from mobitui.domain.models import Device, Outcome
 from mobitui.domain.operation import Ending, OperationState
-from mobitui.domain.procedures import ProcedureId
+from mobitui.domain.procedures import ProcedureId, get
 from mobitui.domain.reconcile import named
 from mobitui.domain.rules import (
-    ACKNOWLEDGE,
     Action,
     ActionKind,
     DeviceWarning,
     Inactivate,
     OnDeviceWork,
     Preflight,
+    ScheduleProblem,
     on_device_work,
     preflight,
 )
 from mobitui.fleet.cache import Delta
 from mobitui.i18n import Catalogue
 from mobitui.present.errors import error_text
-from mobitui.present.words import count_summary, work_summary
+from mobitui.present.preflight import summary
+from mobitui.present.words import blocker_text, count_summary
 from mobitui.tui.messages import (
     OpFailed,
     OpFinished,
@@ -67,6 +75,7 @@ from mobitui.tui.widgets.preflight_view import (
     plan_rows,
     result_columns,
     result_rows,
+    summary_text,
     warning_lines,
 )
 from mobitui.tui.widgets.row_list import RowList
@@ -95,6 +104,48 @@ class DialogContext:
     export_results: Callable[[OperationState], None]
 
 
+class Phase(StrEnum):
+    """Where a dialog is: asking (options, preflight, password), sending, or showing what the
+    server did (an operation opened on its journal starts there)."""
+
+    FORM = "form"
+    RUNNING = "running"
+    RESULT = "result"
+
+
+class Field(StrEnum):
+    """A dialog's part that is a step of the help page."""
+
+    #: The menu entry that opens the dialog: the first step the dialog covers.
+    OPEN = "open"
+    REMOVE_PROFILE = "remove_profile"
+    SCHEDULE = "schedule"
+    DELETE_AFTER = "delete_after"
+    PASSWORD = "password"
+    AGREE = "agree"
+    OK = "ok"
+
+
+#: The console terms of the fields every dialog has (a dialog adds or overrides its own).
+COMMON_TERMS: Mapping[Field, str] = MappingProxyType(
+    {Field.PASSWORD: "「パスワード」", Field.AGREE: "「同意する」", Field.OK: "「OK」"}
+)
+
+
+def step_naming(procedure: ProcedureId, term: str) -> int:
+    """The number of the one step of ``procedure`` whose text names the console term ``term``.
+
+    The help page names each control the way the console labels it (「パスワード」,
+    「同意する」 …), so a field's step number is read from the procedure's data rather than
+    written again beside the field: it always matches the page and the F1 view. A term that
+    names no step, or more than one, is a mistake in the dialog: it fails at import.
+    """
+    found = [step.number for step in get(procedure).steps if term in step.text.ja]
+    if len(found) != 1:
+        raise ValueError(f"procedure {procedure}: {len(found)} steps name {term}, not one")
+    return found[0]
+
+
 class StepRow(Horizontal):
     """One field of a dialog beside the help page's step number.
 
@@ -102,10 +153,10 @@ class StepRow(Horizontal):
     colour (NO_COLOR, a monochrome terminal, a screen reader reading the text).
     """
 
-    def __init__(self, t: Catalogue, number: int, *children: Widget, **kwargs: object) -> None:
+    def __init__(self, t: Catalogue, number: int, *children: Widget, id: str | None = None) -> None:
         self._text = t("step", number=number)
         self._label = Label(f" {self._text}", classes="step-no")
-        super().__init__(self._label, *children, **kwargs)  # type: ignore[arg-type]
+        super().__init__(self._label, *children, id=id)
         self.number = number
 
     def on_descendant_focus(self) -> None:
@@ -118,11 +169,17 @@ class StepRow(Horizontal):
 class BulkActionScreen(ModalScreen[None]):
     KIND: ClassVar[ActionKind]
     PROCEDURE: ClassVar[ProcedureId]
+    #: The console term of each of the dialog's own fields, as its step in the help page
+    #: names it (added to, or overriding, :data:`COMMON_TERMS`); :data:`Field.OPEN` is needed.
+    TERMS: ClassVar[Mapping[Field, str]] = MappingProxyType({})
+    #: Each field's step number, read from the procedure's data (:func:`step_naming`).
+    STEPS: ClassVar[Mapping[Field, int]]
     #: The help page's step numbers of the password, 「同意する」 and OK.
     STEP_PASSWORD: ClassVar[int]
     STEP_AGREE: ClassVar[int]
     STEP_OK: ClassVar[int]
-    #: The step numbers the dialog itself covers (bold in the F1 view).
+    #: The step numbers the dialog itself covers (bold in the F1 view): from the menu entry
+    #: that opens it to the procedure's last step.
     STEPS_COVERED: ClassVar[frozenset[int]]
     OK_LABEL: ClassVar[str] = "ok"
     #: The password has focus from the first frame (keys typed at once land there).
@@ -132,6 +189,22 @@ class BulkActionScreen(ModalScreen[None]):
         Binding("escape", "close", "close", show=False),
         Binding("f1", "steps", "steps", show=False),
     ]
+
+    #: Where the dialog is; shown by the screen's classes (always re-shown when set).
+    phase: var[Phase] = var(Phase.FORM, init=False, always_update=True)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "PROCEDURE" not in vars(cls):
+            return
+        terms = {**COMMON_TERMS, **cls.TERMS}
+        steps = {field: step_naming(cls.PROCEDURE, term) for field, term in terms.items()}
+        cls.STEPS = MappingProxyType(steps)
+        cls.STEP_PASSWORD = steps[Field.PASSWORD]
+        cls.STEP_AGREE = steps[Field.AGREE]
+        cls.STEP_OK = steps[Field.OK]
+        last = get(cls.PROCEDURE).steps[-1].number
+        cls.STEPS_COVERED = frozenset(range(steps[Field.OPEN], last + 1))
 
     def __init__(
         self,
@@ -149,7 +222,6 @@ class BulkActionScreen(ModalScreen[None]):
         self.devices = {d.id: d for d in devices}
         self.preflight: Preflight | None = None
         self.acked: dict[DeviceWarning, frozenset[str]] = {}
-        self.phase = "form"
         self.state: OperationState | None = None
         self.path: Path | None = None
         self._stop = False
@@ -158,7 +230,7 @@ class BulkActionScreen(ModalScreen[None]):
         self._ready = False
         if resume is not None:
             self.state, self.path = resume
-            self.phase = "result"
+            self.set_reactive(BulkActionScreen.phase, Phase.RESULT)  # shown once mounted
 
     # ------------------------------------------------------------------ subclass hooks
 
@@ -173,9 +245,9 @@ class BulkActionScreen(ModalScreen[None]):
     def action_value(self) -> Action:
         raise NotImplementedError
 
-    def option_problems(self) -> list[str]:
-        """Why the options cannot be sent as they are (empty: fine)."""
-        return []
+    def scheduling_problem(self) -> ScheduleProblem | None:
+        """Why the schedule chosen cannot be sent (None: fine, or the action has none)."""
+        return None
 
     def done_message(self, state: OperationState) -> str:
         return self.t(f"action.done.{self.KIND.value}")
@@ -228,7 +300,7 @@ class BulkActionScreen(ModalScreen[None]):
 
     def _title(self) -> str:
         title = self.t(f"action.title.{self.KIND.value}")
-        if self.phase == "result" and self.state is not None and self.preflight is None:
+        if self.phase is Phase.RESULT and self.state is not None and self.preflight is None:
             return f"{self.t('resume.title')}: {title}"
         return title
 
@@ -238,35 +310,36 @@ class BulkActionScreen(ModalScreen[None]):
         for button in self.query("#ok, #resume").results(Button):
             # They vanish as they are pressed (the run begins): no flash to draw and undraw.
             button.active_effect_duration = 0
-        self.query_one("#error").display = False
-        self.query_one("#changed").display = False
-        if self.phase == "form":
+        if self.phase is Phase.FORM:
             self.recompute()
         else:
             assert self.state is not None
             self._show_result(self.state, resumed=True)
         self._show_phase()
 
+    def watch_phase(self) -> None:
+        if self._ready:
+            self._show_phase()
+
     def _show_phase(self) -> None:
+        """The phase, and the facts that go with it, as the screen's classes: the stylesheet
+        shows each part in the phases it belongs to."""
         phase = self.phase
-        resumable = phase == "result" and self.state is not None and self.state.resumable
-        self.query_one("#form-part").display = phase == "form"
-        self.query_one("#run-part").display = phase == "running"
-        self.query_one("#result-part").display = phase == "result"
-        self.query_one("#auth-part").display = phase == "form" or resumable
-        self.query_one("#ok-step").display = phase == "form"
-        self.query_one("#ok").display = phase == "form"
-        self.query_one("#resume").display = resumable
-        self.query_one("#abandon").display = resumable
-        self.query_one("#stop").display = phase == "running"
-        self.query_one("#to-checklist").display = phase == "result" and bool(self._to_do())
-        self.query_one("#results-csv").display = phase == "result" and self.state is not None
-        cancel = self.query_one("#cancel", Button)
-        cancel.display = phase != "running"
-        label = "cancel" if phase == "form" else "resume.later" if resumable else "close"
-        cancel.label = self.t(label)
+        result = phase is Phase.RESULT
+        resumable = result and self.state is not None and self.state.resumable
+        classes = {
+            "-form": phase is Phase.FORM,
+            "-running": phase is Phase.RUNNING,
+            "-result": result,
+            "-resumable": resumable,
+            "-to-checklist": result and bool(self._to_do()),
+            "-results": result and self.state is not None,
+        }
         if resumable:
-            self.query_one("#count-row").display = False
+            classes["-count"] = False  # the count was confirmed when the operation was planned
+        self.update_classes(classes)
+        label = "cancel" if phase is Phase.FORM else "resume.later" if resumable else "close"
+        self.query_one("#cancel", Button).label = self.t(label)
         self._update_ok()
 
     # ------------------------------------------------------------------ the preflight
@@ -277,33 +350,26 @@ class BulkActionScreen(ModalScreen[None]):
         self.preflight = preflight(devices, self.action_value(), self.ctx.now())
         pf = self.preflight
         t = self.t
-        acted, left = len(pf.acted_on), len(pf.not_acted_on)
-        summary = Text(t("action.summary", checked=len(pf.plans), acted=acted, skipped=left))
-        if self.KIND is not ActionKind.DELETE:
-            summary.append("\n" + t("action.jobs", jobs=pf.jobs_cancelled))
-        if self.KIND is ActionKind.INACTIVATE:
-            summary.append("\n" + t("action.work", parts=work_summary(t, pf)))
-        if not acted:
-            summary.append("\n" + t("action.nothing_to_do"), style="bold")
-        self.query_one("#summary", Static).update(summary)
+        said = summary(t, pf, {i: d.name for i, d in self.devices.items()})
+        self.query_one("#summary", Static).update(summary_text(said))
         self.query_one("#plan", RowList).set_rows(plan_rows(t, pf, self.devices))
-        self._show_warnings()
+        self._show_warnings(warning_lines(said))
         count = len(pf.acted_on)
-        needs_count = count > self.ctx.confirm_above
-        self.query_one("#count-row").display = needs_count
+        self.set_class(count_needed(pf, self.ctx.confirm_above), "-count")
         self.query_one("#count-label", Label).update(t("action.count_confirm", count=count))
         self._update_ok()
 
-    def _show_warnings(self) -> None:
+    def _show_warnings(self, lines: list[tuple[DeviceWarning, Text]]) -> None:
+        """Each warning's line and, for those to acknowledge, its checkbox."""
         assert self.preflight is not None
         box = self.query_one("#warnings", Vertical)
         box.remove_children()
-        names = {i: d.name for i, d in self.devices.items()}
+        to_acknowledge = self.preflight.to_acknowledge
         widgets: list[Widget] = []
-        for warning, line in warning_lines(self.t, self.preflight, names):
+        for warning, line in lines:
             widgets.append(Static(line, classes="warning"))
-            if warning in ACKNOWLEDGE:
-                ids = frozenset(self.preflight.devices_with(warning))
+            ids = to_acknowledge.get(warning)
+            if ids is not None:
                 widgets.append(
                     Checkbox(
                         self.t("action.ack", count=len(ids)),
@@ -315,51 +381,42 @@ class BulkActionScreen(ModalScreen[None]):
                 )
         box.mount_all(widgets)
 
-    def _unacknowledged(self) -> list[DeviceWarning]:
-        assert self.preflight is not None
-        missing = []
-        for warning in ACKNOWLEDGE:
-            ids = frozenset(self.preflight.devices_with(warning))
-            if ids and self.acked.get(warning) != ids:
-                missing.append(warning)
-        return missing
-
-    def _count_ok(self) -> bool:
-        assert self.preflight is not None
-        count = len(self.preflight.acted_on)
-        if count <= self.ctx.confirm_above:
-            return True
-        typed = self.query_one("#count", Input).value.replace(",", "").replace(" ", "")
-        return typed == str(count)
+    def blockers(self) -> tuple[Blocker, ...]:
+        """Why OK (or Resume) cannot be pressed now, as the gate says from what the dialog
+        holds (:func:`mobitui.domain.gate.blockers`); empty when it can. Resuming asks only
+        the password and 「同意する」 again."""
+        form = self.phase is Phase.FORM
+        assert self.preflight is not None or not form
+        return blockers(
+            Facts(
+                preflight=self.preflight if form else None,
+                password_given=bool(self.query_one("#password", Input).value),
+                agreed=self.query_one("#agree", Checkbox).value,
+                acknowledged=self.acked,
+                typed_count=self.query_one("#count", Input).value,
+                confirm_above=self.ctx.confirm_above,
+                schedule=self.scheduling_problem() if form else None,
+                can_delete=self.ctx.can_delete,
+            )
+        )
 
     def reasons(self) -> list[str]:
-        """Why OK (or Resume) cannot be pressed now; empty when it can."""
-        t = self.t
-        found: list[str] = []
-        if self.phase == "form":
-            assert self.preflight is not None
-            if not self.preflight.acted_on:
-                found.append(t("action.need.devices"))
-            found.extend(self.option_problems())
-            if self._unacknowledged():
-                found.append(t("action.need.ack"))
-            if not self._count_ok():
-                found.append(t("action.need.count"))
-        if not self.query_one("#password", Input).value:
-            found.append(t("action.need.password"))
-        if not self.query_one("#agree", Checkbox).value:
-            found.append(t("action.need.agree"))
-        return found
+        """:meth:`blockers` in words; empty when OK can be pressed."""
+        found = self.blockers()
+        now = self.ctx.now() if Blocker.SCHEDULE_IN_PAST in found else datetime.min
+        return [blocker_text(self.t, blocker, now) for blocker in found]
 
     def _update_ok(self) -> None:
         if not self._ready:
             return
-        reasons = self.reasons() if self.phase in ("form", "result") else ["running"]
+        running = self.phase is Phase.RUNNING
+        reasons = ["running"] if running else self.reasons()
         self.query_one("#ok", Button).disabled = bool(reasons)
         self.query_one("#resume", Button).disabled = bool(reasons)
-        why = self.query_one("#why", Static)
-        why.display = bool(reasons) and self.phase != "running"
-        if why.display:  # a hidden hint is not rewritten (a repaint during a run)
+        blocked = bool(reasons) and not running
+        self.set_class(blocked, "-blocked")
+        if blocked:  # a hidden hint is not rewritten (a repaint during a run)
+            why = self.query_one("#why", Static)
             why.update(Text(self.t("action.why_disabled", reasons=", ".join(reasons))))
 
     # ------------------------------------------------------------------ live fleet
@@ -367,7 +424,7 @@ class BulkActionScreen(ModalScreen[None]):
     def fleet_changed(self, delta: Delta) -> None:
         """The fleet changed under an open dialog: recompute; if that changes what the action
         would do (not merely a check-in time), say so and ask to agree again."""
-        if self.phase != "form" or self.preflight is None:
+        if self.phase is not Phase.FORM or self.preflight is None:
             return
         touched = (delta.changed | delta.removed) & set(self.order)
         if not touched:
@@ -383,9 +440,8 @@ class BulkActionScreen(ModalScreen[None]):
         notice = self.t("action.changed")
         if gone:
             notice += " " + self.t("action.gone", count=len(gone))
-        changed = self.query_one("#changed", Static)
-        changed.update(Text(notice))
-        changed.display = True
+        self.query_one("#changed", Static).update(Text(notice))
+        self.add_class("-changed")
         self.query_one("#agree", Checkbox).value = False
 
     # ------------------------------------------------------------------ events
@@ -399,28 +455,27 @@ class BulkActionScreen(ModalScreen[None]):
     def _acked(self, event: Checkbox.Changed) -> None:
         assert self.preflight is not None and event.checkbox.name is not None
         warning = DeviceWarning(event.checkbox.name)
-        ids = frozenset(self.preflight.devices_with(warning))
         if event.value:
-            self.acked[warning] = ids
+            self.acked[warning] = self.preflight.to_acknowledge.get(warning, frozenset())
         else:
             self.acked.pop(warning, None)
         self._update_ok()
 
     def options_changed(self) -> None:
         """Subclasses call this when one of their options changed."""
-        if self.phase == "form":
+        if self.phase is Phase.FORM:
             self.recompute()
 
     @on(Input.Submitted, "#password")
     def _submitted(self) -> None:
-        if self.phase == "form" and not self.query_one("#ok", Button).disabled:
+        if self.phase is Phase.FORM and not self.query_one("#ok", Button).disabled:
             self._ok()
-        elif self.phase == "result" and not self.query_one("#resume", Button).disabled:
+        elif self.phase is Phase.RESULT and not self.query_one("#resume", Button).disabled:
             self._resume()
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
-        if self.reasons() or self.preflight is None:
+        if self.blockers() or self.preflight is None:
             return
         password = self._take_password()
         plans = self.preflight.acted_on
@@ -431,7 +486,7 @@ class BulkActionScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#resume")
     def _resume(self) -> None:
-        if self.reasons() or self.path is None:
+        if self.blockers() or self.path is None:
             return
         password = self._take_password()
         self._run_phase()
@@ -446,11 +501,10 @@ class BulkActionScreen(ModalScreen[None]):
     def _run_phase(self) -> None:
         self._stop = False
         self._first = None
-        self.phase = "running"
         with self.app.batch_update():  # the whole switch to "running" in one frame
-            self.query_one("#error").display = False
+            self.remove_class("-error")
             self.query_one("#progress", Static).update(Text(self.t("action.sending")))
-            self._show_phase()
+            self.phase = Phase.RUNNING
             self.query_one("#stop", Button).focus()
 
     @on(Button.Pressed, "#stop")
@@ -485,7 +539,7 @@ class BulkActionScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#cancel")
     def action_close(self) -> None:
-        if self.phase != "running":
+        if self.phase is not Phase.RUNNING:
             self.dismiss(None)
 
     def action_steps(self) -> None:
@@ -495,7 +549,7 @@ class BulkActionScreen(ModalScreen[None]):
 
     @on(OpProgress)
     def _progress(self, message: OpProgress) -> None:
-        if self.phase != "running":
+        if self.phase is not Phase.RUNNING:
             return
         now = time.monotonic()
         if self._first is None:
@@ -513,28 +567,25 @@ class BulkActionScreen(ModalScreen[None]):
     @on(OpFinished)
     def _finished(self, message: OpFinished) -> None:
         self.state, self.path = message.state, message.path
-        self.phase = "result"
         with self.app.batch_update():  # the results in one frame
+            self.phase = Phase.RESULT
             self._show_result(message.state, resumed=False)
-            self._show_phase()
             self.query_one("#cancel", Button).focus()
 
     @on(OpFailed)
     def _failed(self, message: OpFailed) -> None:
         error = self.query_one("#error", Static)
         error.update(Text(error_text(self.t, message.error)))
-        error.display = True
+        self.add_class("-error")
         state = message.state
         if state is None or state.ending is Ending.REFUSED:
             # Nothing was changed: back to the form, the admin may correct and try again.
-            self.phase = "form" if self.preflight is not None else "result"
-            self._show_phase()
+            self.phase = Phase.FORM if self.preflight is not None else Phase.RESULT
             self.query_one("#password", Input).focus()
             return
         self.state, self.path = state, message.path
-        self.phase = "result"
+        self.phase = Phase.RESULT
         self._show_result(state, resumed=False)
-        self._show_phase()
         self.query_one("#password" if state.resumable else "#cancel").focus()
 
     def _show_result(self, state: OperationState, *, resumed: bool) -> None:

@@ -2,8 +2,9 @@
 
 It says first when to use it and that nothing reaches the device; step 6 deletes the devices
 right after (「有効」), greyed out with the reason when the account lacks the deletion
-permission; then the password (7), 「同意する」 (8) and 「OK」 (9). Devices that still
-communicate are flagged by the preflight and must be acknowledged.
+permission; then the password (7), 「同意する」 (8) and 「OK」 (9), each number read from the
+procedure's data. Devices that still communicate are flagged by the preflight and must be
+acknowledged.
 """
 
 from __future__ import annotations
@@ -15,16 +16,16 @@ from textual.widgets import Checkbox, Label, Static
 
 from mobitui.domain.procedures import ProcedureId
 from mobitui.domain.rules import ActionKind, ForceInactivate
-from mobitui.tui.screens.bulk.dialog import BulkActionScreen, StepRow
+from mobitui.tui.screens.bulk.dialog import BulkActionScreen, Field, StepRow
 
 
 class ForcedInactivationScreen(BulkActionScreen):
     KIND = ActionKind.FORCE_INACTIVATE
     PROCEDURE = ProcedureId.B
-    STEP_PASSWORD = 7
-    STEP_AGREE = 8
-    STEP_OK = 9
-    STEPS_COVERED = frozenset(range(5, 10))
+    TERMS = {
+        Field.OPEN: "「一括強制インアクティベーション」",
+        Field.DELETE_AFTER: "「有効」",
+    }
 
     def compose_intro(self) -> ComposeResult:
         t = self.t
@@ -36,7 +37,7 @@ class ForcedInactivationScreen(BulkActionScreen):
         allowed = self.ctx.can_delete
         yield StepRow(
             t,
-            6,
+            self.STEPS[Field.DELETE_AFTER],
             Label(t("forced.delete_after"), classes="field-label wide-label"),
             Checkbox(
                 t("delete_after_force"), id="delete-after", disabled=not allowed, compact=True

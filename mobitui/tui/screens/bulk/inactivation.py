@@ -2,8 +2,9 @@
 
 Step 6 「Apple MDMプロファイル削除」「有効にする」 and step 7 「スケジュール」「予約日時を設定する」
 come first, in the page's order, then the shared password (8), 「同意する」 (9) and 「OK」 (10);
-the result is step 11. The schedule is typed in local time (the zone is shown) and must be in
-the future on the SERVER's clock.
+the result is step 11 (each number read from the procedure's data, by the term its step names).
+The schedule is typed in local time (the zone is shown) and must be in the future on the
+SERVER's clock (:func:`mobitui.domain.rules.schedule_problem`, as the server judges it).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from mobitui.domain.operation import OperationState
 from mobitui.domain.procedures import NOTES, NoteId, ProcedureId
-from mobitui.domain.rules import ActionKind, Inactivate
-from mobitui.tui.screens.bulk.dialog import BulkActionScreen, StepRow
+from mobitui.domain.rules import ActionKind, Inactivate, ScheduleProblem, schedule_problem
+from mobitui.present.words import SCHEDULE_FORMAT
+from mobitui.tui.screens.bulk.dialog import BulkActionScreen, Field, StepRow
 
-SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
+__all__ = ["SCHEDULE_FORMAT", "InactivationScreen", "local_zone", "parse_schedule"]
 
 
 def local_zone() -> tuple[str, str]:
@@ -42,10 +44,11 @@ def parse_schedule(text: str) -> datetime | None:
 class InactivationScreen(BulkActionScreen):
     KIND = ActionKind.INACTIVATE
     PROCEDURE = ProcedureId.A
-    STEP_PASSWORD = 8
-    STEP_AGREE = 9
-    STEP_OK = 10
-    STEPS_COVERED = frozenset(range(5, 12))
+    TERMS = {
+        Field.OPEN: "「一括インアクティベーション」",
+        Field.REMOVE_PROFILE: "「有効にする」",
+        Field.SCHEDULE: "「予約日時を設定する」",
+    }
 
     def compose_options(self) -> ComposeResult:
         t = self.t
@@ -53,13 +56,13 @@ class InactivationScreen(BulkActionScreen):
         zone, offset = local_zone()
         yield StepRow(
             t,
-            6,
+            self.STEPS[Field.REMOVE_PROFILE],
             Label(t("remove_apple_mdm_profile"), classes="field-label"),
             Checkbox(t("enable"), id="remove-profile", compact=True),
         )
         yield StepRow(
             t,
-            7,
+            self.STEPS[Field.SCHEDULE],
             Label(t("schedule"), classes="field-label"),
             Checkbox(t("set_schedule"), id="schedule-on", compact=True),
         )
@@ -80,16 +83,16 @@ class InactivationScreen(BulkActionScreen):
         soon = self.ctx.now().astimezone() + timedelta(minutes=90)
         return soon.replace(minute=0, second=0, microsecond=0).strftime(SCHEDULE_FORMAT)
 
-    def _schedule(self) -> tuple[datetime | None, str | None]:
+    def _schedule(self) -> tuple[datetime | None, ScheduleProblem | None]:
+        """The schedule to send (None: at once), or why the one typed cannot be sent (then
+        the preflight is of an inactivation at once)."""
         if not self.query_one("#schedule-on", Checkbox).value:
             return None, None
         when = parse_schedule(self.query_one("#schedule-at", Input).value)
         if when is None:
-            return None, self.t("schedule.invalid")
-        now = self.ctx.now()
-        if when <= now:
-            return None, self.t("schedule.past", now=now.astimezone().strftime(SCHEDULE_FORMAT))
-        return when, None
+            return None, ScheduleProblem.UNREADABLE
+        problem = schedule_problem(when, self.ctx.now())
+        return (None, problem) if problem is not None else (when, None)
 
     def action_value(self) -> Inactivate:
         return Inactivate(
@@ -97,9 +100,8 @@ class InactivationScreen(BulkActionScreen):
             scheduled_at=self._schedule()[0],
         )
 
-    def option_problems(self) -> list[str]:
-        problem = self._schedule()[1]
-        return [] if problem is None else [problem]
+    def scheduling_problem(self) -> ScheduleProblem | None:
+        return self._schedule()[1]
 
     @on(Checkbox.Changed, "#remove-profile")
     def _profile_option(self) -> None:
@@ -108,7 +110,7 @@ class InactivationScreen(BulkActionScreen):
     @on(Checkbox.Changed, "#schedule-on")
     def _schedule_switched(self, event: Checkbox.Changed) -> None:
         self.query_one("#schedule-at", Input).disabled = not event.value
-        self.query_one("#at-once").display = not event.value
+        self.set_class(event.value, "-scheduled")  # "runs at once" is hidden (dialogs.tcss)
         self.options_changed()
 
     @on(Input.Changed, "#schedule-at")
