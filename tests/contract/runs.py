@@ -49,12 +49,11 @@ async def act(
     agree: bool,
     concurrency: int = 4,
     on_progress: Progress | None = None,
-    state_dir: Path | None = None,
 ) -> list[Result]:
     """Run ``action`` on ``device_ids`` through the journal; the answers, in plan order."""
     ids = list(device_ids)
     with tempfile.TemporaryDirectory(prefix="mobitui-run-") as scratch:
-        root = Path(scratch) if state_dir is None else state_dir
+        root = Path(scratch)
         journal = Journal(root / "journal")
         audit = AuditLog(root / "audit.jsonl")
         account = client.account.id if client.account is not None else "test"
