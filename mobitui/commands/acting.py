@@ -75,7 +75,7 @@ from mobitui.local.profiles import ConnectionSettings
 from mobitui.present.preflight import summary
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import RESULT_COLUMNS, emit, result_rows
-from mobitui.present.words import count_summary, plan_outcome, work_text
+from mobitui.present.words import count_summary, plan_outcome, plan_result, work_text
 
 PLAN_COLUMNS = [
     ("device_id", "device_id"),
@@ -269,7 +269,7 @@ def plan_rows(t: Catalogue, pf: Preflight, devices: dict[str, Device]) -> list[d
         {
             "device_id": p.device_id,
             "name": devices[p.device_id].name if p.device_id in devices else "",
-            "outcome": "deleted" if p.will_delete and p.reason else p.outcome.value,
+            "outcome": plan_result(p).value,
             "reason": None if p.reason is None else p.reason.value,
             "plan": plan_outcome(t, kind, p),
             "on_device": work_text(t, p.on_device),

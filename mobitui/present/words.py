@@ -34,7 +34,18 @@ WARNING_ORDER = (
 )
 
 
+def plan_result(plan: DevicePlan) -> Outcome:
+    """What a plan comes to for its device, as one outcome: an inactive device forced with
+    「削除」 after is *deleted* (its plan says skipped: there was nothing to force). A plan is
+    acted on (:attr:`~mobitui.domain.rules.DevicePlan.acted_on`) exactly when this is accepted
+    or deleted; the dialog marks it and the CLI prints it from here."""
+    if plan.will_delete and plan.reason is not None:
+        return Outcome.DELETED
+    return plan.outcome
+
+
 def plan_outcome(t: Catalogue, kind: ActionKind, plan: DevicePlan) -> str:
+    """What a plan will do to its device, in words."""
     if plan.reason is not None:
         if plan.will_delete:
             return t("plan.delete_only")

@@ -19,7 +19,7 @@ from mobitui.domain.rules import (
 )
 from mobitui.i18n import Catalogue
 from mobitui.present.preflight import summary
-from mobitui.present.words import blocker_text
+from mobitui.present.words import blocker_text, plan_result
 from tests.unit.test_rules import DEP_FORBIDS, NOW, android, device
 
 W = DeviceWarning
@@ -160,6 +160,17 @@ def test_acted_on_is_one_rule_for_the_plan_and_the_preflight() -> None:
     assert pf.acted_on == (gone, plain) and pf.not_acted_on == ()
     kept = preflight([GONE], ForceInactivate(), NOW)
     assert not kept.plans[0].acted_on and kept.not_acted_on == kept.plans
+
+
+@pytest.mark.parametrize(
+    "action", [Inactivate(), ForceInactivate(), ForceInactivate(delete_after=True), Delete()]
+)
+def test_what_a_plan_comes_to_agrees_with_acted_on(action) -> None:
+    for plan in preflight([GONE, PLAIN, DEP], action, NOW).plans:
+        result = plan_result(plan)
+        assert plan.acted_on is (result in (Outcome.ACCEPTED, Outcome.DELETED))
+    gone = preflight([GONE], ForceInactivate(delete_after=True), NOW).plans[0]
+    assert plan_result(gone) is Outcome.DELETED
 
 
 # --------------------------------------------------------------------------- summary

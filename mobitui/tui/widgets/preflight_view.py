@@ -3,7 +3,8 @@
 Plain functions from domain answers (:class:`~mobitui.domain.rules.Preflight` and its
 :class:`~mobitui.present.preflight.Summary`, :class:`~mobitui.domain.operation.OperationState`)
 to :class:`Row` lists and ``Text`` lines, so the three dialogs and the resume screen show the
-same thing the same way, and tests can read them without a screen. Device names are server text: they go into plain cells, never markup.
+same thing the same way, and tests can read them without a screen. Device names are server
+text: they go into plain cells, never markup.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from mobitui.domain.operation import NO_OUTCOME, OperationState
 from mobitui.domain.rules import ActionKind, DevicePlan, DeviceWarning, OnDeviceWork, Preflight
 from mobitui.i18n import Catalogue
 from mobitui.present.preflight import Summary
-from mobitui.present.words import outcome_text, plan_outcome, work_text
+from mobitui.present.words import outcome_text, plan_outcome, plan_result, work_text
 from mobitui.tui.widgets.row_list import ListColumn, Row
 
 _MARK = {
@@ -90,7 +91,7 @@ def plan_rows(t: Catalogue, preflight: Preflight, devices: Mapping[str, Device])
         if plan.needs_acknowledgement:
             tone = "bad"
         cells = {
-            "mark": "✓" if acted else _MARK[plan.outcome],
+            "mark": _MARK[plan_result(plan)],
             "name": name,
             "result": plan_outcome(t, kind, plan),
             "work": work_text(t, plan.on_device),
