@@ -40,7 +40,6 @@ from tests.contract.faults import (
     destructive,
     scheduled,
 )
-from tests.contract.runs import force_inactivate
 from tests.contract.test_faults import active_ids
 
 PASSWORD = PASSWORDS["admin"]
@@ -154,20 +153,6 @@ async def test_a_refused_retry_of_a_later_batch_is_not_recorded_refused_for_good
     resumed = await resume_cleanly(gateway, place, journal.path)
     assert resumed.ending is Ending.FINISHED and len(resumed.items) == 15
     assert acted_on(await Sim(server).audit("force_inactivate")) == {i: 1 for i in ids}
-
-
-async def test_the_whole_run_helpers_do_not_raise_such_a_refusal_as_nothing_changed(
-    make_server, make_gateway
-) -> None:
-    server = make_server(max_bulk=5, speed=0.0)
-    ids = await active_ids(server, 5)
-    gateway = make_gateway(server)
-    client = await connect(gateway, transport=faulty({0: Fault.DROP_AFTER, 1: Fault.KEY_IN_USE}))
-    async with client:
-        with pytest.raises(BulkIncomplete) as stopped:
-            await force_inactivate(client, ids, password=PASSWORD, agree=True)
-    assert stopped.value.done == [] and len(stopped.value.failed) == 1
-    assert stopped.value.cause is not None and stopped.value.cause.maybe_processed
 
 
 async def test_a_wrong_password_on_the_first_single_attempt_still_ends_the_run_refused(
