@@ -222,9 +222,9 @@ outcome(lambda: profiles.save_profiles(profiles.Profiles(many, "p1")))
         lambda: _ticks(200),  # a long retirement: the file is already big
         """
 from mobitui.local.checklists import ChecklistStore
-from mobitui.domain.checklist import Progress
+from mobitui.domain.checklist import ChecklistProgress
 from mobitui.domain.procedures import ProcedureId
-p = Progress()
+p = ChecklistProgress()
 p.tick((ProcedureId.D, 1), datetime.now(UTC))
 outcome(lambda: ChecklistStore().put("server|admin|d999999|-", p))
 """,
@@ -242,13 +242,13 @@ outcome(lambda: _fleet(500))
 
 
 def _ticks(count: int) -> Path:
-    from mobitui.domain.checklist import Progress
+    from mobitui.domain.checklist import ChecklistProgress
     from mobitui.domain.procedures import ProcedureId
     from mobitui.local.checklists import ChecklistStore
 
     store = ChecklistStore()
     for i in range(count):
-        progress = Progress()
+        progress = ChecklistProgress()
         progress.tick((ProcedureId.D, 1), datetime.now(UTC))
         store.put(f"server|admin|d{i:06d}|-", progress)
     return store.path
