@@ -19,7 +19,7 @@ import pytest
 
 from mobitui.local import paths
 from mobitui.local.crash_reports import EXIT_SOFTWARE
-from mobitui.tui.screens.main import MainScreen
+from mobitui.tui.app import MobiApp
 from tests.e2e.test_terminal_bytes import Terminal
 from tests.tui.helpers import loaded, make_app, until
 
@@ -49,13 +49,13 @@ async def test_a_crash_in_a_handler_writes_a_private_report_and_shows_one_line(
     server = make_server(fleet=60, seed=3)
     held: dict[str, str] = {}
 
-    def broken(self: MainScreen) -> None:
+    def broken(self: MobiApp) -> None:
         device = next(iter(self.fleet.devices.values()))  # a device record in the locals
         held.update(phone=device.phone_number, user=device.user_name, serial=device.serial)
         secret = PLANTED  # noqa: F841 - a local Rich's traceback would print
         raise KeyError("d000101")
 
-    monkeypatch.setattr(MainScreen, "action_requests", broken)
+    monkeypatch.setattr(MobiApp, "action_open_requests", broken)  # i
     app = make_app(server)
     with pytest.raises(KeyError):  # run_test raises the app's first exception, for pytest
         async with app.run_test(size=(100, 30)) as pilot:
@@ -80,14 +80,14 @@ async def test_a_crash_in_a_handler_writes_a_private_report_and_shows_one_line(
 CHILD = textwrap.dedent(
     f"""
     import sys
-    from mobitui.tui.screens.main import MainScreen
+    from mobitui.tui.app import MobiApp
 
     def broken(self):
         device = next(iter(self.fleet.devices.values()))
         secret = {PLANTED!r}
         raise KeyError("d000101")
 
-    MainScreen.action_requests = broken
+    MobiApp.action_open_requests = broken
     from mobitui.cli import main
     raise SystemExit(main(sys.argv[1:]))
     """
