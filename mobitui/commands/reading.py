@@ -23,8 +23,10 @@ from mobitui.domain.selection import Stray, check, scope_groups, subtree
 from mobitui.domain.text import visible
 from mobitui.exit_codes import ExitCode
 from mobitui.fleet import snapshot
+from mobitui.i18n import Catalogue
 from mobitui.local import tokens
 from mobitui.local.profiles import ConnectionSettings
+from mobitui.present.errors import error_text
 from mobitui.present.tables import DEVICE_COLUMNS, device_rows, emit
 
 REQUEST_COLUMNS = [
@@ -68,8 +70,8 @@ async def logout(args: argparse.Namespace, settings: ConnectionSettings) -> int:
                 await client.logout()
             except Unreachable as exc:
                 say(
-                    f"{exc.message} The token is forgotten here; on the server it expires "
-                    f"at {cached.expires_at.isoformat()}."
+                    f"{error_text(Catalogue(settings.lang), exc)} The token is forgotten "
+                    f"here; on the server it expires at {cached.expires_at.isoformat()}."
                 )
     forget_token(settings)
     try:
