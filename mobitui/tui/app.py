@@ -40,7 +40,7 @@ from mobitui.fleet import snapshot
 from mobitui.fleet.cache import Fleet
 from mobitui.fleet.sync import FleetSync
 from mobitui.i18n import Catalogue, Lang
-from mobitui.local import crash_reports, paths, profiles, tokens
+from mobitui.local import crash_reports, paths, profiles
 from mobitui.present.errors import error_text
 from mobitui.tui.bindings import localise
 from mobitui.tui.hangup import watch_hangup
@@ -303,8 +303,7 @@ class MobiApp(App[None]):
                     if self.client.token != token:
                         continue  # another worker already logged in again
                     if self.launch.cache_token:
-                        launch = self.launch
-                        tokens.forget_token(launch.profile, launch.account, server=launch.base_url)
+                        session.forget_token(self.launch)
                     if not await self._authenticate(self.t("login.expired")):
                         self.exit()
                         raise
@@ -568,8 +567,7 @@ class MobiApp(App[None]):
         # Unreachable: the token is still forgotten here, and expires on its own.
         with contextlib.suppress(ApiError):
             await self.client.logout()
-        launch = self.launch
-        tokens.forget_token(launch.profile, launch.account, server=launch.base_url)
+        session.forget_token(self.launch)
         await self.sync.forget()  # and nothing is saved at exit
         with contextlib.suppress(OSError):  # even if this run kept none
             snapshot.forget(self.launch.profile, self.launch.account)
