@@ -75,10 +75,25 @@ async def open_dialog(pilot: Pilot, ids: list[str], index: int):
     app.main_screen.refresh_view()
     await pilot.press("m")
     await shown(pilot, ActionMenu)
+    # Keys go to the focused widget: under load the menu is mounted a frame before its list
+    # takes the focus, and a "down" pressed then would be lost.
+    await until(pilot, lambda: app.focused is not None and app.focused.screen is app.screen)
     await pilot.press(*["down"] * index, "enter")
     await shown(pilot, BulkActionScreen)
     await pilot.pause()
+    steady_cursor(app.screen)
+    await pilot.pause()
     return app.screen
+
+
+def steady_cursor(screen) -> None:
+    """Stop the text cursors blinking, shown where the focus is: a snapshot taken half a
+    second later must not depend on the blink's phase."""
+    from textual.widgets import Input
+
+    for field in screen.query(Input):
+        field.cursor_blink = False
+        field._cursor_visible = field.has_focus
 
 
 async def confirm(pilot: Pilot, password: str = "demo-admin-pass") -> None:
