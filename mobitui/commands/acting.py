@@ -34,6 +34,7 @@ from mobitui.commands.common import (
     stray_text,
 )
 from mobitui.commands.reading import resolve_group
+from mobitui.domain import gate
 from mobitui.domain.checklist import Assignment
 from mobitui.domain.csv_select import (
     MAX_BYTES,
@@ -47,7 +48,6 @@ from mobitui.domain.models import Device, Outcome, parse_time
 from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.reconcile import named
 from mobitui.domain.rules import (
-    ACKNOWLEDGE,
     Action,
     ActionKind,
     Delete,
@@ -304,7 +304,8 @@ def confirm(
 ) -> None:
     """Acknowledgements by name, then the agreement (and the count, above the threshold)."""
     acked = set(args.acknowledge or ())
-    missing = [w for w in ACKNOWLEDGE if pf.devices_with(w) and w.value not in acked]
+    # In the order the warnings are declared, as the dialog shows them.
+    missing = [w for w in pf.to_acknowledge if w.value not in acked]
     for warning in list(missing):
         if not args.agree and ask(f"⚠ {t(f'warn.{warning.value}')}: acknowledge?"):
             missing.remove(warning)
@@ -318,9 +319,9 @@ def confirm(
         return
     if not ask(f"「{t('agree')}」 ({count})?"):
         raise CommandError(ExitCode.USAGE, "not sent: agree on the terminal, or pass --agree")
-    if count > settings.confirm_above:
+    if gate.count_needed(pf, settings.confirm_above):
         print(f"{t('action.count_confirm', count=count)}: ", end="", file=sys.stderr, flush=True)
-        if sys.stdin.readline().strip().replace(",", "") != str(count):
+        if not gate.count_matches(sys.stdin.readline().strip(), count):
             raise CommandError(ExitCode.USAGE, "not sent: the count did not match")
 
 

@@ -205,6 +205,42 @@ def test_warnings_that_can_cost_a_reset_must_be_acknowledged_by_name(
     assert run.code == 0, run.err  # 「有効にする」 on: nothing left to acknowledge
 
 
+def test_warnings_to_acknowledge_are_named_in_the_order_they_are_declared(
+    server, monkeypatch, capsys
+) -> None:
+    """The refusal lists every flag it needs in one order, whatever the run's hash seed."""
+    found = devices(server, monkeypatch, capsys, "--state", "active")
+    dep = next(
+        d["id"]
+        for d in found
+        if d["dep"]
+        and d["dep_profile_removal_forbidden"]
+        and d["platform"] in ("ios", "ipados")
+        and d["enrollment"] != "client_app"
+    )
+    wiped = next(
+        d["id"]
+        for d in found
+        if d["platform"] == "android"
+        and d["android_device_owner"]
+        and int(d["os_version"].split(".")[0]) >= 11
+    )
+    run = cli(
+        server,
+        "inactivate",
+        "--device",
+        wiped,
+        "--device",
+        dep,
+        "--agree",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    flags = "--acknowledge dep_profile_removal_forbidden --acknowledge android_factory_reset"
+    assert run.code == 2 and flags in run.err, run.err
+    assert audit(server) == []
+
+
 def test_no_agreement_without_a_terminal_sends_nothing(server, monkeypatch, capsys) -> None:
     target = plain(devices(server, monkeypatch, capsys))[0]["id"]
     run = cli(
