@@ -44,7 +44,7 @@ from mobitui.domain.csv_select import (
     load,
     select,
 )
-from mobitui.domain.models import Device, Outcome, parse_time
+from mobitui.domain.models import Device, Outcome
 from mobitui.domain.operation import Ending, OperationState
 from mobitui.domain.reconcile import named
 from mobitui.domain.rules import (
@@ -75,7 +75,13 @@ from mobitui.local.profiles import ConnectionSettings
 from mobitui.present.preflight import summary
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import RESULT_COLUMNS, emit, result_rows
-from mobitui.present.words import count_summary, plan_outcome, plan_result, work_text
+from mobitui.present.words import (
+    count_summary,
+    plan_outcome,
+    plan_result,
+    read_schedule,
+    work_text,
+)
 
 PLAN_COLUMNS = [
     ("device_id", "device_id"),
@@ -231,19 +237,15 @@ def read_sheets(args: argparse.Namespace) -> list[Sheet]:
 
 
 def parse_schedule(text: str | None) -> datetime | None:
-    """RFC 3339 (``2026-12-01T09:00+09:00``), or ``YYYY-MM-DD HH:MM`` in local time."""
+    """``--schedule``, read as the dialog reads its field (:func:`read_schedule`)."""
     if text is None:
         return None
-    try:
-        return parse_time(text, "schedule")
-    except ValueError:
-        pass
-    try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M").astimezone()
-    except ValueError:
+    when = read_schedule(text)
+    if when is None:
         raise CommandError(
             ExitCode.USAGE, f"--schedule {text!r}: give YYYY-MM-DD HH:MM or an RFC 3339 time"
-        ) from None
+        )
+    return when
 
 
 def action_of(kind: ActionKind, args: argparse.Namespace) -> Action:

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from mobitui.domain.gate import Blocker
-from mobitui.domain.models import ItemResult, Outcome
+from mobitui.domain.models import ItemResult, Outcome, parse_time
 from mobitui.domain.operation import OperationState
 from mobitui.domain.rules import ActionKind, DevicePlan, DeviceWarning, OnDeviceWork, Preflight
 from mobitui.i18n import Catalogue
@@ -22,6 +22,21 @@ NAMES_SHOWN = 3
 
 #: How a schedule is written for the admin, in local time (the zone is shown beside it).
 SCHEDULE_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def read_schedule(text: str) -> datetime | None:
+    """A schedule as the admin writes it, in the dialog or on the command line:
+    ``YYYY-MM-DD HH:MM`` in this machine's time zone, or an RFC 3339 time with its offset
+    (``2026-12-01T09:00+09:00``); None when it is neither."""
+    try:
+        return parse_time(text.strip(), "schedule")
+    except ValueError:
+        pass
+    try:
+        return datetime.strptime(text.strip(), SCHEDULE_FORMAT).astimezone()
+    except ValueError:
+        return None
+
 
 #: Warnings in the order they are shown: the ones to acknowledge first.
 WARNING_ORDER = (

@@ -20,10 +20,10 @@ from textual.widgets import Checkbox, Input, Label, Static
 from mobitui.domain.operation import OperationState
 from mobitui.domain.procedures import NOTES, NoteId, ProcedureId
 from mobitui.domain.rules import ActionKind, Inactivate, ScheduleProblem, schedule_problem
-from mobitui.present.words import SCHEDULE_FORMAT
+from mobitui.present.words import SCHEDULE_FORMAT, read_schedule
 from mobitui.tui.screens.bulk.dialog import BulkActionScreen, Field, StepRow
 
-__all__ = ["SCHEDULE_FORMAT", "InactivationScreen", "local_zone", "parse_schedule"]
+__all__ = ["SCHEDULE_FORMAT", "InactivationScreen", "local_zone"]
 
 
 def local_zone() -> tuple[str, str]:
@@ -31,14 +31,6 @@ def local_zone() -> tuple[str, str]:
     now = datetime.now().astimezone()
     offset = now.strftime("%z")
     return now.tzname() or "local", f"{offset[:3]}:{offset[3:]}"
-
-
-def parse_schedule(text: str) -> datetime | None:
-    """``YYYY-MM-DD HH:MM`` in this machine's time zone, or None when it is not that."""
-    try:
-        return datetime.strptime(text.strip(), SCHEDULE_FORMAT).astimezone()
-    except ValueError:
-        return None
 
 
 class InactivationScreen(BulkActionScreen):
@@ -88,7 +80,7 @@ class InactivationScreen(BulkActionScreen):
         the preflight is of an inactivation at once)."""
         if not self.query_one("#schedule-on", Checkbox).value:
             return None, None
-        when = parse_schedule(self.query_one("#schedule-at", Input).value)
+        when = read_schedule(self.query_one("#schedule-at", Input).value)
         if when is None:
             return None, ScheduleProblem.UNREADABLE
         problem = schedule_problem(when, self.ctx.now())
