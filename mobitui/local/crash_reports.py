@@ -12,7 +12,7 @@ way in the TUI and in the headless commands:
 - the terminal gets one line naming the exception's type (never its message, which may hold
   server text) and the file: ``mobitui: internal error (KeyError); details in …``; when the
   state directory cannot be used, the line says so and nothing else is shown;
-- the exit status is :data:`EXIT_SOFTWARE` (70, ``EX_SOFTWARE`` of sysexits.h).
+- the exit status is :attr:`ExitCode.INTERNAL` (70, ``EX_SOFTWARE`` of sysexits.h).
 
 Only the standard library, :mod:`mobitui.local.private_files` and :mod:`mobitui.exit_codes`
 (both themselves only the standard library), so the last resort works whatever else failed to
@@ -32,9 +32,6 @@ from pathlib import Path
 from mobitui.exit_codes import ExitCode
 from mobitui.local.private_files import ensure_private_dir, fsync_dir, write_all
 
-#: The exit status after an unexpected exception (:attr:`ExitCode.INTERNAL`, under the name
-#: the TUI and its tests know it by).
-EXIT_SOFTWARE = ExitCode.INTERNAL
 PREFIX = "crash-"
 
 
@@ -117,7 +114,7 @@ def report(error: BaseException, where: str = "cli") -> int:
     path = write_report([_unwrap(error)], where)
     with contextlib.suppress(OSError, ValueError):  # stderr gone: the exit status still tells
         print(line(error, path), file=sys.stderr, flush=True)
-    return EXIT_SOFTWARE
+    return ExitCode.INTERNAL
 
 
 class CrashLog:

@@ -36,6 +36,7 @@ from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
 from mobitui.domain.models import Account, Device, Role
 from mobitui.domain.rules import ActionKind
+from mobitui.exit_codes import ExitCode
 from mobitui.fleet import snapshot
 from mobitui.fleet.cache import Fleet
 from mobitui.fleet.sync import FleetSync
@@ -406,7 +407,7 @@ class MobiApp(App[None]):
         stops at once with ``EX_SOFTWARE`` (70) as :attr:`return_code`, and ``cli`` prints
         :attr:`crash_line` (the one line naming the file) and returns that code.
         """
-        self._return_code = crash_reports.EXIT_SOFTWARE
+        self._return_code = ExitCode.INTERNAL
         if self._exception is None:
             # What Textual keeps for test frameworks: ``run_test`` raises it at the end.
             self._exception = error
@@ -420,7 +421,7 @@ class MobiApp(App[None]):
     @property
     def return_code(self) -> int | None:
         """70 once anything crashed, whatever ``exit()`` was called with while stopping."""
-        return crash_reports.EXIT_SOFTWARE if self._crashes.count else super().return_code
+        return ExitCode.INTERNAL if self._crashes.count else super().return_code
 
     # ------------------------------------------------------------------ screens
 

@@ -22,8 +22,8 @@ import pytest
 
 from mobitui.api.client import MobiClient
 from mobitui.cli import main
+from mobitui.exit_codes import ExitCode
 from mobitui.local import paths
-from mobitui.local.crash_reports import EXIT_SOFTWARE
 
 PASSWORD = "demo-admin-pass"
 PLANTED = "PLANTED-SECRET-090-4242-1717"
@@ -59,7 +59,7 @@ def test_a_command_that_crashes_prints_one_line_and_leaves_a_private_report(
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     code = main(command(server))
     out, err = capsys.readouterr()
-    assert code == EXIT_SOFTWARE
+    assert code == ExitCode.INTERNAL
     assert out == ""
     assert "Traceback" not in err and PLANTED not in err
     (line,) = err.splitlines()
@@ -84,7 +84,7 @@ def test_an_unusable_state_dir_still_gives_one_line_and_no_traceback(
     monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
     code = main(command(server))
     out, err = capsys.readouterr()
-    assert code == EXIT_SOFTWARE
+    assert code == ExitCode.INTERNAL
     assert out == "" and err.splitlines() == [NO_FILE]
     assert not_a_dir.read_text() == ""
 
@@ -119,7 +119,7 @@ def test_the_real_process_exits_70(server, tmp_path: Path) -> None:
         env=env,
         timeout=60,
     )
-    assert done.returncode == EXIT_SOFTWARE
+    assert done.returncode == ExitCode.INTERNAL
     assert done.stdout == ""
     (line,) = done.stderr.splitlines()
     found = LINE.fullmatch(line)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from mobitui.exit_codes import ExitCode
 from mobitui.local import paths
-from mobitui.local.crash_reports import EXIT_SOFTWARE
 from mobitui.tui.app import MobiApp
 from tests.e2e.test_terminal_bytes import Terminal
 from tests.tui.helpers import loaded, make_app, until
@@ -63,7 +63,7 @@ async def test_a_crash_in_a_handler_writes_a_private_report_and_shows_one_line(
             capfd.readouterr()
             await pilot.press("i")
             await until(pilot, lambda: not app.is_running)
-    assert app.return_code == EXIT_SOFTWARE
+    assert app.return_code == ExitCode.INTERNAL
     out, err = capfd.readouterr()
     shown = out + err
     for secret in (PLANTED, held["phone"], held["serial"], "Traceback", "secret ="):
@@ -114,7 +114,7 @@ def test_the_real_program_exits_70_and_its_terminal_shows_no_traceback(tmp_path:
     finally:
         term.close()
     raw = bytes(term.raw).decode("utf-8", "replace")
-    assert code == EXIT_SOFTWARE
+    assert code == ExitCode.INTERNAL
     assert PLANTED not in raw and "Traceback" not in raw and "secret" not in raw
     found = LINE.search(raw)
     assert found, raw[-2000:]
