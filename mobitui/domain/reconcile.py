@@ -33,7 +33,7 @@ journal's fold) uses the same rule to say which batches are settled.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence, Sized
 from dataclasses import dataclass
 
 from mobitui.domain.models import ItemResult, Outcome, Reason
@@ -209,5 +209,5 @@ def named(ids: Sequence[str], most: int = NAMED) -> str:
     return shown if len(ids) <= most else f"{shown} and {len(ids) - most} more"
 
 
-def _count(ids: Sequence[str]) -> str:
+def _count(ids: Sized) -> str:
     return f"{len(ids)} device" + ("" if len(ids) == 1 else "s")
