@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 
 # Everything else (the dialogs, the checklist, the requests screen, journals and files) is
 # imported where it is first used: none of it is needed to show the devices, and importing it
-# all up front cost ~80 ms of every start-up (measured by python -m bench, figure "start").
+# all up front is a noticeable part of every start-up (bench/README.md, figure "startup").
 
 T = TypeVar("T")
 
@@ -184,10 +184,10 @@ class MobiApp(App[None]):
         """Show the main screen once devices are in (or something else must show), not before.
 
         Mounted at once, the empty main screen was laid out and drawn, then redrawn as the
-        header, the key bar and the tree changed, all before the first page arrived: ~130 ms
-        of work that delayed the login's answer and the devices, a flash of an empty screen,
-        and its bytes over SSH. If the server is slow, the main screen (its header saying
-        "connecting") shows after ``FIRST_PAINT_HOLD`` seconds.
+        header, the key bar and the tree changed, all before the first page arrived: work
+        (bench/README.md) that delayed the login's answer and the devices, a flash of an empty
+        screen, and its bytes over SSH. If the server is slow, the main screen (its header
+        saying "connecting") shows after ``FIRST_PAINT_HOLD`` seconds.
         """
         self._holding_paint = True
         self._begin_batch()  # Textual's blank default screen is not painted either

@@ -52,9 +52,9 @@ def _settle() -> None:
     """Leave what exists now out of the cyclic garbage collector's full passes.
 
     100,000 devices, their sort keys and the filter's index are a million long-lived objects
-    that never form cycles; a full pass over them is a 25–100 ms pause, at whatever keystroke
-    it happens to fall on. (Objects frozen and later freed are still freed: only cycles among
-    them would be kept, and there are none.)
+    that never form cycles; a full pass over them is a pause the admin feels (bench/README.md),
+    at whatever keystroke it happens to fall on. (Objects frozen and later freed are still
+    freed: only cycles among them would be kept, and there are none.)
 
     Full passes also come ten times less often than Python's default (every 100 second-
     generation passes, not 10): what the terminal UI leaves for the oldest generation is a few
@@ -158,8 +158,8 @@ class MainScreen(Screen[None]):
         """Build what the filter reads for the current sort in a thread, not at the next key.
 
         After a change-feed delta it waits ``delay`` seconds (again from the latest delta):
-        the thread holds the interpreter lock for ~0.1 s at 100k, and the frame showing the
-        delta comes first.
+        the thread holds the interpreter lock for a while at 100k (bench/README.md), and the
+        frame showing the delta comes first.
         """
         if self._prepare_timer is not None:
             self._prepare_timer.stop()

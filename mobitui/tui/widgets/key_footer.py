@@ -1,11 +1,11 @@
 """The key bar: Textual's Footer, rebuilt only when what it shows changes.
 
 Textual's Footer recomposes (unmounts and mounts a widget per key, each styled anew) whenever
-its screen publishes "bindings updated", which it does on every focus change, screen resume
-and ``refresh_bindings``, whether or not a key appeared, vanished or was enabled. On the main
-screen that is ~20 keys, ~50 ms a time; during start-up it happened five times before the first
-devices showed. This Footer remembers what it last showed and skips a rebuild that would draw
-the same keys.
+its screen publishes "bindings updated", which it does on every focus change, screen resume and
+``refresh_bindings``, whether or not a key appeared, vanished or was enabled. On the main screen
+that is about twenty keys each time, several times during start-up before the first devices
+showed (bench/README.md). This Footer remembers what it last showed and skips a rebuild that
+would draw the same keys.
 """
 
 from __future__ import annotations
