@@ -13,9 +13,16 @@ from collections.abc import Mapping
 
 from mobitui.api.errors import Conflict, MalformedResponse, Unauthenticated
 from mobitui.api.reads import Reads
-from mobitui.api.transport import MAX_TOKEN, path_segment, usable_token, where
+from mobitui.api.transport import path_segment, where
 from mobitui.api.writes import Writes
-from mobitui.domain.models import Account, InactivationRequest, RequestStatus, Session
+from mobitui.domain.models import (
+    MAX_TOKEN,
+    Account,
+    InactivationRequest,
+    RequestStatus,
+    Session,
+    usable_token,
+)
 
 
 class MobiClient(Reads, Writes):

@@ -51,7 +51,7 @@ from mobitui.api.errors import (
 )
 from mobitui.api.retry import RETRY_STATUSES, Failure, RetryPolicy, classify
 from mobitui.api.wire import NotJson, PageHead, clipped, sanitize
-from mobitui.domain.models import Account, WireError
+from mobitui.domain.models import Account, WireError, usable_token
 from mobitui.domain.text import visible
 
 log = logging.getLogger(__name__)
@@ -96,23 +96,6 @@ CALL_DEADLINE = 300.0
 #: (:class:`MalformedResponse`, code ``too_large``) without being read: a 1.7 GB answer once
 #: froze the TUI.
 MAX_BODY = 64 * 1024 * 1024
-#: The longest bearer token accepted (HTTP servers commonly refuse headers beyond 8 KB).
-MAX_TOKEN = 8192
-
-
-def usable_token(token: object) -> bool:
-    """A bearer token that can go in a header as it is: printable ASCII without spaces.
-
-    Anything else (a server's non-ASCII "token") made httpx's header encoding raise deep in
-    every later call; such a token is never adopted, used or cached.
-    """
-    return (
-        isinstance(token, str)
-        and 0 < len(token) <= MAX_TOKEN
-        and token.isascii()
-        and token.isprintable()
-        and " " not in token
-    )
 
 
 class _TooSlow(Exception):

@@ -380,6 +380,26 @@ class Account:
         )
 
 
+#: The longest bearer token accepted (HTTP servers commonly refuse headers beyond 8 KB).
+MAX_TOKEN = 8192
+
+
+def usable_token(token: object) -> bool:
+    """A bearer token that can go in a header as it is: 1 to :data:`MAX_TOKEN` printable
+    ASCII characters without spaces.
+
+    Anything else (a server's non-ASCII "token") made httpx's header encoding raise deep in
+    every later call: such a token is never adopted, used or cached.
+    """
+    return (
+        isinstance(token, str)
+        and 0 < len(token) <= MAX_TOKEN
+        and token.isascii()
+        and token.isprintable()
+        and " " not in token
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Session:
     """What ``POST /auth/login`` returns."""

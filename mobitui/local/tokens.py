@@ -18,12 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlparse
 
+from mobitui.domain.models import usable_token
 from mobitui.local import private_files
 from mobitui.local.paths import ConfigError, state_dir
 from mobitui.local.private_files import PrivateFileError
 
-#: Longest token kept (the reference server's are 43 characters).
-MAX_TOKEN = 4096
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -54,16 +53,6 @@ def origin_of(base_url: str) -> str:
     if ":" in host:
         host = f"[{host}]"
     return f"{scheme}://{host}:{port or _DEFAULT_PORTS[scheme]}"
-
-
-def printable_token(token: object) -> bool:
-    """A bearer token as HTTP can carry it: 1 to MAX_TOKEN printable ASCII characters, no
-    space. Anything else cannot be sent in a header (it made every later command crash)."""
-    return (
-        isinstance(token, str)
-        and 0 < len(token) <= MAX_TOKEN
-        and all("!" <= c <= "~" for c in token)
-    )
 
 
 def _safe(text: str) -> str:
@@ -114,7 +103,7 @@ def save_token(
     origin = origin_of(server)
     _token_dir_ready()
     path = _token_path(profile, origin, account)
-    if not printable_token(token):
+    if not usable_token(token):
         raise ConfigError(f"{path}: not cached: the server's token is not printable ASCII")
     body = json.dumps(
         {
@@ -149,7 +138,7 @@ def load_token(profile: str, account: str, *, server: str) -> CachedToken | None
             data["token"], datetime.fromisoformat(data["expires_at"]), data["origin"]
         )
         if (
-            not printable_token(cached.token)
+            not usable_token(cached.token)
             or cached.expires_at.tzinfo is None
             or cached.origin != origin
             or data.get("account") != account

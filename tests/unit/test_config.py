@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mobitui.domain.models import MAX_TOKEN, usable_token
 from mobitui.local import paths, profiles, tokens
 from mobitui.local.paths import ConfigError
 from mobitui.local.profiles import Profile, Profiles
@@ -179,8 +180,8 @@ def test_a_token_cached_before_origins_is_never_sent_and_is_removed() -> None:
 
 @pytest.mark.parametrize(
     "token",
-    ["tök-1", "tok 1", "tok\x1b[31m", "tok\n", "", "t" * 5000],
-    ids=["non-ascii", "space", "escape", "newline", "empty", "5000-chars"],
+    ["tök-1", "tok 1", "tok\x1b[31m", "tok\n", "", "t" * (MAX_TOKEN + 1)],
+    ids=["non-ascii", "space", "escape", "newline", "empty", "too-long"],
 )
 def test_a_token_http_cannot_carry_is_never_saved_nor_loaded(token: str) -> None:
     soon = datetime.now(UTC) + timedelta(hours=1)
@@ -191,6 +192,17 @@ def test_a_token_http_cannot_carry_is_never_saved_nor_loaded(token: str) -> None
     path.write_text(path.read_text("utf-8").replace('"good-token"', json.dumps(token)), "utf-8")
     assert tokens.load_token("lab", "admin", server=LAB) is None  # refused: a password prompt
     assert not path.exists()  # and not refused again at every launch
+
+
+def test_the_longest_token_the_client_adopts_is_cached_too() -> None:
+    """One rule for both: a token the client would send is one the cache keeps (a cache with a
+    shorter limit made every launch ask for the password again)."""
+    soon = datetime.now(UTC) + timedelta(hours=1)
+    token = "t" * MAX_TOKEN
+    assert usable_token(token)
+    tokens.save_token("lab", "admin", token, soon, server=LAB)
+    cached = tokens.load_token("lab", "admin", server=LAB)
+    assert cached is not None and cached.token == token
 
 
 # --------------------------------------------------------------------------- private files
