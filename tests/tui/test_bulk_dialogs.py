@@ -552,3 +552,26 @@ async def test_a_403_is_shown_as_such_and_nothing_is_recorded_as_done(make_serve
         assert "outside this account's groups" in error  # the server's own words, literally
         assert screen.phase == "form"
     assert [e["result"] for e in app.operations.audit.entries()] == ["forbidden"]
+
+
+async def test_an_rfc_3339_schedule_can_be_typed_in_the_field(tui_server) -> None:
+    """The field reads RFC 3339 as --schedule does (present.words.read_schedule): typed key by
+    key, the whole time with its offset must fit (it is longer than YYYY-MM-DD HH:MM)."""
+    app = make_app(tui_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await open_dialog(pilot, pick(app, 1, plain_active), 0)
+        screen.query_one("#schedule-on").focus()
+        await pilot.press("space")
+        box = screen.query_one("#schedule-at")
+        box.focus()
+        box.value = ""
+        future = (app.client.server_now() + timedelta(days=2)).replace(microsecond=0)
+        typed = future.astimezone().isoformat()  # e.g. 2026-12-03T10:00:00+09:00
+        await pilot.press(*typed)
+        await pilot.pause()
+        assert box.value == typed
+        await confirm(pilot)
+        assert screen.reasons() == []
+        action = screen.action_value()
+        assert isinstance(action, Inactivate) and action.scheduled_at == future

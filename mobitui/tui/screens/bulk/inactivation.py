@@ -25,6 +25,11 @@ from mobitui.tui.screens.bulk.dialog import BulkActionScreen, Field, StepRow
 
 __all__ = ["SCHEDULE_FORMAT", "InactivationScreen", "local_zone"]
 
+#: The longest schedule the field takes: an RFC 3339 time with microseconds and an offset
+#: (``2026-12-01T09:00:00.000000+09:00``), which :func:`read_schedule` reads as --schedule does;
+#: ``YYYY-MM-DD HH:MM`` is 16.
+SCHEDULE_MAX_LENGTH = 32
+
 
 def local_zone() -> tuple[str, str]:
     """This machine's time zone name and UTC offset, e.g. ``("JST", "+09:00")``."""
@@ -63,7 +68,7 @@ class InactivationScreen(BulkActionScreen):
                 self._default_schedule(),
                 placeholder=t("schedule.format"),
                 id="schedule-at",
-                max_length=16,
+                max_length=SCHEDULE_MAX_LENGTH,
                 disabled=True,
                 compact=True,
             )
