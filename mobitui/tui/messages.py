@@ -9,6 +9,7 @@ each says what it carries in its fields.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -54,15 +55,33 @@ _FLEET_SIGNALS: WeakKeyDictionary[DOMNode, Signal[Delta]] = WeakKeyDictionary()
 
 def fleet_changed_signal(node: DOMNode) -> Signal[Delta]:
     """The app's one "the fleet changed" signal: every screen that shows devices subscribes
-    (``fleet_changed_signal(self).subscribe(self, self.fleet_changed, immediate=True)`` in
-    ``on_mount``); the app publishes each delta of the change feed to it (as Textual's own
-    ``App.theme_changed_signal``). Found from any node of the app, so a screen needs no
-    reference to the App's class."""
+    (:func:`follow_fleet` in ``on_mount``); the app publishes each delta of the change feed
+    to it (as Textual's own ``App.theme_changed_signal``). Found from any node of the app, so
+    a screen needs no reference to the App's class."""
     app = node.app
     signal = _FLEET_SIGNALS.get(app)
     if signal is None:
         signal = _FLEET_SIGNALS[app] = Signal(app, "fleet-changed")
     return signal
+
+
+def follow_fleet(node: DOMNode, callback: Callable[[Delta], object]) -> None:
+    """Call ``callback`` with every delta published on the app's fleet-changed signal, while
+    ``node`` is mounted (call it from ``on_mount``).
+
+    Textual's ``Signal.publish`` logs a subscriber's exception and carries on: a screen that
+    failed to follow a change (a dialog whose preflight is then stale) would go unnoticed. Its
+    exception goes to the app's handler instead, as one raised in a message handler does (a
+    crash report, exit 70: :meth:`mobitui.tui.app.MobiApp._handle_exception`).
+    """
+
+    def guarded(delta: Delta) -> None:
+        try:
+            callback(delta)
+        except Exception as error:
+            node.app._handle_exception(error)
+
+    fleet_changed_signal(node).subscribe(node, guarded, immediate=True)
 
 
 # ---------------------------------------------------------------------- bulk operations

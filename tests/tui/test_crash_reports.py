@@ -76,6 +76,34 @@ async def test_a_crash_in_a_handler_writes_a_private_report_and_shows_one_line(
     assert_private_report(report, PLANTED, held["phone"], held["serial"], held["user"])
 
 
+async def test_a_crash_in_a_screens_fleet_change_handler_is_a_crash_not_ignored(
+    make_server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screens follow the fleet through one Textual signal, whose ``publish`` logs and
+    drops a subscriber's exception: a screen that failed to follow a change (a dialog whose
+    preflight is then stale) must end the run as every other unexpected exception does."""
+    from mobitui.fleet.cache import Delta
+    from mobitui.tui.messages import FleetChanged
+    from mobitui.tui.screens.main import MainScreen
+
+    server = make_server(fleet=60, seed=3)
+
+    def broken(self: MainScreen, delta: Delta) -> None:
+        raise KeyError("d000101")
+
+    monkeypatch.setattr(MainScreen, "fleet_changed", broken)
+    app = make_app(server)
+    with pytest.raises(KeyError):
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot)
+            some = frozenset(list(app.fleet.devices)[:1])
+            app.post_message(FleetChanged(Delta(some, frozenset(), frozenset(), frozenset())))
+            await until(pilot, lambda: not app.is_running)
+    assert app.return_code == ExitCode.INTERNAL
+    (report,) = crash_files(paths.state_dir())
+    assert_private_report(report)
+
+
 #: The real program on a real pty: ``mobitui demo``, with the handler of ``i`` made to fail.
 CHILD = textwrap.dedent(
     f"""

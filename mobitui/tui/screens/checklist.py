@@ -43,7 +43,7 @@ from mobitui.local.checklists import ChecklistStore, progress_key
 from mobitui.local.paths import ConfigError
 from mobitui.present.sheets import SheetJob
 from mobitui.tui.bindings import localise
-from mobitui.tui.messages import fleet_changed_signal
+from mobitui.tui.messages import follow_fleet
 from mobitui.tui.widgets.columns import STATE_GLYPH
 from mobitui.tui.widgets.key_footer import KeyFooter
 from mobitui.tui.widgets.row_list import ListColumn, Row, RowList
@@ -159,7 +159,7 @@ class ChecklistScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        fleet_changed_signal(self).subscribe(self, self.fleet_changed, immediate=True)
+        follow_fleet(self, self.fleet_changed)
         problem = self.actions.store.problem
         if problem:
             self._status(self.t("checklist.unsaved", detail=problem))

@@ -2,7 +2,7 @@
 
 It shows and asks; it never calls the server. The app owns the client and the workers; the
 fleet cache's changes reach this screen through the app's fleet signal
-(:func:`mobitui.tui.messages.fleet_changed_signal`, :meth:`MainScreen.fleet_changed`), and the keys
+(:func:`mobitui.tui.messages.follow_fleet`, :meth:`MainScreen.fleet_changed`), and the keys
 that open another screen run the App's actions (``app.open_action_menu``).
 """
 
@@ -25,7 +25,7 @@ from mobitui.domain.models import Device
 from mobitui.fleet.cache import Delta, Fleet, SortKey, ViewSpec
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
-from mobitui.tui.messages import fleet_changed_signal
+from mobitui.tui.messages import follow_fleet
 from mobitui.tui.palette import MainCommands
 from mobitui.tui.widgets.device_grid import DeviceGrid, SortRequested
 from mobitui.tui.widgets.group_tree import GroupTree, NodeData
@@ -132,7 +132,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         self.query_one(TopBar).update(self.header)
-        fleet_changed_signal(self).subscribe(self, self.fleet_changed, immediate=True)
+        follow_fleet(self, self.fleet_changed)
         # Not fleet_loaded(): the app pushes this screen once the first devices are in.
         self._draw_fleet()
         self._drawn = True

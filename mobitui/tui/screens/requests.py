@@ -29,7 +29,7 @@ from mobitui.domain.rules import is_stalled, on_device_work
 from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
-from mobitui.tui.messages import RequestsLoaded, RequestsNotice, fleet_changed_signal
+from mobitui.tui.messages import RequestsLoaded, RequestsNotice, follow_fleet
 from mobitui.tui.palette import RequestsCommands
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.widgets.columns import STATE_GLYPH
@@ -113,7 +113,7 @@ class RequestsScreen(Screen[None]):
         self.query_one("#request-summary", Static).update(Text(self.t("conn.connecting")))
         self.view.load(self)
         self.set_interval(self.view.poll_seconds, self.action_reload)
-        fleet_changed_signal(self).subscribe(self, self.fleet_changed, immediate=True)
+        follow_fleet(self, self.fleet_changed)
 
     # ------------------------------------------------------------------ data
 

@@ -66,7 +66,7 @@ from mobitui.tui.messages import (
     OpFinished,
     OpProgress,
     ProgressSink,
-    fleet_changed_signal,
+    follow_fleet,
 )
 from mobitui.tui.screens.message import MessageScreen
 from mobitui.tui.screens.steps import StepsScreen
@@ -306,7 +306,7 @@ class BulkActionScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self._ready = True  # (is_mounted only turns True after on_mount returns)
-        fleet_changed_signal(self).subscribe(self, self.fleet_changed, immediate=True)
+        follow_fleet(self, self.fleet_changed)
         for button in self.query("#ok, #resume").results(Button):
             # They vanish as they are pressed (the run begins): no flash to draw and undraw.
             button.active_effect_duration = 0
