@@ -82,10 +82,19 @@ class Frames:
 
         app._display = recording
 
-    async def first(self, wanted: Callable[[object], bool], since: int = 0) -> float:
-        """The time of the first frame (from index ``since``) whose probe satisfies ``wanted``."""
+    async def first(
+        self, wanted: Callable[[object], bool], since: int = 0, within: float = 120.0
+    ) -> float:
+        """The time of the first frame (from index ``since``) whose probe satisfies ``wanted``.
+
+        A frame that never comes fails the figure after ``within`` seconds rather than hanging
+        the whole run (a probe that no longer sees what it counts, after a refactoring).
+        """
         start = since
+        give_up = time.perf_counter() + within
         while True:
+            if time.perf_counter() > give_up:
+                raise TimeoutError(f"no frame satisfied the probe within {within:.0f} s")
             for index in range(start, len(self.seen)):
                 at, state = self.seen[index]
                 if wanted(state):

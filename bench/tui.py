@@ -158,6 +158,7 @@ def scroll_page(templates: Templates, work: Path) -> Figure:
 
 async def _change_feed(server: Server, token: str) -> list[float]:
     from mobitui.domain.models import DeviceState
+    from mobitui.tui.messages import fleet_changed_signal
 
     app = make_app(server)
     samples: list[float] = []
@@ -165,13 +166,13 @@ async def _change_feed(server: Server, token: str) -> list[float]:
         await fully_loaded(app, pilot, server.fleet)
         screen = app.main_screen
         shown_changes = [0]
-        fleet_changed = screen.fleet_changed
 
         def counting(delta: Delta) -> None:
-            fleet_changed(delta)
             shown_changes[0] += 1
 
-        screen.fleet_changed = counting
+        # After the main screen's own subscriber (subscribed at its mount): a count means the
+        # grid has taken the change, and the next frame shows it.
+        fleet_changed_signal(screen).subscribe(screen, counting, immediate=True)
         frames = Frames(app, lambda: shown_changes[0])
         active = sorted(i for i, d in app.fleet.devices.items() if d.state is DeviceState.ACTIVE)
         for round_ in range(CHANGE_ROUNDS):
