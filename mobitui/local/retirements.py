@@ -1,0 +1,145 @@
+"""Retirements on disk: one JSON file per retirement, per server origin and account.
+
+``<state dir>/retirements/<server and account>/<id>.json``: files 0600 in 0700 directories,
+each written whole or not at all (:func:`mobitui.local.private_files.write_atomic`), so a
+retirement survives restarts, a full disk (the old file stays whole) and the deletion of its
+devices (each trace keeps the device's last snapshot). Servers are compared by
+:func:`mobitui.local.journal.server_key`, like the journal's.
+
+A file that cannot be read (damaged, hostile, a symbolic link, too large) is refused by name
+(:class:`RetirementError`) and never overwritten; the others are listed as usual.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from mobitui.domain.models import WireError
+from mobitui.domain.retirement import Retirement, check_id
+from mobitui.local import paths, private_files
+from mobitui.local.journal import server_key
+from mobitui.local.private_files import PrivateFileError
+
+DIR_NAME = "retirements"
+SUFFIX = ".json"
+#: A retirement file larger than this is refused unread (10 000 devices fit easily).
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class RetirementError(Exception):
+    """A retirement file or directory cannot be used; the message names it."""
+
+
+def new_id() -> str:
+    return secrets.token_hex(8)
+
+
+def _folder(server: str, account: str) -> str:
+    key = server_key(server)
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", f"{key}--{account}")[:80]
+    digest = hashlib.sha256(f"{key}\x00{account}".encode()).hexdigest()[:12]
+    return f"{safe}-{digest}"
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Every readable retirement (oldest first) and each file refused, named."""
+
+    retirements: list[Retirement]
+    problems: list[RetirementError]
+
+
+class RetirementStore:
+    """The retirements of one server and account."""
+
+    def __init__(self, server: str, account: str, root: Path | None = None) -> None:
+        self.server = server
+        self.account = account
+        self.root = root if root is not None else paths.state_dir() / DIR_NAME
+        self.directory = self.root / _folder(server, account)
+
+    def path_of(self, retirement_id: str) -> Path:
+        try:
+            check_id(retirement_id)
+        except WireError as exc:
+            raise RetirementError(str(exc)) from None
+        return self.directory / f"{retirement_id}{SUFFIX}"
+
+    def save(self, retirement: Retirement) -> Path:
+        """Write ``retirement`` (whole or not at all); :class:`RetirementError` naming the file
+        when it cannot be, or when the record is of another server or account."""
+        if server_key(retirement.server) != server_key(self.server) or (
+            retirement.account != self.account
+        ):
+            raise RetirementError(
+                f"retirement {retirement.id}: of another server or account, not saved here"
+            )
+        path = self.path_of(retirement.id)
+        body = json.dumps(retirement.to_json(), ensure_ascii=False, indent=1)
+        try:
+            private_files.write_atomic(path, body.encode("utf-8"), root=self.root.parent)
+        except PrivateFileError as exc:
+            raise RetirementError(str(exc)) from None
+        return path
+
+    def load(self, retirement_id: str) -> Retirement:
+        """The retirement of that id; :class:`RetirementError` naming the file otherwise."""
+        return self._read(self.path_of(retirement_id))
+
+    def _read(self, path: Path) -> Retirement:
+        try:
+            size = os.lstat(path).st_size
+            if size > MAX_BYTES:
+                raise RetirementError(f"{path}: larger than {MAX_BYTES} bytes; not read")
+            raw = private_files.read_private(path)
+        except FileNotFoundError:
+            raise RetirementError(f"{path}: no such retirement") from None
+        except OSError as exc:
+            raise RetirementError(str(private_files.failure(path, "read", exc))) from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            retirement = Retirement.from_json(data)
+        except UnicodeDecodeError:
+            raise RetirementError(f"{path}: not UTF-8 text") from None
+        except json.JSONDecodeError as exc:
+            raise RetirementError(f"{path}: line {exc.lineno}: {exc.msg}") from None
+        except (WireError, RecursionError) as exc:
+            raise RetirementError(f"{path}: {exc}") from None
+        if retirement.id != path.name.removesuffix(SUFFIX):
+            raise RetirementError(f"{path}: holds retirement {retirement.id!r}, not its own")
+        if server_key(retirement.server) != server_key(self.server) or (
+            retirement.account != self.account
+        ):
+            raise RetirementError(f"{path}: a retirement of another server or account")
+        return retirement
+
+    def list(self) -> Listing:
+        """Every retirement of this server and account, oldest first, and the refused files."""
+        found: list[Retirement] = []
+        problems: list[RetirementError] = []
+        try:
+            private_files.check_private_dir(self.directory, writable=False)
+            names = sorted(p for p in self.directory.iterdir() if p.name.endswith(SUFFIX))
+        except FileNotFoundError:
+            return Listing(found, problems)
+        except PrivateFileError as exc:
+            if exc.errno == errno.ENOENT:
+                return Listing(found, problems)
+            return Listing(found, [RetirementError(f"{exc} (the retirements directory)")])
+        except OSError as exc:
+            failure = private_files.failure(self.directory, "list", exc)
+            return Listing(found, [RetirementError(str(failure))])
+        for path in names:
+            try:
+                found.append(self._read(path))
+            except RetirementError as exc:
+                problems.append(exc)
+        found.sort(key=lambda r: (r.created_at, r.id))
+        return Listing(found, problems)
