@@ -26,6 +26,7 @@ from mobitui.i18n import (
     main,
     requests,
     resume,
+    retirement,
     sheets,
     terms,
 )
@@ -56,6 +57,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = _merge(
     errors.MESSAGES,
     login.MESSAGES,
     detail.MESSAGES,
+    retirement.MESSAGES,
 )
 
 

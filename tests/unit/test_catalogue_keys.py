@@ -30,6 +30,7 @@ from mobitui.domain.models import (
     RequestStatus,
     Role,
 )
+from mobitui.domain.retirement import Agreement, Stage
 from mobitui.domain.rules import ActionKind, DeviceWarning, OnDeviceWork
 from mobitui.i18n import MESSAGES
 
@@ -57,6 +58,8 @@ ENUM_FAMILIES: dict[Family, Collection[str]] = {
     ("work.", ""): _values(OnDeviceWork),
     ("warn.", ""): _values(DeviceWarning),
     ("warn.tag.", ""): _values(DeviceWarning),
+    ("retirement.stage.", ""): _values(Stage),
+    ("retirement.agreement.", ""): _values(Agreement),
     ("action.title.", ""): _values(ActionKind),
     ("action.done.", ""): _values(ActionKind),
     # A deletion's accepted plan says "plan.deleted": words.plan_outcome never builds this one

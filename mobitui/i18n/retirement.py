@@ -1,0 +1,52 @@
+"""The retirement record: its stages (the view's buckets) and its report."""
+
+from __future__ import annotations
+
+#: key → (ja, en). Placeholders use str.format names.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # the buckets (mobitui.domain.retirement.Stage)
+    "retirement.stage.active": ("有効", "Active"),
+    "retirement.stage.requested": ("要求済み・端末の応答待ち", "Requested, waiting for the device"),
+    "retirement.stage.on_device": ("端末側の作業待ち", "Waiting for on-device work"),
+    "retirement.stage.stalled": ("通信なし", "Not communicating"),
+    "retirement.stage.inactive": ("無効", "Inactive"),
+    "retirement.stage.deleted": ("削除済み", "Deleted"),
+    "retirement.stage.attention": ("拒否・失敗あり", "Refused or failed"),
+    # whether the local record and the server's audit log agree
+    "retirement.agreement.agree": ("一致", "agree"),
+    "retirement.agreement.disagree": ("不一致", "disagree"),
+    "retirement.agreement.not_available": (
+        "確認できません（サーバーの監査ログなし）",
+        "not available",
+    ),
+    "retirement.agreement.nothing": ("操作なし", "nothing sent"),
+    # the report
+    "retirement.report.title": ("端末の廃止記録: {name}", "Retirement: {name}"),
+    "retirement.report.server": ("サーバー", "Server"),
+    "retirement.report.account": ("アカウント", "Account"),
+    "retirement.report.created": ("作成日時", "Created"),
+    "retirement.report.generated": ("出力日時", "Generated"),
+    "retirement.report.summary": ("内訳", "Summary"),
+    "retirement.report.devices": ("端末", "Devices"),
+    "retirement.report.count": ("台数", "Devices"),
+    "retirement.report.not_by_us": (
+        "この記録の操作によらず一覧から消えました",
+        "vanished from the fleet without this retirement",
+    ),
+    "retirement.col.device_id": ("端末ID", "Device ID"),
+    "retirement.col.name": ("端末名", "Name"),
+    "retirement.col.serial": ("シリアル番号", "Serial number"),
+    "retirement.col.user": ("ユーザー", "User"),
+    "retirement.col.stage": ("段階", "Stage"),
+    "retirement.col.requested_at": ("要求日時", "Requested"),
+    "retirement.col.request_ids": ("要求ID", "Request IDs"),
+    "retirement.col.inactive_at": ("無効になった日時", "Inactive"),
+    "retirement.col.forced_at": ("強制インアクティベーション日時", "Forced"),
+    "retirement.col.deleted_at": ("削除日時", "Deleted"),
+    "retirement.col.by": ("操作したアカウント", "By"),
+    "retirement.col.acknowledged": ("確認した警告", "Warnings acknowledged"),
+    "retirement.col.on_device": ("端末側の作業", "On-device work"),
+    "retirement.col.c_done_at": ("手順C 完了日時", "Procedure C done"),
+    "retirement.col.problem": ("拒否・失敗", "Refused or failed"),
+    "retirement.col.audit": ("監査ログとの照合", "Audit records"),
+}
