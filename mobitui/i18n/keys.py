@@ -11,6 +11,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.main.clear": ("解除", "clear"),
     "key.main.only_checked": ("選択のみ表示", "checked only"),
     "key.main.filter": ("絞り込み", "filter"),
+    "key.main.jump": ("グループへ移動", "go to group"),
     "key.main.menu": ("端末管理", "Device Mgmt"),
     "key.main.subgroups": ("サブグループ", "subgroups"),
     "key.main.sort": ("並び替え", "sort"),
@@ -33,6 +34,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.filter": (
         "入力しながら絞り込み（端末名・シリアル番号・ユーザー・電話番号）",
         "filter as you type (name, serial, user, phone)",
+    ),
+    "help.jump": (
+        "グループ名の一部を入力して移動（↓↑ 次／前の候補、Enter で開く、Esc で戻る）",
+        "go to a group by typing part of its name (↓↑ next / previous, Enter opens, Esc back)",
     ),
     "help.subgroups": ("サブグループの端末を含める（切り替え）", "include subgroups (toggle)"),
     "help.sort": ("並び替える列を切り替え／逆順", "next sort column / reverse the order"),

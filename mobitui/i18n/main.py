@@ -14,6 +14,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "選択 {checked} / 表示 {shown} / 全 {total} 台",
         "{checked} checked / {shown} shown / {total} total",
     ),
+    "jump.placeholder": ("グループ名で移動", "Go to group"),
+    "jump.none": (
+        "「{query}」を含むグループはありません。",
+        "No group name contains “{query}”.",
+    ),
     "status.filter": ("絞り込み: {query}", "filter: {query}"),
     "status.only_checked": ("選択した端末のみ", "checked only"),
     "status.subgroups": ("サブグループを含む", "with subgroups"),

@@ -44,6 +44,7 @@ class Row:
 ROWS: tuple[Row, ...] = (
     Row("help.focus", keys="Tab / Shift+Tab"),
     Row("help.open_group", keys="Enter"),
+    Row("help.jump", ("main.jump",)),
     # The grid's movement keys, grouped as the README groups them.
     Row("help.move", keys="↑ ↓ / j k, PgUp PgDn, Home End"),
     Row("help.check", ("grid.check",)),

@@ -13,15 +13,17 @@ from dataclasses import replace
 from functools import partial
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from mobitui.domain.models import Device
+from mobitui.domain.text import visible
 from mobitui.fleet.cache import Delta, Fleet, SortKey, ViewSpec
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
@@ -78,6 +80,43 @@ class FilterBox(Input):
             screen.filter_by(value)
 
 
+class JumpBox(Input):
+    """「グループへ移動」: the tree's cursor follows each keystroke to the first group whose name
+    holds what is typed; ↓/↑ (or Tab/Shift+Tab) the next/previous match, Enter opens it, Esc
+    puts the cursor back."""
+
+    BINDINGS = [
+        Binding("down,tab", "step(1)", show=False),
+        Binding("up,shift+tab", "step(-1)", show=False),
+        Binding("escape", "cancel", show=False),
+    ]
+
+    def watch_value(self, value: str) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen) and self.display:
+            screen.jump_to(value)
+
+    def action_step(self, by: int) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.jump_step(by)
+
+    def action_cancel(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.jump_cancel()
+
+    def on_blur(self, event: events.Blur) -> None:
+        # Focus gone elsewhere (a click): the jump ends where its cursor is.
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.jump_end()
+
+
+class GroupTitle(Static):
+    """Over the grid: the open group, with the groups it is in (「すべての端末」 for the root)."""
+
+
 class MainScreen(Screen[None]):
     #: The grid has the focus from the start (Textual's default, the first focusable widget,
     #: is the tree: focusing it first and then the grid built the key bar twice).
@@ -88,6 +127,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "clear", "clear", id="main.clear"),
         Binding("v", "only_checked", "checked only", id="main.only_checked"),
         Binding("slash", "filter", "filter", key_display="/", id="main.filter"),
+        Binding("g", "jump", "go to group", id="main.jump"),
         Binding("m", "app.open_action_menu", "端末管理", id="main.menu"),
         Binding("i", "app.open_requests", "requests", id="main.requests"),
         Binding("w", "app.checklist_of_checked", "on-device", show=False, id="main.checklist"),
@@ -115,6 +155,11 @@ class MainScreen(Screen[None]):
         #: on_mount has drawn the screen: from then on, changes are drawn as they come (Textual
         #: counts a screen as mounted only after its mount handlers, a moment later).
         self._drawn = False
+        #: While a jump is open: where the cursor and the focus were, the matches, the current.
+        self._jump_from: TreeNode[NodeData] | None = None
+        self._jump_focus: object = None
+        self._jump_matches: list[TreeNode[NodeData]] = []
+        self._jump_index = 0
         localise(self, catalogue)
 
     def compose(self) -> ComposeResult:
@@ -122,8 +167,10 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="sidebar"):
                 yield Label(self.t("device_management"), id="sidebar-title")
+                yield JumpBox(placeholder=self.t("jump.placeholder"), id="jump")
                 yield GroupTree(self.t, id="groups")
             with Vertical(id="main"):
+                yield GroupTitle(id="group-title")
                 yield DeviceGrid(self.fleet, self.t, id="grid")
                 yield FilterBox(placeholder=self.t("filter.placeholder"), id="filter")
         yield StatusLine(id="status")
@@ -131,6 +178,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
+        self.query_one(JumpBox).display = False
         self.query_one(TopBar).update(self.header)
         follow_fleet(self, self.fleet_changed)
         # Not fleet_loaded(): the app pushes this screen once the first devices are in.
@@ -212,7 +260,27 @@ class MainScreen(Screen[None]):
             self.spec = replace(self.spec, only_checked=False)
         grid.sort, grid.descending = self.spec.sort, self.spec.descending
         grid.set_rows(self.fleet.view(self.spec), top=top)
+        self.query_one(GroupTitle).update(self.group_title())
         self.update_status()
+
+    def group_title(self) -> Text:
+        """The open group and its parents, outermost first (names made visible, never markup)."""
+        if self.group is None:
+            return Text(self.t("all_devices"), style="bold")
+        groups, names = self.fleet.groups, []
+        gid: str | None = self.group
+        seen: set[str] = set()
+        while gid is not None and gid not in seen:
+            seen.add(gid)
+            group = groups.get(gid)
+            names.append(visible(group.name if group is not None else gid))
+            gid = group.parent_id if group is not None else None
+        title = Text(no_wrap=True, overflow="ellipsis")
+        for name in reversed(names[1:]):
+            title.append(name, style="dim")
+            title.append(" › ", style="dim")
+        title.append(names[0], style="bold")
+        return title
 
     def update_status(self) -> None:
         grid = self.query_one(DeviceGrid)
@@ -284,6 +352,86 @@ class MainScreen(Screen[None]):
         self.query_one(DeviceGrid).focus()
 
     # ------------------------------------------------------------------ actions
+
+    def action_jump(self, text: str = "") -> None:
+        """g: the jump box over the sidebar (shown for it on a narrow terminal too)."""
+        box = self.query_one(JumpBox)
+        tree = self.query_one(GroupTree)
+        if not box.display:
+            self._jump_from = tree.cursor_node
+            focused = self.app.focused
+            self._jump_focus = focused if focused is not box else None
+            self.add_class("-jumping")
+            box.display = True
+        box.focus()
+        box.value = text
+        box.cursor_position = len(text)
+        if not text:
+            self.jump_to("")
+
+    @on(GroupTree.JumpTyped)
+    def _jump_typed(self, event: GroupTree.JumpTyped) -> None:
+        self.action_jump(event.text)
+
+    def jump_to(self, query: str) -> None:
+        """The tree's cursor to the first group matching ``query`` (none: it stays, and says so)."""
+        tree = self.query_one(GroupTree)
+        box = self.query_one(JumpBox)
+        self._jump_matches = tree.matches(query)
+        self._jump_index = 0
+        self.notice = None
+        box.remove_class("-none")
+        if self._jump_matches:
+            tree.reveal(self._jump_matches[0])
+        elif not query:
+            if self._jump_from is not None and self._jump_from.tree is tree:
+                tree.reveal(self._jump_from)
+        else:
+            box.add_class("-none")
+            self.notice = Text(self.t("jump.none", query=visible(query)))
+        self.update_status()
+
+    def jump_step(self, by: int) -> None:
+        if self._jump_matches:
+            self._jump_index = (self._jump_index + by) % len(self._jump_matches)
+            self.query_one(GroupTree).reveal(self._jump_matches[self._jump_index])
+
+    def jump_end(self) -> None:
+        """Hide the jump box; the cursor stays where the jump left it."""
+        box = self.query_one(JumpBox)
+        if box.display:
+            box.display = False
+            self.remove_class("-jumping")
+            self._jump_matches = []
+            box.remove_class("-none")
+            if self.notice is not None and box.value:
+                self.notice = None
+                self.update_status()
+
+    def jump_cancel(self) -> None:
+        """Esc in the jump box: the cursor and the focus back where they were."""
+        tree = self.query_one(GroupTree)
+        if self._jump_from is not None and self._jump_from.tree is tree:
+            tree.reveal(self._jump_from)
+        back = self._jump_focus
+        self.jump_end()
+        self.notice = None
+        self.update_status()
+        if isinstance(back, DeviceGrid | GroupTree | Input) and back.is_attached and back.display:
+            back.focus()
+        else:
+            self.query_one(DeviceGrid).focus()
+
+    @on(Input.Submitted, "#jump")
+    def _jump_chosen(self) -> None:
+        """Enter: open the match under the cursor in the grid, as Enter on the tree does."""
+        if not self._jump_matches:
+            if not self.query_one(JumpBox).value:
+                self.jump_cancel()
+            return
+        node = self._jump_matches[self._jump_index]
+        self.jump_end()
+        self.query_one(GroupTree).select_node(node)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

@@ -4,11 +4,19 @@ Counts come from the local cache rather than the server's ``device_count`` so th
 with what the grid shows after a live update (while the first sync is still loading, the cache
 holds the server's counts: see ``Fleet.load``). Group names come from the server, so labels are
 ``Text`` objects: a group named ``[b]x`` is shown literally, never parsed as markup.
+
+Type-to-jump (the main screen's ``g``) asks :meth:`GroupTree.matches` for the groups whose name
+holds what was typed, compared after NFKC and case folding (全角／半角 and case do not matter),
+names that start with it first, each kind in the tree's order.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
 from rich.text import Text
+from textual import events
+from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -19,8 +27,20 @@ from mobitui.i18n import Catalogue
 NodeData = str | None
 
 
+def fold(text: str) -> str:
+    """What a group name and a typed query are compared as: NFKC, then case-folded."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 class GroupTree(Tree[NodeData]):
     """Groups as a tree under an "all devices" root; Enter opens a group."""
+
+    class JumpTyped(Message):
+        """A character no key is bound to was typed in the tree: it starts a jump."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     def __init__(self, catalogue: Catalogue, **kwargs: object) -> None:
         super().__init__(Text(catalogue("all_devices")), data=None, **kwargs)  # type: ignore[arg-type]
@@ -28,6 +48,8 @@ class GroupTree(Tree[NodeData]):
         self.show_root = True
         self.guide_depth = 2
         self._shown: object = None
+        #: Each group's folded name (the root's is "all devices"), for :meth:`matches`.
+        self._folded: dict[NodeData, str] = {None: fold(catalogue("all_devices"))}
 
     def populate(self, fleet: Fleet, include_subgroups: bool) -> None:
         """Rebuild the tree from the cache, keeping the cursor on the same group.
@@ -40,6 +62,8 @@ class GroupTree(Tree[NodeData]):
         if shown == self._shown:
             return
         self._shown = shown
+        self._folded = {None: fold(self.t("all_devices"))}
+        self._folded.update((gid, fold(g.name)) for gid, g in fleet.groups.items())
         selected = self.cursor_node.data if self.cursor_node is not None else None
         children: dict[str | None, list[str]] = {}
         for group in fleet.groups.values():
@@ -73,3 +97,41 @@ class GroupTree(Tree[NodeData]):
         self.root.expand()
         if keep is not None:
             self.move_cursor(keep)
+
+    # ------------------------------------------------------------------ type-to-jump
+
+    def matches(self, query: str) -> list[TreeNode[NodeData]]:
+        """The nodes whose name holds ``query``: those starting with it first, in tree order."""
+        wanted = fold(query)
+        if not wanted:
+            return []
+        first: list[TreeNode[NodeData]] = []
+        inside: list[TreeNode[NodeData]] = []
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            name = self._folded.get(node.data, "")
+            if name.startswith(wanted):
+                first.append(node)
+            elif wanted in name:
+                inside.append(node)
+            stack.extend(reversed(node.children))
+        return first + inside
+
+    def reveal(self, node: TreeNode[NodeData]) -> None:
+        """Put the cursor on ``node``, expanding its parents and scrolling it into view."""
+        parent = node.parent
+        while parent is not None:
+            parent.expand()
+            parent = parent.parent
+        self._tree_lines  # noqa: B018 (rebuilds the lines, so the node's line is known now)
+        self.move_cursor(node)
+
+    def on_key(self, event: events.Key) -> None:
+        """Japanese (any character outside ASCII) typed here starts a jump: ASCII letters stay
+        the screen's keys (``m``, ``i``, ``q`` …); ``g`` starts a jump from anywhere."""
+        char = event.character
+        if char is not None and not char.isascii() and char.isprintable():
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.JumpTyped(char))
