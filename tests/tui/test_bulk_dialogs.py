@@ -457,6 +457,8 @@ async def test_a_connection_lost_mid_bulk_resumes_in_the_dialog_and_at_next_laun
         screen = again.screen
         assert screen.phase == "result" and screen.path == path
         assert "did not finish" in text_of(screen, "#result-summary")
+        # Its next useful action: resuming, which asks the password first.
+        await until(pilot, lambda: again.focused is not None and again.focused.id == "password")
         screen.query_one("#password").focus()
         await pilot.press(*"demo-admin-pass", "tab", "space")
         await pilot.pause()
@@ -575,3 +577,168 @@ async def test_an_rfc_3339_schedule_can_be_typed_in_the_field(tui_server) -> Non
         assert screen.reasons() == []
         action = screen.action_value()
         assert isinstance(action, Inactivate) and action.scheduled_at == future
+
+
+# --------------------------------------------------------------------------- the steps' order
+
+
+def step_of(screen: BulkActionScreen, widget) -> int | None:
+    """The help page's step a focused widget is part of (None: not a step's field)."""
+    from mobitui.tui.screens.bulk.dialog import AckSlot, StepRow
+
+    if widget.id == "ok":
+        return screen.STEP_OK
+    if widget.id == "count":  # typing the count back is part of confirming (同意する)
+        return screen.STEP_AGREE
+    for node in widget.ancestors_with_self:
+        if isinstance(node, StepRow | AckSlot):
+            return node.number
+    return None
+
+
+async def tab_walk(pilot, screen: BulkActionScreen) -> list[tuple[str, int | None]]:
+    """Tab from the focus until 「キャンセル」: each field reached and its step."""
+    walked = []
+    for _ in range(30):
+        focused = pilot.app.focused
+        if focused.id == "cancel":
+            return walked
+        walked.append((focused.id or focused.name or "", step_of(screen, focused)))
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached cancel: {walked}")
+
+
+def _recent(app):
+    now = app.client.server_now()
+    return lambda d: (
+        d.state is DeviceState.ACTIVE
+        and d.last_seen_at is not None
+        and now - d.last_seen_at < timedelta(hours=24)
+    )
+
+
+def _dep_forbidding(d: Device) -> bool:
+    return d.state is DeviceState.ACTIVE and d.dep and d.dep_profile_removal_forbidden
+
+
+@pytest.mark.parametrize(
+    ("index", "first", "ack_id"),
+    [
+        (0, "remove-profile", "dep_profile_removal_forbidden"),
+        (1, "delete-after", None),
+        (2, "password", None),
+    ],
+    ids=["inactivation", "forced", "deletion"],
+)
+async def test_focus_starts_at_the_first_step_and_tab_follows_the_steps(
+    tui_server, index: int, first: str, ack_id: str | None
+) -> None:
+    app = make_app(tui_server, confirm_above=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        if index == 0:
+            ids = pick(app, 1, _dep_forbidding) + pick(app, 1, plain_active)
+        elif index == 1:
+            ids = pick(app, 1, _recent(app)) + pick(app, 1, plain_active)
+        else:
+            ids = pick(app, 2, lambda d: d.state is DeviceState.INACTIVE)
+        screen = await open_dialog(pilot, ids, index)
+        assert app.focused.id == first  # the first step of the dialog, not the password
+        # Everything given, so that OK is in the walk too.
+        for ack in screen.query(".ack"):
+            ack.value = True
+        screen.query_one("#password").value = "demo-admin-pass"
+        screen.query_one("#agree").value = True
+        screen.query_one("#count").value = str(len(screen.preflight.acted_on))
+        await pilot.pause()
+        assert screen.reasons() == []
+        screen.query_one(f"#{first}").focus()
+        await pilot.pause()
+        walked = await tab_walk(pilot, screen)
+        steps = [step for _, step in walked]
+        assert None not in steps, walked
+        assert steps == sorted(steps), walked  # 手順6 → … → OK, never back
+        assert steps[0] == min(s for f, s in screen.STEPS.items() if f != "open"), walked
+        assert walked[-1] == ("ok", screen.STEP_OK), walked
+        fields = [name for name, _ in walked]
+        assert fields.index("password") < fields.index("agree") < fields.index("count")
+        # Shift+Tab walks back the same way.
+        await pilot.press("shift+tab")
+        assert app.focused.id == "ok"
+        await pilot.press("shift+tab")
+        assert app.focused.id == "count"
+
+
+async def test_an_acknowledgement_sits_under_the_step_it_belongs_to(tui_server) -> None:
+    from mobitui.tui.screens.bulk.dialog import AckSlot, Field
+
+    app = make_app(tui_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        # DEP forbidding removal: caused by 「有効にする」 off, so right under step 6.
+        screen = await open_dialog(pilot, pick(app, 1, _dep_forbidding), 0)
+        ack = screen.query_one(".ack")
+        slot = next(a for a in ack.ancestors if isinstance(a, AckSlot))
+        assert slot.number == screen.STEPS[Field.REMOVE_PROFILE] == 6
+        line = slot.query_one(".warning")
+        assert app.fleet.devices[screen.order[0]].name in str(line.render())
+        assert not screen.query_one("#warnings").query(".ack")  # not above 手順6
+        chain = screen.focus_chain
+        assert chain.index(ack) == chain.index(screen.query_one("#remove-profile")) + 1
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+        # Forced, still communicating: no option causes it; with 「同意する」 (step 8).
+        screen = await open_dialog(pilot, pick(app, 1, _recent(app)), 1)
+        ack = screen.query_one(".ack")
+        slot = next(a for a in ack.ancestors if isinstance(a, AckSlot))
+        assert slot.number == screen.STEP_AGREE == 8
+        chain = screen.focus_chain
+        assert chain.index(ack) == chain.index(screen.query_one("#agree")) + 1
+
+
+async def test_enter_in_password_and_count_presses_ok_only_when_allowed(tui_server) -> None:
+    server = tui_server
+    app = make_app(server, confirm_above=2)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        ids = pick(app, 3, plain_active)
+        screen = await open_dialog(pilot, ids, 0)
+        screen.query_one("#password").focus()
+        await pilot.press(*"demo-admin-pass", "enter")  # blocked (同意する): on to the next field
+        await pilot.pause()
+        assert screen.phase == "form" and app.focused.id == "agree"
+        await pilot.press("space", "tab")
+        assert app.focused.id == "count"
+        await pilot.press("2", "enter")  # the wrong count: blocked, nothing sent
+        await pilot.pause()
+        assert screen.phase == "form" and screen.reasons() == ["device count to confirm"]
+        assert app.focused.id != "count"
+        screen.query_one("#count").focus()
+        await pilot.press("backspace", "3", "enter")  # allowed now: Enter is OK
+        await finished(pilot)
+        assert screen.state.ending is Ending.FINISHED
+    assert acted_on(await Sim(server).audit("inactivate")) == {i: 1 for i in ids}
+
+
+async def test_the_result_focuses_its_next_useful_action(tui_server) -> None:
+    app = make_app(tui_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        # Inactivated without 「有効にする」: the profile must be removed on the device.
+        screen = await open_dialog(pilot, pick(app, 2, plain_active), 0)
+        await confirm(pilot)
+        await press_ok(pilot)
+        await finished(pilot)
+        assert screen.query_one("#to-checklist").display
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "to-checklist")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+        # Deleted: nothing on the device, nothing open: the results to export.
+        screen = await open_dialog(
+            pilot, pick(app, 2, lambda d: d.state is DeviceState.INACTIVE), 2
+        )
+        await confirm(pilot)
+        await press_ok(pilot)
+        await finished(pilot)
+        assert not screen.query_one("#to-checklist").display
+        await until(pilot, lambda: app.focused is not None and app.focused.id == "results-csv")

@@ -146,6 +146,10 @@ def step_naming(procedure: ProcedureId, term: str) -> int:
     return found[0]
 
 
+#: The class of every field that is a step of the help page (the focus starts at the first).
+STEP_FIELD = "step-field"
+
+
 class StepRow(Horizontal):
     """One field of a dialog beside the help page's step number.
 
@@ -166,6 +170,17 @@ class StepRow(Horizontal):
         self._label.update(f" {self._text}")
 
 
+class AckSlot(Vertical):
+    """Where the acknowledgements of one step show: right under that step's field, because
+    the choice made there (or, for 「同意する」, the devices agreed to) is what raises the
+    warning. Holds each warning's line and its checkbox; empty when none applies."""
+
+    def __init__(self, field: Field, number: int) -> None:
+        super().__init__(id=f"acks-{field.value}", classes="acks")
+        self.field = field
+        self.number = number
+
+
 class BulkActionScreen(ModalScreen[None]):
     KIND: ClassVar[ActionKind]
     PROCEDURE: ClassVar[ProcedureId]
@@ -182,8 +197,14 @@ class BulkActionScreen(ModalScreen[None]):
     #: that opens it to the procedure's last step.
     STEPS_COVERED: ClassVar[frozenset[int]]
     OK_LABEL: ClassVar[str] = "ok"
-    #: The password has focus from the first frame (keys typed at once land there).
-    AUTO_FOCUS = "#password"
+    #: The step whose field each acknowledgement sits under (:class:`AckSlot`): the step whose
+    #: choice causes the warning. A warning no option of the dialog causes (it comes with the
+    #: devices themselves: an Android Device Owner reset, a forced device still communicating)
+    #: is acknowledged with 「同意する」, the step that confirms those devices.
+    ACK_STEPS: ClassVar[Mapping[DeviceWarning, Field]] = MappingProxyType({})
+    #: The first step field has focus from the first frame (keys typed at once land there);
+    #: a screen opened on a journal starts on its next useful action instead.
+    AUTO_FOCUS = f".{STEP_FIELD}"
 
     BINDINGS = [
         Binding("escape", "close", "close", show=False),
@@ -239,8 +260,17 @@ class BulkActionScreen(ModalScreen[None]):
         yield from ()
 
     def compose_options(self) -> ComposeResult:
-        """The action's own options, each in a :class:`StepRow`."""
+        """The action's own options, each in a :class:`StepRow` (its field of the class
+        :data:`STEP_FIELD`), followed by :meth:`ack_slot` for a step in :attr:`ACK_STEPS`."""
         yield from ()
+
+    def ack_slot(self, field: Field) -> AckSlot:
+        """The place of the acknowledgements that belong to ``field``'s step."""
+        return AckSlot(field, self.STEPS[field])
+
+    def ack_field(self, warning: DeviceWarning) -> Field:
+        """The field whose step ``warning``'s acknowledgement belongs to."""
+        return self.ACK_STEPS.get(warning, Field.AGREE)
 
     def action_value(self) -> Action:
         raise NotImplementedError
@@ -275,18 +305,34 @@ class BulkActionScreen(ModalScreen[None]):
                     t,
                     self.STEP_PASSWORD,
                     Label(t("password"), classes="field-label"),
-                    Input(password=True, id="password", compact=True),
+                    Input(password=True, id="password", classes=STEP_FIELD, compact=True),
                 )
-                yield StepRow(t, self.STEP_AGREE, Checkbox(t("agree"), id="agree", compact=True))
+                yield StepRow(
+                    t,
+                    self.STEP_AGREE,
+                    Checkbox(t("agree"), id="agree", classes=STEP_FIELD, compact=True),
+                )
+                yield self.ack_slot(Field.AGREE)
                 with Horizontal(id="count-row"):
                     yield Label(id="count-label")
-                    yield Input(id="count", restrict=r"[0-9, ]*", max_length=12, compact=True)
+                    yield Input(
+                        id="count",
+                        restrict=r"[0-9, ]*",
+                        max_length=12,
+                        classes=STEP_FIELD,
+                        compact=True,
+                    )
                 yield Static(id="why", classes="hint")
             yield Static(id="error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Label(t("step", number=self.STEP_OK), classes="step-no", id="ok-step")
                 yield Button(
-                    t(self.OK_LABEL), variant="error", id="ok", disabled=True, compact=True
+                    t(self.OK_LABEL),
+                    variant="error",
+                    id="ok",
+                    disabled=True,
+                    classes=STEP_FIELD,
+                    compact=True,
                 )
                 yield Button(
                     t("action.resume"), variant="error", id="resume", disabled=True, compact=True
@@ -316,6 +362,8 @@ class BulkActionScreen(ModalScreen[None]):
             assert self.state is not None
             self._show_result(self.state, resumed=True)
         self._show_phase()
+        if self.phase is Phase.RESULT:  # (now, so that AUTO_FOCUS finds the focus taken)
+            self.set_focus(self.query_one(self.result_focus()))
 
     def watch_phase(self) -> None:
         if self._ready:
@@ -360,26 +408,32 @@ class BulkActionScreen(ModalScreen[None]):
         self._update_ok()
 
     def _show_warnings(self, lines: list[tuple[DeviceWarning, Text]]) -> None:
-        """Each warning's line and, for those to acknowledge, its checkbox."""
+        """Each warning's line: with the preflight, or, for one to acknowledge, with its
+        checkbox under the step it belongs to (:attr:`ACK_STEPS`)."""
         assert self.preflight is not None
-        box = self.query_one("#warnings", Vertical)
-        box.remove_children()
         to_acknowledge = self.preflight.to_acknowledge
-        widgets: list[Widget] = []
+        slots = {slot.field: slot for slot in self.query(AckSlot)}
+        placed: dict[Vertical, list[Widget]] = {box: [] for box in slots.values()}
+        general = self.query_one("#warnings", Vertical)
+        placed[general] = []
         for warning, line in lines:
-            widgets.append(Static(line, classes="warning"))
             ids = to_acknowledge.get(warning)
-            if ids is not None:
-                widgets.append(
-                    Checkbox(
-                        self.t("action.ack", count=len(ids)),
-                        value=self.acked.get(warning) == ids,
-                        name=warning.value,
-                        classes="ack",
-                        compact=True,
-                    )
-                )
-        box.mount_all(widgets)
+            if ids is None:
+                placed[general].append(Static(line, classes="warning"))
+                continue
+            placed[slots[self.ack_field(warning)]] += [
+                Static(line, classes="warning"),
+                Checkbox(
+                    self.t("action.ack", count=len(ids)),
+                    value=self.acked.get(warning) == ids,
+                    name=warning.value,
+                    classes=f"ack {STEP_FIELD}",
+                    compact=True,
+                ),
+            ]
+        for box, widgets in placed.items():
+            box.remove_children()
+            box.mount_all(widgets)
 
     def blockers(self) -> tuple[Blocker, ...]:
         """Why OK (or Resume) cannot be pressed now, as the gate says from what the dialog
@@ -466,16 +520,24 @@ class BulkActionScreen(ModalScreen[None]):
         if self.phase is Phase.FORM:
             self.recompute()
 
-    @on(Input.Submitted, "#password")
+    @on(Input.Submitted, "#password, #count")
     def _submitted(self) -> None:
-        if self.phase is Phase.FORM and not self.query_one("#ok", Button).disabled:
+        """Enter in the password or the count goes on to OK (「再開」 when resuming) if it
+        may be pressed now; otherwise to the next field: never a press while blocked."""
+        if self.phase is Phase.FORM and not self.blockers():
             self._ok()
-        elif self.phase is Phase.RESULT and not self.query_one("#resume", Button).disabled:
+        elif self.phase is Phase.RESULT and self.path is not None and not self.blockers():
             self._resume()
+        elif self.phase is not Phase.RUNNING:
+            self.focus_next()
+
+    @on(Input.Submitted, "#schedule-at")
+    def _next_field(self) -> None:
+        self.focus_next()
 
     @on(Button.Pressed, "#ok")
     def _ok(self) -> None:
-        if self.blockers() or self.preflight is None:
+        if self.phase is not Phase.FORM or self.blockers() or self.preflight is None:
             return
         password = self._take_password()
         plans = self.preflight.acted_on
@@ -486,7 +548,7 @@ class BulkActionScreen(ModalScreen[None]):
 
     @on(Button.Pressed, "#resume")
     def _resume(self) -> None:
-        if self.blockers() or self.path is None:
+        if self.phase is not Phase.RESULT or self.blockers() or self.path is None:
             return
         password = self._take_password()
         self._run_phase()
@@ -570,7 +632,7 @@ class BulkActionScreen(ModalScreen[None]):
         with self.app.batch_update():  # the results in one frame
             self.phase = Phase.RESULT
             self._show_result(message.state, resumed=False)
-            self.query_one("#cancel", Button).focus()
+            self.query_one(self.result_focus()).focus()
 
     @on(OpFailed)
     def _failed(self, message: OpFailed) -> None:
@@ -586,7 +648,7 @@ class BulkActionScreen(ModalScreen[None]):
         self.state, self.path = state, message.path
         self.phase = Phase.RESULT
         self._show_result(state, resumed=False)
-        self.query_one("#password" if state.resumable else "#cancel").focus()
+        self.query_one(self.result_focus()).focus()
 
     def _show_result(self, state: OperationState, *, resumed: bool) -> None:
         t = self.t
@@ -628,6 +690,23 @@ class BulkActionScreen(ModalScreen[None]):
         self.query_one("#result-summary", Static).update(Text("\n".join(lines)))
         self.query_one("#result", RowList).set_rows(result_rows(t, state, self._work()))
         self.query_one("#dialog").query_one(".dialog-title", Label).update(self._title())
+
+    def result_focus(self) -> str:
+        """The selector of the result's next useful action, the first that applies: the
+        on-device checklist when accepted devices need work on the device; resuming when
+        batches stayed open (its password first, then 「同意する」 and 「再開」); export of
+        the per-device results; else 「閉じる」.
+
+        (A retirement view, when it comes, goes here: after the checklist, before resuming.)
+        """
+        state = self.state
+        if self._to_do():
+            return "#to-checklist"
+        if state is not None and state.resumable:
+            return "#password"
+        if state is not None and state.items:
+            return "#results-csv"
+        return "#cancel"
 
     def _to_do(self) -> list[Assignment]:
         """The accepted devices that need work on the device itself (procedures C, D)."""

@@ -4,7 +4,9 @@ It says first when to use it and that nothing reaches the device; step 6 deletes
 right after (「有効」), greyed out with the reason when the account lacks the deletion
 permission; then the password (7), 「同意する」 (8) and 「OK」 (9), each number read from the
 procedure's data. Devices that still communicate are flagged by the preflight and must be
-acknowledged.
+acknowledged: under 「同意する」 (8). No option of the dialog causes that warning (「有効」 only
+adds the deletion); it comes with the devices chosen, and the vendor's warning (restrictions
+that can never be lifted on a device still in use) is what 「同意する」 confirms for them.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from textual.widgets import Checkbox, Label, Static
 
 from mobitui.domain.procedures import ProcedureId
 from mobitui.domain.rules import ActionKind, ForceInactivate
-from mobitui.tui.screens.bulk.dialog import BulkActionScreen, Field, StepRow
+from mobitui.tui.screens.bulk.dialog import STEP_FIELD, BulkActionScreen, Field, StepRow
 
 
 class ForcedInactivationScreen(BulkActionScreen):
@@ -40,7 +42,11 @@ class ForcedInactivationScreen(BulkActionScreen):
             self.STEPS[Field.DELETE_AFTER],
             Label(t("forced.delete_after"), classes="field-label wide-label"),
             Checkbox(
-                t("delete_after_force"), id="delete-after", disabled=not allowed, compact=True
+                t("delete_after_force"),
+                id="delete-after",
+                disabled=not allowed,
+                classes=STEP_FIELD,
+                compact=True,
             ),
         )
         if not allowed:

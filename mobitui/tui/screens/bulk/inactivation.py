@@ -1,7 +1,8 @@
 """「一括インアクティベーション」: procedure A, steps 5–11 of the help page.
 
-Step 6 「Apple MDMプロファイル削除」「有効にする」 and step 7 「スケジュール」「予約日時を設定する」
-come first, in the page's order, then the shared password (8), 「同意する」 (9) and 「OK」 (10);
+Step 6 「Apple MDMプロファイル削除」「有効にする」 (with the acknowledgement of DEP devices that
+forbid profile removal right under it) and step 7 「スケジュール」「予約日時を設定する」 come
+first, in the page's order, then the shared password (8), 「同意する」 (9) and 「OK」 (10);
 the result is step 11 (each number read from the procedure's data, by the term its step names).
 The schedule is typed in local time (the zone is shown) and must be in the future on the
 SERVER's clock (:func:`mobitui.domain.rules.schedule_problem`, as the server judges it).
@@ -19,9 +20,15 @@ from textual.widgets import Checkbox, Input, Label, Static
 
 from mobitui.domain.operation import OperationState
 from mobitui.domain.procedures import NOTES, NoteId, ProcedureId
-from mobitui.domain.rules import ActionKind, Inactivate, ScheduleProblem, schedule_problem
+from mobitui.domain.rules import (
+    ActionKind,
+    DeviceWarning,
+    Inactivate,
+    ScheduleProblem,
+    schedule_problem,
+)
 from mobitui.present.words import SCHEDULE_FORMAT, read_schedule
-from mobitui.tui.screens.bulk.dialog import BulkActionScreen, Field, StepRow
+from mobitui.tui.screens.bulk.dialog import STEP_FIELD, BulkActionScreen, Field, StepRow
 
 __all__ = ["SCHEDULE_FORMAT", "InactivationScreen", "local_zone"]
 
@@ -46,6 +53,10 @@ class InactivationScreen(BulkActionScreen):
         Field.REMOVE_PROFILE: "「有効にする」",
         Field.SCHEDULE: "「予約日時を設定する」",
     }
+    #: A DEP device that forbids profile removal is a warning only while 「有効にする」 is off:
+    #: it is acknowledged under that step (6), where turning it on avoids it. An Android
+    #: Device Owner reset comes with the device whatever the options: with 「同意する」.
+    ACK_STEPS = {DeviceWarning.DEP_PROFILE_REMOVAL_FORBIDDEN: Field.REMOVE_PROFILE}
 
     def compose_options(self) -> ComposeResult:
         t = self.t
@@ -55,13 +66,14 @@ class InactivationScreen(BulkActionScreen):
             t,
             self.STEPS[Field.REMOVE_PROFILE],
             Label(t("remove_apple_mdm_profile"), classes="field-label"),
-            Checkbox(t("enable"), id="remove-profile", compact=True),
+            Checkbox(t("enable"), id="remove-profile", classes=STEP_FIELD, compact=True),
         )
+        yield self.ack_slot(Field.REMOVE_PROFILE)
         yield StepRow(
             t,
             self.STEPS[Field.SCHEDULE],
             Label(t("schedule"), classes="field-label"),
-            Checkbox(t("set_schedule"), id="schedule-on", compact=True),
+            Checkbox(t("set_schedule"), id="schedule-on", classes=STEP_FIELD, compact=True),
         )
         with Horizontal(id="schedule-row"):
             yield Input(
@@ -70,6 +82,7 @@ class InactivationScreen(BulkActionScreen):
                 id="schedule-at",
                 max_length=SCHEDULE_MAX_LENGTH,
                 disabled=True,
+                classes=STEP_FIELD,
                 compact=True,
             )
             yield Label(t("schedule.zone", zone=zone, offset=offset), classes="hint")
