@@ -4,7 +4,14 @@ The upper list holds the requests (scheduled, executing, done, cancelled), newes
 lower one the devices of the request under the cursor, with their state from the fleet cache
 (kept fresh by the change feed) and their progress from the request. A scheduled request can
 be cancelled (after a yes/no question); pending devices that have not communicated since the
-request executed are flagged, and ``f`` opens the forced inactivation dialog for them.
+request executed are flagged, and ``f`` opens the forced inactivation dialog for the flagged
+devices the lower list shows (those of the chosen request, nothing else).
+
+The flags are judged on the server's clock (``now``) and re-evaluated at every load (the poll,
+``r``), at every fleet change, and by a timer set for the moment the next one comes due: a flag
+appears by itself. The columns are sized to their content (ids and states whole); the name
+takes what is left, and the device list takes the height the request list leaves
+(``styles/requests.tcss``).
 
 The screen only shows and asks: loading and cancelling are the app's workers (``RequestsActions``
 callbacks), whose answers come back as messages (:mod:`mobitui.tui.messages`).
@@ -21,6 +28,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Label, Static
 
 from mobitui.domain.checklist import Assignment, sections
@@ -78,6 +86,8 @@ class RequestsScreen(Screen[None]):
         self.view = view
         self.t = view.t
         self.requests: list[InactivationRequest] | None = None
+        #: Fires when the next stall flag comes due on the server's clock.
+        self._due: Timer | None = None
         localise(self, view.t)
 
     def compose(self) -> ComposeResult:
@@ -85,8 +95,8 @@ class RequestsScreen(Screen[None]):
         yield Label(t("requests.title"), id="requests-title", classes="dialog-title")
         yield RowList(
             [
-                ListColumn(t("requests.col.id"), 10),
-                ListColumn(t("requests.col.status"), 10),
+                ListColumn(t("requests.col.id"), 0, content=True),
+                ListColumn(t("requests.col.status"), 0, content=True),
                 ListColumn(t("requests.col.created"), 11, priority=2),
                 ListColumn(t("requests.col.scheduled"), 11, priority=1),
                 ListColumn(t("requests.col.progress"), 0),
@@ -99,8 +109,8 @@ class RequestsScreen(Screen[None]):
             [
                 ListColumn("", 1),
                 ListColumn(t("col.name"), 0),
-                ListColumn(t("detail.request_progress"), 16),
-                ListColumn(t("col.state"), 14, priority=1),
+                ListColumn(t("detail.request_progress"), 0, content=True),
+                ListColumn(t("col.state"), 0, priority=1, content=True),
                 ListColumn(t("col.last_seen"), 11, priority=2),
             ],
             id="items",
@@ -119,15 +129,50 @@ class RequestsScreen(Screen[None]):
 
     @on(RequestsLoaded)
     def _loaded(self, message: RequestsLoaded) -> None:
-        if message.requests == self.requests:
-            return  # nothing changed: nothing to repaint
+        # Even when the requests are the same, time has passed on the server's clock: the
+        # flags are judged again (only what changed is repainted).
         self.requests = message.requests
-        t = self.t
+        self._repaint()
+
+    def _repaint(self) -> None:
+        """Both lists from the requests, the fleet and the server's clock, and the next timer."""
+        if self.requests is None:
+            return
         rows = [self._request_row(r) for r in self.requests]
-        self.query_one("#requests", RowList).set_rows(rows)
+        listed = self.query_one("#requests", RowList)
+        if rows != listed.rows:
+            listed.set_rows(rows)
         if not rows:
-            self.query_one("#request-summary", Static).update(Text(t("requests.empty")))
+            self.query_one("#request-summary", Static).update(Text(self.t("requests.empty")))
         self._show_items()
+        self._arm_due_timer()
+
+    def _arm_due_timer(self) -> None:
+        """A timer for the first moment a pending, silent device's flag comes due."""
+        if self._due is not None:
+            self._due.stop()
+            self._due = None
+        now = self.view.now()
+        devices = self.view.fleet.devices
+        upcoming = []
+        for request in self.requests or ():
+            if request.executed_at is None:
+                continue
+            due = request.executed_at + self.view.stall_after
+            if due <= now:
+                continue
+            for item in request.items:
+                device = devices.get(item.device_id)
+                if (
+                    device is not None
+                    and item.progress is ItemProgress.PENDING
+                    and is_stalled(device, request.executed_at, due, self.view.stall_after)
+                ):
+                    upcoming.append(due)
+                    break
+        if upcoming:
+            delay = (min(upcoming) - now).total_seconds() + 0.05
+            self._due = self.set_timer(delay, self._repaint)
 
     @on(RequestsNotice)
     def _notice(self, message: RequestsNotice) -> None:
@@ -176,7 +221,8 @@ class RequestsScreen(Screen[None]):
         items = self.query_one("#items", RowList)
         summary = self.query_one("#request-summary", Static)
         if request is None:
-            items.set_rows([])
+            if items.rows:
+                items.set_rows([])
             return
         t = self.t
         devices = self.view.fleet.devices
@@ -198,7 +244,8 @@ class RequestsScreen(Screen[None]):
                     item.device_id,
                 )
             )
-        items.set_rows(rows)
+        if rows != items.rows:
+            items.set_rows(rows)
         lines = [
             f"{request.id} · {t(f'request.{request.status.value}')} · "
             f"{t('action.cancelled_jobs', jobs=request.cancelled_jobs)}"
@@ -214,7 +261,7 @@ class RequestsScreen(Screen[None]):
     def fleet_changed(self, delta: Delta) -> None:
         """Device states moved (the change feed): the lower list shows them at once."""
         if self.requests:
-            self._show_items()
+            self._repaint()
 
     # ------------------------------------------------------------------ actions
 
@@ -269,7 +316,11 @@ class RequestsScreen(Screen[None]):
         if self.view.read_only is not None:
             self.query_one("#requests-status", Static).update(Text(self.view.read_only))
             return
-        request = self.selected()
-        stalled = self._stalled(request) if request is not None else []
-        if stalled:
-            self.view.force(stalled)
+        # The flags as of now, then exactly the flagged rows the lower list shows: devices of
+        # the chosen request, pending and silent; never another request's, never one not shown.
+        self._repaint()
+        devices = self.view.fleet.devices
+        shown = self.query_one("#items", RowList).rows
+        flagged = [devices[r.key] for r in shown if r.cells[0] == "!" and r.key in devices]
+        if flagged:
+            self.view.force(flagged)

@@ -5,15 +5,16 @@ lists of short cells. ``DataTable`` would parse every string as markup and take 
 paint such lists; this widget draws each visible line from plain ``Segment`` text, so device
 names are shown literally, and its cost per frame grows with the screen, not the list.
 
-Columns are :class:`ListColumn` (a title and a width; width 0 takes what is left) and each row
-is a :class:`Row` of cell strings plus an optional style class. Narrow terminals drop the
+Columns are :class:`ListColumn` (a title and a width; width 0 takes what is left; ``content``
+widens a column to its title and its longest cell, so ids and states are never cut) and each
+row is a :class:`Row` of cell strings plus an optional style class. Narrow terminals drop the
 columns with the highest ``priority`` first, like the device grid.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -33,6 +34,8 @@ class ListColumn:
     title: str
     width: int  # 0: flexible
     priority: int = 0  # higher is dropped first when narrow
+    #: Sized to its content: at least ``width``, and as wide as its title and longest cell.
+    content: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,8 @@ class RowList(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.columns = tuple(columns)
+        #: The columns with the content-sized ones widened to the rows shown.
+        self.sized = self._sized([])
         self.rows: list[Row] = []
         self.has_cursor = cursor
         self.cursor = 0
@@ -136,12 +141,24 @@ class RowList(ScrollView, can_focus=True):
         """Show ``rows``; the cursor stays on the same key when it is still there."""
         keep = self.cursor_key
         self.rows = list(rows)
+        self.sized = self._sized(self.rows)
         keys = [r.key for r in self.rows]
         self.cursor = keys.index(keep) if keep in keys else min(self.cursor, max(0, len(keys) - 1))
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         self.refresh(layout=True)
         if self.has_cursor and self.cursor_key != keep:
             self.post_message(self.Highlighted(self, self.cursor_key))
+
+    def _sized(self, rows: Sequence[Row]) -> tuple[ListColumn, ...]:
+        sized = []
+        for index, column in enumerate(self.columns):
+            if column.content:
+                longest = max((cell_len(row.cells[index]) for row in rows), default=0)
+                column = replace(
+                    column, width=max(1, column.width, cell_len(column.title), longest)
+                )
+            sized.append(column)
+        return tuple(sized)
 
     # ------------------------------------------------------------------ moving
 
@@ -196,10 +213,10 @@ class RowList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        layout = fit(self.columns, width)
+        layout = fit(self.sized, width)
         if y == 0:
             style = self.get_component_rich_style("row-list--header")
-            cells = [self.columns[i].title for i, _ in layout]
+            cells = [self.sized[i].title for i, _ in layout]
             return self._line(cells, layout, style, width)
         index = self.scroll_offset.y + y - 1
         if index >= len(self.rows):
