@@ -316,6 +316,33 @@ def _headless(commands: argparse._SubParsersAction) -> None:
     )
     export.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
 
+    retirement = commands.add_parser(
+        "retirement", help="the retirement records kept on this machine (no login needed)"
+    )
+    kept = retirement.add_subparsers(dest="retirement_command", metavar="SUBCOMMAND", required=True)
+    listed = kept.add_parser("list", help="the retirements of this server and account")
+    _connection(listed)
+    shown = kept.add_parser("show", help="one retirement: each device's stage and times")
+    _connection(shown)
+    shown.add_argument("retirement_id", metavar="ID")
+    report = kept.add_parser("report", help="one retirement's report (CSV or Markdown)")
+    _connection(report, formats=False)
+    report.add_argument("retirement_id", metavar="ID")
+    report.add_argument(
+        "--format",
+        dest="report_format",
+        choices=("csv", "markdown"),
+        default="markdown",
+        help="report format (default: %(default)s); its language: --lang",
+    )
+    report.add_argument("--out", metavar="FILE", help="write a new 0600 file, not stdout")
+    report.add_argument("--force", action="store_true", help="with --out: replace the file")
+    report.add_argument(
+        "--audit-from-server",
+        action="store_true",
+        help="log in and compare with the server's audit log (the reference server's)",
+    )
+
 
 def _tui_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help="ja or en")
@@ -451,6 +478,7 @@ HEADLESS = frozenset(
         "delete",
         "resume",
         "checklist",
+        "retirement",
     }
 )
 
@@ -492,6 +520,15 @@ def _run_headless(args: argparse.Namespace) -> int | None:
             return run(args, acting.resume, destructive=not args.abandon)
         case "checklist":
             return run(args, acting.export_checklists)
+        case "retirement":
+            from mobitui.commands import retirement
+
+            command = {
+                "list": retirement.list_retirements,
+                "show": retirement.show,
+                "report": retirement.report,
+            }[args.retirement_command]
+            return run(args, command)
     raise AssertionError(args.command)
 
 

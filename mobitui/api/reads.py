@@ -18,7 +18,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from contextlib import aclosing
 from typing import Any
 
-from mobitui.api.errors import MalformedResponse, ShortListing
+from mobitui.api.errors import Forbidden, MalformedResponse, NotFound, ShortListing
 from mobitui.api.transport import Transport, path_segment, where
 from mobitui.api.wire import PageHead, decode_changes, decode_page, page_head, page_of
 from mobitui.domain.models import (
@@ -291,6 +291,19 @@ class Reads(Transport):
         return self._model(
             InactivationRequest.from_json, await self._call("GET", path), f"GET {path}"
         )
+
+    async def sim_audit(self) -> list[Mapping[str, Any]] | None:
+        """The reference server's audit log (``GET /sim/audit``, sanitized like every answer);
+        None from a server without it (a real one, or simulation controls off: 404 or 403)."""
+        try:
+            data = await self._call("GET", "/sim/audit", auth=False)
+        except (NotFound, Forbidden):
+            return None
+        entries = data.get("entries") if isinstance(data, Mapping) else None
+        if not isinstance(entries, list):
+            endpoint = where("GET /sim/audit")
+            raise MalformedResponse("field 'entries': expected a list", endpoint=endpoint)
+        return [e for e in entries if isinstance(e, Mapping)]
 
 
 # ---------------------------------------------------------------------- helpers

@@ -1,0 +1,238 @@
+"""``mobitui retirement list|show|report``: the retirement records of a server and account.
+
+A retirement (:mod:`mobitui.domain.retirement`) is kept on this machine
+(:mod:`mobitui.local.retirements`): ``list`` and ``show`` read those files only, no login, and
+judge each device's stage from the record alone on this machine's clock (UTC). ``report``
+writes the report (:mod:`mobitui.present.retirement_report`) to stdout or to a new 0600 file;
+with ``--audit-from-server`` it logs in and compares the record with the reference server's
+audit log (``GET /sim/audit``; a server without it: "not available"), on the server's clock.
+
+Everything in the files is untrusted text (a device name from a hostile server, a file
+edited by hand): made visible (:func:`mobitui.domain.text.visible`) before it is printed.
+A damaged file is named on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import errno
+import os
+import secrets
+import sys
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from mobitui.commands.common import CommandError, Secret, connect, say
+from mobitui.domain.models import format_time
+from mobitui.domain.retirement import ORDER, Retirement, counts, stages
+from mobitui.domain.rules import DEFAULT_STALL
+from mobitui.domain.text import visible
+from mobitui.exit_codes import ExitCode
+from mobitui.local import private_files
+from mobitui.local.private_files import PrivateFileError
+from mobitui.local.profiles import ConnectionSettings
+from mobitui.local.retirements import RetirementError, RetirementStore
+from mobitui.present.retirement_report import report_csv, report_markdown
+from mobitui.present.tables import emit
+
+LIST_COLUMNS = [
+    ("id", "id"),
+    ("name", "name"),
+    ("created_at", "created_at"),
+    ("devices", "devices"),
+    *((stage.value, stage.value) for stage in ORDER),
+]
+
+DEVICE_COLUMNS = [
+    ("device_id", "device_id"),
+    ("name", "name"),
+    ("serial", "serial"),
+    ("stage", "stage"),
+    ("requested_at", "requested_at"),
+    ("inactive_at", "inactive_at"),
+    ("forced_at", "forced_at"),
+    ("deleted_at", "deleted_at"),
+    ("by", "by"),
+    ("request_ids", "request_ids"),
+    ("problem", "problem"),
+]
+
+
+def _store(settings: ConnectionSettings) -> RetirementStore:
+    return RetirementStore(settings.base_url, settings.account)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _where(settings: ConnectionSettings) -> str:
+    return visible(f"{settings.account} on {settings.base_url}")
+
+
+def _load(settings: ConnectionSettings, wanted: str) -> Retirement:
+    """The retirement ``wanted``; an unknown (or impossible) id, or a file that cannot be
+    read, ends the command with exit 2 and one line naming it."""
+    store = _store(settings)
+    shown = visible(wanted)
+    try:
+        path = store.path_of(wanted)
+    except RetirementError:
+        path = None
+    if path is None or not os.path.lexists(path):
+        raise CommandError(
+            ExitCode.USAGE,
+            f"no retirement {shown!r} of {_where(settings)} (see `mobitui retirement list`)",
+        )
+    try:
+        return store.load(wanted)
+    except RetirementError as exc:
+        raise CommandError(ExitCode.USAGE, f"cannot read: {visible(str(exc))}") from None
+
+
+def _time(value: datetime | None) -> str | None:
+    return format_time(value)
+
+
+# --------------------------------------------------------------------------- list
+
+
+def list_row(
+    retirement: Retirement, now: datetime, stall_after: timedelta = DEFAULT_STALL
+) -> dict[str, Any]:
+    found = counts(retirement, now, stall_after)
+    return {
+        "id": visible(retirement.id),
+        "name": visible(retirement.name),
+        "created_at": _time(retirement.created_at),
+        "devices": len(retirement.device_ids),
+        **{stage.value: found[stage] for stage in ORDER},
+    }
+
+
+async def list_retirements(args: argparse.Namespace, settings: ConnectionSettings) -> int:
+    listing = _store(settings).list()
+    now = _now()
+    rows = [list_row(r, now, settings.stall_after) for r in listing.retirements]
+    emit(rows, LIST_COLUMNS, args.format)
+    for problem in listing.problems:
+        say(f"mobitui: not listed: {visible(str(problem))}")
+    return ExitCode.PARTIAL if listing.problems else ExitCode.OK
+
+
+# --------------------------------------------------------------------------- show
+
+
+def device_rows(
+    retirement: Retirement, now: datetime, stall_after: timedelta = DEFAULT_STALL
+) -> list[dict[str, Any]]:
+    found = stages(retirement, now, stall_after)
+    rows = []
+    for trace in retirement.ordered():
+        device = trace.device
+        rows.append(
+            {
+                "device_id": visible(device.id),
+                "name": visible(device.name),
+                "serial": visible(device.serial),
+                "stage": found[device.id].value,
+                "requested_at": _time(trace.requested_at),
+                "inactive_at": _time(trace.inactive_at),
+                "forced_at": _time(trace.forced_at),
+                "deleted_at": _time(trace.deleted_at or trace.gone_at),
+                "by": " ".join(visible(name) for name in trace.by),
+                "request_ids": " ".join(visible(i) for i in trace.request_ids),
+                "problem": None if trace.problem is None else visible(trace.problem),
+            }
+        )
+    return rows
+
+
+async def show(args: argparse.Namespace, settings: ConnectionSettings) -> int:
+    retirement = _load(settings, args.retirement_id)
+    rows = device_rows(retirement, _now(), settings.stall_after)
+    head = {
+        "id": visible(retirement.id),
+        "name": visible(retirement.name),
+        "server": visible(retirement.server),
+        "account": visible(retirement.account),
+        "created_at": _time(retirement.created_at),
+    }
+    if args.format == "json":
+        emit([{**head, "devices": rows}], [], "json")
+        return ExitCode.OK
+    if args.format == "table":
+        for key in ("name", "created_at"):
+            sys.stdout.write(f"{key}: {head[key]}\n")
+        sys.stdout.write("\n")
+    emit(rows, DEVICE_COLUMNS, args.format)
+    return ExitCode.OK
+
+
+# --------------------------------------------------------------------------- report
+
+
+async def _audit(
+    settings: ConnectionSettings, secret: Secret
+) -> tuple[Sequence[Mapping[str, Any]] | None, datetime]:
+    """The server's audit log (None: it has none) and the server's time."""
+    client = await connect(settings, secret)
+    async with client:
+        entries = await client.sim_audit()
+        now = client.server_now()
+    if entries is None:
+        say(
+            "mobitui: this server has no audit log (GET /sim/audit, the reference server's): "
+            "the audit column says not available"
+        )
+    return entries, now
+
+
+def write_new(path: Path, data: bytes, *, force: bool) -> None:
+    """``data`` as the 0600 file ``path``, whole or not at all; an existing file (or link)
+    is refused unless ``force`` (then replaced, never written through)."""
+    if not force:
+        fd = private_files.create_exclusive(path, data)
+        os.close(fd)
+        return
+    part = path.parent / f".{path.name}.{secrets.token_hex(8)}.new"
+    fd = private_files.create_exclusive(part, data)
+    os.close(fd)
+    try:
+        os.replace(part, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(part)
+        raise private_files.failure(path, "write", exc) from None
+    private_files.fsync_dir(path.parent)
+
+
+async def report(args: argparse.Namespace, settings: ConnectionSettings) -> int:
+    retirement = _load(settings, args.retirement_id)
+    audit: Sequence[Mapping[str, Any]] | None = None
+    now = _now()
+    if args.audit_from_server:
+        audit, now = await _audit(settings, Secret(args.password_stdin))
+    render = report_csv if args.report_format == "csv" else report_markdown
+    text = render(retirement, settings.lang, now, audit, settings.stall_after)
+    if args.out is None:
+        sys.stdout.write(text)
+        return ExitCode.OK
+    path = Path(args.out).expanduser()
+    shown = visible(str(path))
+    try:
+        write_new(path, text.encode("utf-8"), force=args.force)
+    except PrivateFileError as exc:
+        if exc.errno == errno.EEXIST:
+            raise CommandError(
+                ExitCode.USAGE, f"{shown}: already exists; not overwritten (--force replaces it)"
+            ) from None
+        raise CommandError(ExitCode.USAGE, visible(str(exc))) from None
+    except OSError as exc:
+        raise CommandError(ExitCode.USAGE, f"{shown}: cannot write: {exc.strerror}") from None
+    print(shown)
+    say(f"report of retirement {visible(retirement.id)} written (0600)")
+    return ExitCode.OK
