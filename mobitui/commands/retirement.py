@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import json
 import os
 import secrets
 import sys
@@ -162,7 +163,8 @@ async def show(args: argparse.Namespace, settings: ConnectionSettings) -> int:
         "created_at": _time(retirement.created_at),
     }
     if args.format == "json":
-        emit([{**head, "devices": rows}], [], "json")
+        json.dump({**head, "devices": rows}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
         return ExitCode.OK
     if args.format == "table":
         for key in ("name", "created_at"):
