@@ -49,4 +49,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "retirement.col.c_done_at": ("手順C 完了日時", "Procedure C done"),
     "retirement.col.problem": ("拒否・失敗", "Refused or failed"),
     "retirement.col.audit": ("監査ログとの照合", "Audit records"),
+    # the retirement view (登録解除の進み具合)
+    "retirement.view.title": ("登録解除の進み具合: {name}", "Retirement progress: {name}"),
+    "retirement.view.summary": (
+        "{stage}: {count} 台（全 {total} 台）",
+        "{stage}: {count} of {total} devices",
+    ),
+    "retirement.view.nothing": (
+        "{stage}: 対象の端末がありません",
+        "{stage}: no device to act on",
+    ),
+    "retirement.view.save_failed": (
+        "記録を保存できません: {detail}",
+        "The record could not be saved: {detail}",
+    ),
+    "retirement.view.need_devices": (
+        "端末を選択するか、グループを開いてください",
+        "Check devices or open a group first",
+    ),
+    "key.retirement.close": ("閉じる", "close"),
+    "key.retirement.next": ("次の操作", "next step"),
+    "key.retirement.inactivate": ("インアクティベーション", "inactivate"),
+    "key.retirement.force": ("強制インアクティベーション", "force"),
+    "key.retirement.delete": ("削除", "delete"),
+    "key.retirement.checklist": ("端末側の作業", "on-device steps"),
+    "key.retirement.refresh": ("更新", "refresh"),
+    "key.main.retirement": ("登録解除の進み具合", "retirement"),
+    "help.retirement": (
+        "選択した端末（なければ開いているグループ）の登録解除の進み具合",
+        "retirement progress of the checked devices (else the open group)",
+    ),
+    "help.retirement_keys": (
+        "（進み具合）段階ごとの次の操作: a 有効→インアクティベーション、f 通信なし・応答待ち→強制、"
+        "d 無効→削除、w 端末側の作業",
+        "(retirement) each stage's next step: a inactivate the active, f force the stalled or "
+        "pending, d delete the inactive, w on-device steps",
+    ),
+    "menu.retirement": ("登録解除の進み具合", "Retirement progress"),
 }

@@ -459,7 +459,8 @@ class MobiApp(App[None]):
             operator=operator,
             can_delete=self.can_delete,
         )
-        self.push_screen(ActionMenu(self.t, entries, len(self.fleet.checked)), self._action_chosen)
+        menu = ActionMenu(self.t, entries, len(self.fleet.checked), retirement=True)
+        self.push_screen(menu, self._action_chosen)
 
     @property
     def read_only_reason(self) -> str | None:
@@ -491,8 +492,11 @@ class MobiApp(App[None]):
             export_results=self.files.export_results,
         )
 
-    def _action_chosen(self, kind: ActionKind | None) -> None:
-        if kind is None or self.read_only:
+    def _action_chosen(self, kind: ActionKind | str | None) -> None:
+        if kind == "retirement":
+            self.action_open_retirement()
+            return
+        if not isinstance(kind, ActionKind) or self.read_only:
             return
         devices = self.fleet.checked_devices()
         if devices:
@@ -516,6 +520,62 @@ class MobiApp(App[None]):
             read_only=self.read_only_reason,
         )
         self.push_screen(RequestsScreen(view))
+
+    def action_open_retirement(self) -> None:
+        """R: 登録解除の進み具合 of the checked devices, else of the open group's."""
+        from mobitui.domain import retirement as domain
+        from mobitui.local.retirements import RetirementError, RetirementStore, new_id
+        from mobitui.tui.screens.retirement import RetirementActions, RetirementScreen
+
+        if not self.loaded:
+            self.notify(self.t("notice.still_loading"), severity="warning")
+            return
+        group_name, devices = self.main_screen.retirement_scope()
+        if not devices:
+            self.notify(self.t("retirement.view.need_devices"), severity="warning")
+            return
+        launch = self.launch
+        store = RetirementStore(launch.base_url, launch.account)
+        ids = {d.id for d in devices}
+        listing = store.list()
+        record = next((r for r in listing.retirements if set(r.device_ids) == ids), None)
+        if record is None:
+            now = self.client.server_now()
+            name = domain.default_name(group_name, now.astimezone().date())
+            record = domain.start(new_id(), name, launch.base_url, launch.account, devices, now)
+
+        def save(updated: domain.Retirement) -> str | None:
+            try:
+                store.save(updated)
+            except RetirementError as error:
+                return self.t("retirement.view.save_failed", detail=str(error))
+            return None
+
+        def opener(kind: ActionKind) -> Callable[[RetirementScreen, list[Device]], None]:
+            def open_dialog(screen: RetirementScreen, chosen: list[Device]) -> None:
+                if self.read_only or not chosen:
+                    return
+                dialog = dialog_for(kind)(self.dialog_context(), chosen)
+                self.push_screen(dialog, lambda _: screen.operation_finished(dialog.state))
+
+            return open_dialog
+
+        view = RetirementActions(
+            t=self.t,
+            fleet=self.fleet,
+            now=self.client.server_now,
+            stall_after=launch.stall_after,
+            poll_seconds=launch.poll_seconds,
+            account=launch.account,
+            load=self.operations.load_requests,
+            save=save,
+            inactivate=opener(ActionKind.INACTIVATE),
+            force=opener(ActionKind.FORCE_INACTIVATE),
+            delete=opener(ActionKind.DELETE),
+            checklist=self.files.open_checklist,
+            read_only=self.read_only_reason,
+        )
+        self.push_screen(RetirementScreen(view, record))
 
     def action_checklist_of_checked(self) -> None:
         """w: the on-device steps of the checked devices."""

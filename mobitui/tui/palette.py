@@ -76,6 +76,7 @@ class MainCommands(Commands):
     ENTRIES = (
         Entry("device_management", "help.menu", "app.open_action_menu"),
         Entry("key.main.requests", "help.requests", "app.open_requests"),
+        Entry("key.main.retirement", "help.retirement", "app.open_retirement"),
         Entry("key.main.import_csv", "help.import_csv", "app.import_csv"),
         Entry("key.main.export_csv", "help.export_csv", "app.export_csv"),
         Entry("key.main.checklist", "help.checklist", "app.checklist_of_checked"),
@@ -96,4 +97,16 @@ class RequestsCommands(Commands):
         Entry("key.requests.cancel", "help.requests_cancel", "cancel_request"),
         Entry("key.requests.force", "help.requests_force", "force"),
         Entry("key.requests.checklist", "help.checklist", "checklist"),
+    )
+
+
+class RetirementCommands(Commands):
+    """The retirement view's (登録解除の進み具合)."""
+
+    ENTRIES = (
+        Entry("key.retirement.inactivate", "help.retirement_keys", "inactivate"),
+        Entry("key.retirement.force", "help.retirement_keys", "force"),
+        Entry("key.retirement.delete", "help.retirement_keys", "delete"),
+        Entry("key.retirement.checklist", "help.checklist", "checklist"),
+        Entry("key.retirement.refresh", "help.refresh", "reload"),
     )

@@ -13,7 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 #: In cascade order: what every screen shares first, then one file per screen.
-STYLESHEETS = ("app.tcss", "main.tcss", "dialogs.tcss", "checklist.tcss", "requests.tcss")
+STYLESHEETS = (
+    "app.tcss",
+    "main.tcss",
+    "dialogs.tcss",
+    "checklist.tcss",
+    "requests.tcss",
+    "retirement.tcss",
+)
 
 
 def styles_dir() -> Path:

@@ -57,14 +57,27 @@ def menu_entries(
     return entries
 
 
-class ActionMenu(ModalScreen[ActionKind | None]):
+#: The option that opens the retirement view (登録解除の進み具合), after the three actions.
+RETIREMENT = "retirement"
+
+
+class ActionMenu(ModalScreen[ActionKind | str | None]):
     BINDINGS = [Binding("escape,m", "close", "close", show=False)]
 
-    def __init__(self, catalogue: Catalogue, entries: list[MenuEntry], checked: int) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        entries: list[MenuEntry],
+        checked: int,
+        *,
+        retirement: bool = False,
+    ) -> None:
         super().__init__()
         self.t = catalogue
         self.entries = entries
         self.checked = checked
+        #: Offer 「登録解除の進み具合」 too (it only shows: never disabled).
+        self.retirement = retirement
 
     def compose(self) -> ComposeResult:
         options = []
@@ -73,6 +86,8 @@ class ActionMenu(ModalScreen[ActionKind | None]):
             if entry.reason:
                 prompt.append(f"  ({entry.reason})", style="dim")
             options.append(Option(prompt, id=entry.kind.value, disabled=entry.reason is not None))
+        if self.retirement:
+            options.append(Option(Text(self.t("menu.retirement")), id=RETIREMENT))
         with Vertical(classes="dialog"):
             yield Label(self.t("device_management"), classes="dialog-title")
             yield Label(self.t("menu.checked", count=self.checked), classes="hint")
@@ -84,7 +99,10 @@ class ActionMenu(ModalScreen[ActionKind | None]):
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         assert event.option.id is not None
-        self.dismiss(ActionKind(event.option.id))
+        if event.option.id == RETIREMENT:
+            self.dismiss(RETIREMENT)
+        else:
+            self.dismiss(ActionKind(event.option.id))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -25,6 +25,7 @@ from mobitui.i18n import Catalogue
 from mobitui.tui.screens.checklist import ChecklistScreen
 from mobitui.tui.screens.main import MainScreen
 from mobitui.tui.screens.requests import RequestsScreen
+from mobitui.tui.screens.retirement import RetirementScreen
 from mobitui.tui.widgets.device_grid import DeviceGrid
 
 
@@ -60,6 +61,12 @@ ROWS: tuple[Row, ...] = (
     Row("help.requests", ("main.requests",)),
     Row("help.requests_cancel", ("requests.cancel",)),
     Row("help.requests_force", ("requests.force",)),
+    Row("help.retirement", ("main.retirement",)),
+    Row(
+        "help.retirement_keys",
+        ("retirement.inactivate", "retirement.force", "retirement.delete", "retirement.checklist"),
+        sep=" ",
+    ),
     Row("help.checklist", ("main.checklist",)),
     Row("help.import_csv", ("main.import_csv",)),
     Row("help.export_csv", ("main.export_csv",)),
@@ -129,6 +136,7 @@ SCREEN_BINDINGS = bindings_by_id(
         *MainScreen.BINDINGS,
         *DeviceGrid.BINDINGS,
         *RequestsScreen.BINDINGS,
+        *RetirementScreen.BINDINGS,
         *ChecklistScreen.BINDINGS,
     ]
 )

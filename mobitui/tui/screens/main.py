@@ -130,6 +130,7 @@ class MainScreen(Screen[None]):
         Binding("g", "jump", "go to group", id="main.jump"),
         Binding("m", "app.open_action_menu", "端末管理", id="main.menu"),
         Binding("i", "app.open_requests", "requests", id="main.requests"),
+        Binding("R", "app.open_retirement", "retirement", show=False, id="main.retirement"),
         Binding("w", "app.checklist_of_checked", "on-device", show=False, id="main.checklist"),
         Binding("I", "app.import_csv", "import CSV", show=False, id="main.import_csv"),
         Binding("X", "app.export_csv", "export CSV", show=False, id="main.export_csv"),
@@ -476,6 +477,17 @@ class MainScreen(Screen[None]):
     def action_reverse_sort(self) -> None:
         self.spec = replace(self.spec, descending=not self.spec.descending)
         self.refresh_view()
+
+    def retirement_scope(self) -> tuple[str, list[Device]]:
+        """What the retirement view opens on: the open group's name, and the checked devices
+        if any, else every device of the open group (and its subgroups when they are shown)."""
+        group = self.fleet.groups.get(self.group) if self.group is not None else None
+        name = group.name if group is not None else self.t("all_devices")
+        if self.fleet.checked:
+            return name, self.fleet.checked_devices()
+        groups = self._groups()
+        devices = self.fleet.devices.values()
+        return name, [d for d in devices if groups is None or d.group_id in groups]
 
     def shown_devices(self) -> list[Device]:
         """The devices the grid shows, in its order (what ``X`` exports)."""

@@ -1,0 +1,349 @@
+"""登録解除の進み具合: a retirement's devices in buckets, live, each bucket's next action on a key.
+
+The upper list holds one row per stage (:data:`mobitui.domain.retirement.ORDER`): its label,
+its count and a bar of block characters sized to the count's share (readable without colour);
+the lower one the devices of the bucket under the cursor (name, serial, state). The record is
+re-observed against the whole fleet at every fleet change (the change feed) and every load of
+the requests (when each request executed: the stall clock), and by a timer set for the moment
+the next device comes due as stalled on the server's clock; only what changed is repainted, and
+the record is saved when it changed.
+
+The screen only shows and asks: every action opens the app's existing dialog (with its
+preflight) through a :class:`RetirementActions` callback; it never sends anything itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Label, Static
+
+from mobitui.domain.checklist import Assignment, needed_work, sections
+from mobitui.domain.models import Device, DeviceState
+from mobitui.domain.operation import OperationState
+from mobitui.domain.retirement import (
+    ORDER,
+    Retirement,
+    Stage,
+    counts,
+    observe,
+    record_operation,
+    stages,
+)
+from mobitui.domain.text import visible
+from mobitui.fleet.cache import Delta, Fleet
+from mobitui.i18n import Catalogue
+from mobitui.tui.bindings import localise
+from mobitui.tui.messages import RequestsLoaded, RequestsNotice, follow_fleet
+from mobitui.tui.palette import RetirementCommands
+from mobitui.tui.widgets.columns import STATE_GLYPH
+from mobitui.tui.widgets.key_footer import KeyFooter
+from mobitui.tui.widgets.row_list import ListColumn, Row, RowList
+
+#: The widest bar, in cells.
+BAR_WIDTH = 30
+FULL = "█"
+EMPTY = "·"
+
+
+@dataclass(frozen=True, slots=True)
+class RetirementActions:
+    """What the retirement view may ask of the app: its words, the fleet, and callbacks."""
+
+    t: Catalogue
+    fleet: Fleet
+    now: Callable[[], datetime]
+    stall_after: timedelta
+    poll_seconds: float
+    #: The account whose operations are folded into the record.
+    account: str
+    #: Load every request (when each executed); the answer comes back as RequestsLoaded.
+    load: Callable[[RetirementScreen], None]
+    #: Write the record (a failure is returned as a sentence, else None).
+    save: Callable[[Retirement], str | None]
+    #: Open the bulk inactivation dialog for these devices.
+    inactivate: Callable[[RetirementScreen, list[Device]], None]
+    #: Open the forced inactivation dialog for these devices.
+    force: Callable[[RetirementScreen, list[Device]], None]
+    #: Open the deletion dialog for these devices.
+    delete: Callable[[RetirementScreen, list[Device]], None]
+    #: Open the on-device checklist for these devices.
+    checklist: Callable[[list[Assignment]], None]
+    #: Why destructive actions are off here (read-only mode, an operator), or None.
+    read_only: str | None = None
+
+
+def bar(count: int, total: int, width: int = BAR_WIDTH) -> str:
+    """``count``'s share of ``total`` as block characters (at least one for a non-zero count)."""
+    if total <= 0:
+        return EMPTY * width
+    filled = round(width * count / total)
+    if count > 0:
+        filled = max(1, filled)
+    return FULL * filled + EMPTY * (width - filled)
+
+
+class RetirementScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "close", "close", id="retirement.close"),
+        Binding("enter", "next_action", "next", id="retirement.next"),
+        Binding("a", "inactivate", "inactivate", id="retirement.inactivate"),
+        Binding("f", "force", "force", id="retirement.force"),
+        Binding("d", "delete", "delete", id="retirement.delete"),
+        Binding("w", "checklist", "on-device steps", id="retirement.checklist"),
+        Binding("r", "reload", "refresh", show=False, id="retirement.refresh"),
+    ]
+
+    COMMANDS = {RetirementCommands}
+
+    def __init__(self, view: RetirementActions, retirement: Retirement) -> None:
+        super().__init__()
+        self.view = view
+        self.t = view.t
+        self.retirement = retirement
+        #: Request id → when it executed (the requests listing).
+        self.executed: dict[str, datetime] = {}
+        #: The requests have been loaded once (the stall clock is known).
+        self.requests_loaded = False
+        self.stage_by_id: dict[str, Stage] = {}
+        self._due: Timer | None = None
+        localise(self, view.t)
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield Label(self._title(), id="retirement-title", classes="dialog-title")
+        yield RowList(
+            [
+                ListColumn(t("retirement.col.stage"), 0, content=True),
+                ListColumn(t("retirement.report.count"), 4, content=True),
+                ListColumn("", BAR_WIDTH, priority=1),
+            ],
+            cursor=True,
+            id="stages",
+        )
+        yield Static(id="retirement-summary")
+        yield RowList(
+            [
+                ListColumn(t("col.name"), 0),
+                ListColumn(t("col.serial"), 0, priority=1, content=True),
+                ListColumn(t("col.state"), 0, content=True),
+            ],
+            id="stage-devices",
+        )
+        yield Static(id="retirement-status")
+        yield KeyFooter()
+
+    def _title(self) -> Text:
+        return Text(self.t("retirement.view.title", name=visible(self.retirement.name)))
+
+    def on_mount(self) -> None:
+        self.query_one("#stages", RowList).focus()
+        self.refresh_record()
+        self.view.load(self)
+        self.set_interval(self.view.poll_seconds, self.action_reload)
+        follow_fleet(self, self.fleet_changed)
+
+    # ------------------------------------------------------------------ data
+
+    def refresh_record(self) -> None:
+        """Observe the whole fleet, save when the record changed, repaint what changed."""
+        now = self.view.now()
+        updated = observe(self.retirement, self.view.fleet.devices, now, self.executed)
+        self._keep(updated)
+        self._repaint()
+
+    def _keep(self, updated: Retirement) -> None:
+        if updated != self.retirement:
+            self.retirement = updated
+            problem = self.view.save(updated)
+            if problem is not None:
+                self._status(problem)
+
+    def operation_finished(self, state: OperationState | None) -> None:
+        """A dialog opened from here closed: its results go into the record."""
+        if state is not None and state.answered():
+            self._keep(record_operation(self.retirement, state, self.view.account))
+        self.refresh_record()
+
+    def _repaint(self) -> None:
+        now = self.view.now()
+        self.stage_by_id = stages(self.retirement, now, self.view.stall_after)
+        found = counts(self.retirement, now, self.view.stall_after)
+        total = len(self.retirement.device_ids)
+        rows = [
+            Row(
+                (self.t(f"retirement.stage.{s.value}"), str(found[s]), bar(found[s], total)),
+                None if found[s] else "dim",
+                s.value,
+            )
+            for s in ORDER
+        ]
+        listed = self.query_one("#stages", RowList)
+        if rows != listed.rows:
+            listed.set_rows(rows)
+        self._show_devices()
+        self._arm_due_timer(now)
+
+    def selected(self) -> Stage:
+        key = self.query_one("#stages", RowList).cursor_key
+        return Stage(key) if key is not None else ORDER[0]
+
+    def in_stage(self, stage: Stage) -> list[str]:
+        return [i for i, s in self.stage_by_id.items() if s is stage]
+
+    def _show_devices(self) -> None:
+        t = self.t
+        stage = self.selected()
+        ids = self.in_stage(stage)
+        rows = []
+        for device_id in ids:
+            device = self.retirement.traces[device_id].device
+            state = f"{STATE_GLYPH[device.state]} {t.state(device.state)}"
+            rows.append(
+                Row((visible(device.name), visible(device.serial or "-"), state), None, device_id)
+            )
+        listed = self.query_one("#stage-devices", RowList)
+        if rows != listed.rows:
+            listed.set_rows(rows)
+        label = t(f"retirement.stage.{stage.value}")
+        summary = t(
+            "retirement.view.summary",
+            stage=label,
+            count=len(ids),
+            total=len(self.retirement.device_ids),
+        )
+        self.query_one("#retirement-summary", Static).update(Text(summary))
+
+    def _arm_due_timer(self, now: datetime) -> None:
+        """A timer for the first moment a pending, silent device comes due as stalled."""
+        if self._due is not None:
+            self._due.stop()
+            self._due = None
+        after = self.view.stall_after
+        upcoming = []
+        for trace in self.retirement.ordered():
+            device = trace.device
+            executed = trace.executed_at
+            if trace.gone or device.state is not DeviceState.INACTIVATION_PENDING:
+                continue
+            if executed is None or executed + after <= now:
+                continue
+            if device.last_seen_at is None or device.last_seen_at <= executed:
+                upcoming.append(executed + after)
+        if upcoming:
+            delay = (min(upcoming) - now).total_seconds() + 0.05
+            self._due = self.set_timer(delay, self._repaint)
+
+    @on(RequestsLoaded)
+    def _loaded(self, message: RequestsLoaded) -> None:
+        self.executed = {r.id: r.executed_at for r in message.requests if r.executed_at}
+        self.requests_loaded = True
+        self.refresh_record()
+
+    @on(RequestsNotice)
+    def _notice(self, message: RequestsNotice) -> None:
+        self._status(message.text)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#retirement-status", Static).update(Text(text, style="bold"))
+
+    @on(RowList.Highlighted, "#stages")
+    def _highlighted(self) -> None:
+        self._show_devices()
+
+    def fleet_changed(self, delta: Delta) -> None:
+        if self.is_attached:
+            self.refresh_record()
+
+    # ------------------------------------------------------------------ actions
+
+    def _devices(self, ids: list[str]) -> list[Device]:
+        devices: Mapping[str, Device] = self.view.fleet.devices
+        return [d for i in ids if (d := devices.get(i)) is not None]
+
+    def _refused(self) -> bool:
+        if self.view.read_only is not None:
+            self._status(self.view.read_only)
+            return True
+        return False
+
+    def _nothing(self, stage: Stage) -> None:
+        label = self.t(f"retirement.stage.{stage.value}")
+        self._status(self.t("retirement.view.nothing", stage=label))
+
+    def action_reload(self) -> None:
+        self.view.load(self)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_next_action(self) -> None:
+        """Enter: the next action of the bucket under the cursor."""
+        stage = self.selected()
+        if stage is Stage.ACTIVE:
+            self.action_inactivate()
+        elif stage in (Stage.STALLED, Stage.REQUESTED):
+            self.action_force()
+        elif stage is Stage.INACTIVE:
+            self.action_delete()
+        elif stage is Stage.ON_DEVICE:
+            self.action_checklist()
+
+    def action_inactivate(self) -> None:
+        if self._refused():
+            return
+        found = self._devices(self.in_stage(Stage.ACTIVE))
+        if found:
+            self.view.inactivate(self, found)
+        else:
+            self._nothing(Stage.ACTIVE)
+
+    def action_force(self) -> None:
+        """The stalled ones; on the 要求済み bucket, its still-pending ones (any request)."""
+        if self._refused():
+            return
+        self._repaint()
+        stage = Stage.REQUESTED if self.selected() is Stage.REQUESTED else Stage.STALLED
+        found = self._devices(self.in_stage(stage))
+        found = [d for d in found if d.state is DeviceState.INACTIVATION_PENDING]
+        if found:
+            self.view.force(self, found)
+        else:
+            self._nothing(stage)
+
+    def action_delete(self) -> None:
+        if self._refused():
+            return
+        found = self._devices(self.in_stage(Stage.INACTIVE))
+        if found:
+            self.view.delete(self, found)
+        else:
+            self._nothing(Stage.INACTIVE)
+
+    def action_checklist(self) -> None:
+        found = []
+        for device in self._devices(self.in_stage(Stage.ON_DEVICE)):
+            trace = self.retirement.traces[device.id]
+            work = trace.on_device if trace.on_device is not None else needed_work(device)
+            ref = device.inactivation
+            if sections(work):
+                found.append(
+                    Assignment(
+                        device.id,
+                        work,
+                        None if ref is None else ref.id,
+                        None if ref is None else ref.remove_apple_mdm_profile,
+                    )
+                )
+        if found:
+            self.view.checklist(found)
+        else:
+            self._nothing(Stage.ON_DEVICE)

@@ -1,0 +1,231 @@
+"""The retirement view (登録解除の進み具合), by keyboard, against a real server whose simulated
+clock only moves when the test says so: its buckets, each bucket's next action through the
+app's own dialogs, a stall that comes due by itself, the record kept across a restart."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import httpx
+import pytest
+
+from mobitui.domain.models import DeviceState
+from mobitui.domain.retirement import ORDER, Stage, Trace, stage_of
+from mobitui.local.retirements import RetirementStore
+from mobitui.tui.screens.bulk.inactivation import InactivationScreen
+from mobitui.tui.screens.retirement import RetirementScreen
+from mobitui.tui.widgets.row_list import RowList
+from tests.tui.helpers import (
+    confirm,
+    finished,
+    loaded,
+    make_app,
+    plain_active,
+    press_ok,
+    shown,
+    until,
+)
+
+SIZE = (110, 40)
+
+
+@pytest.fixture
+def frozen_server(make_server):
+    return make_server(fleet=200, seed=3, speed=0.0)
+
+
+def sim(server, path: str, body: dict) -> None:
+    answer = httpx.post(f"{server.api_url}/sim/{path}", json=body)
+    assert answer.status_code == 200, answer.text
+
+
+def a_group(app, active: int = 2) -> str:
+    """The first group (by id) holding at least ``active`` plain active devices."""
+    for gid in sorted(app.fleet.groups):
+        members = [d for d in app.fleet.devices.values() if d.group_id == gid]
+        if sum(plain_active(d) for d in members) >= active:
+            return gid
+    raise AssertionError("no such group")
+
+
+def members(app, gid: str) -> list:
+    return [d for d in app.fleet.devices.values() if d.group_id == gid]
+
+
+async def open_view(pilot, gid: str, checked: list[str] | None = None) -> RetirementScreen:
+    """Open ``gid`` in the main screen, check ``checked`` (none: the whole group), press R."""
+    app = pilot.app
+    main = app.main_screen
+    main.group = gid
+    app.fleet.checked.clear()
+    if checked:
+        app.fleet.check(checked)
+    main.refresh_view()
+    await pilot.press("R")
+    await shown(pilot, RetirementScreen)
+    screen = app.screen
+    await pilot.pause()
+    return screen
+
+
+def bucket_counts(screen: RetirementScreen) -> dict[str, int]:
+    """The counts the stage list shows, by stage."""
+    return {r.key: int(r.cells[1]) for r in screen.query_one("#stages", RowList).rows}
+
+
+def in_bucket(screen: RetirementScreen) -> dict[str, Stage]:
+    return dict(screen.stage_by_id)
+
+
+async def test_the_view_of_a_group_counts_its_devices_by_stage_and_nothing_else(
+    frozen_server,
+) -> None:
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        gid = a_group(app)
+        group = members(app, gid)
+        screen = await open_view(pilot, gid)
+        await until(pilot, lambda: screen.requests_loaded)
+        await pilot.pause()
+        now = app.client.server_now()
+
+        def executed(d):
+            ref = d.inactivation
+            return None if ref is None else screen.executed.get(ref.id)
+
+        expected = Counter(stage_of(d, Trace(d), executed(d), now) for d in group)
+        shown_counts = bucket_counts(screen)
+        assert [Stage(k) for k in shown_counts] == list(ORDER)
+        assert shown_counts == {s.value: expected[s] for s in ORDER}
+        # Every device of the group is in one bucket, and no other device in any.
+        assert set(in_bucket(screen)) == {d.id for d in group}
+        outside = [d.id for d in app.fleet.devices.values() if d.group_id != gid]
+        assert outside and not set(outside) & set(in_bucket(screen))
+        # The devices of the bucket under the cursor are listed below it.
+        first = next(s for s in ORDER if expected[s])
+        while screen.selected() is not first:
+            await pilot.press("down")
+        rows = screen.query_one("#stage-devices", RowList).rows
+        assert sorted(r.key for r in rows) == sorted(
+            i for i, s in in_bucket(screen).items() if s is first
+        )
+        assert "Retirement progress" in str(screen.query_one("#retirement-title").render())
+
+
+async def test_inactivating_the_active_bucket_moves_its_devices_on(frozen_server) -> None:
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        gid = a_group(app)
+        chosen = sorted(d.id for d in members(app, gid) if plain_active(d))[:3]
+        for device_id in chosen:
+            sim(frozen_server, f"devices/{device_id}", {"behaviour": "regular"})
+        screen = await open_view(pilot, gid, chosen)
+        assert bucket_counts(screen)[Stage.ACTIVE.value] == len(chosen)
+        await pilot.press("a")
+        await shown(pilot, InactivationScreen)
+        dialog = app.screen
+        await pilot.pause()
+        assert sorted(dialog.order) == chosen
+        for ack in dialog.query(".ack"):
+            ack.value = True
+        await confirm(pilot)
+        await press_ok(pilot)
+        await finished(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        # Folded into the record: requested, under the request's id.
+        await until(pilot, lambda: all(screen.retirement.traces[i].request_ids for i in chosen))
+        app.poll_now()
+        await until(pilot, lambda: all(in_bucket(screen)[i] is not Stage.ACTIVE for i in chosen))
+        assert {in_bucket(screen)[i] for i in chosen} <= {
+            Stage.REQUESTED,
+            Stage.INACTIVE,
+            Stage.ON_DEVICE,
+        }
+        # The simulated devices answer once the clock moves: no longer waiting for them.
+        sim(frozen_server, "advance", {"seconds": 3 * 3600})
+        app.poll_now()
+        await until(
+            pilot,
+            lambda: all(in_bucket(screen)[i] in (Stage.INACTIVE, Stage.ON_DEVICE) for i in chosen),
+            tries=500,
+        )
+        gone_active = bucket_counts(screen)[Stage.ACTIVE.value]
+        assert gone_active == 0
+
+
+async def test_a_wiped_device_turns_stalled_by_itself_when_it_comes_due(frozen_server) -> None:
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        gid = a_group(app, 1)
+        device_id = sorted(d.id for d in members(app, gid) if plain_active(d))[0]
+        sim(frozen_server, f"devices/{device_id}", {"behaviour": "wiped"})
+        token = httpx.post(
+            f"{frozen_server.api_url}/auth/login",
+            json={"account": "admin", "password": "demo-admin-pass"},
+        ).json()["token"]
+        import uuid
+
+        answer = httpx.post(
+            f"{frozen_server.api_url}/inactivations",
+            json={
+                "password": "demo-admin-pass",
+                "agree": True,
+                "device_ids": [device_id],
+                "remove_apple_mdm_profile": False,
+                "scheduled_at": None,
+            },
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())},
+        )
+        assert answer.status_code in (200, 202), answer.text
+        app.poll_now()
+        await until(
+            pilot,
+            lambda: app.fleet.devices[device_id].state is DeviceState.INACTIVATION_PENDING,
+        )
+        stall = app.launch.stall_after
+        sim(frozen_server, "advance", {"seconds": stall.total_seconds() - 1})
+        screen = await open_view(pilot, gid, [device_id])
+        await until(pilot, lambda: screen.retirement.traces[device_id].executed_at is not None)
+        assert in_bucket(screen)[device_id] is Stage.REQUESTED
+        # Nothing pressed: the timer on the server's clock moves it.
+        await until(pilot, lambda: in_bucket(screen)[device_id] is Stage.STALLED, tries=500)
+        assert bucket_counts(screen)[Stage.STALLED.value] == 1
+
+
+async def test_the_record_survives_a_restart(frozen_server) -> None:
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        gid = a_group(app)
+        screen = await open_view(pilot, gid)
+        first = screen.retirement
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+    launch = app.launch
+    listed = RetirementStore(launch.base_url, launch.account).list().retirements
+    assert [r.id for r in listed] == [first.id]
+    group_name = app.fleet.groups[gid].name
+    assert first.name.startswith(group_name.strip()[:20])
+    again = make_app(frozen_server)
+    async with again.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await open_view(pilot, gid)
+        assert screen.retirement.id == first.id
+        assert set(screen.retirement.device_ids) == set(first.device_ids)
+
+
+async def _opened(pilot) -> None:
+    app = pilot.app
+    await loaded(pilot)
+    await open_view(pilot, a_group(app))
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_snapshot(snap_compare, pinned_server, lang: str) -> None:
+    app = make_app(pinned_server, lang=lang)
+    assert snap_compare(app, terminal_size=SIZE, run_before=_opened)
