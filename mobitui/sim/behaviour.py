@@ -2,9 +2,13 @@
 
 The fleet generator and the simulation both need "when will this device next act?", so the
 answer lives here once. A device only ever acts at its next check-in (every 5-60 simulated
-minutes, phase-locked to its last check-in), and a Hybrid MDM user then needs extra time to pass
-through Safari. The timing is pure arithmetic on stored columns: no randomness at run time, so
-the same fleet and the same clock always produce the same history.
+minutes, phase-locked to its last check-in). An Apple MDM or client-app device goes inactive
+there. A Hybrid MDM device receives the push there, and that check-in is an event of its own
+(its ``last_seen_at`` moves): its user then needs extra time to pass through Safari, and going
+inactive is a second event that much later (or never). So a device that got the push has
+communicated since its request executed, and is never taken for a silent one. The timing is pure
+arithmetic on stored columns: no randomness at run time, so the same fleet and the same clock
+always produce the same history.
 """
 
 from __future__ import annotations
@@ -60,19 +64,23 @@ def event_time(
     last_seen: float | None,
     checkin_seconds: int,
     user_delay_seconds: int,
+    checked_in: bool = False,
 ) -> float | None:
-    """When a device made ``inactivation_pending`` at ``t`` next acts; ``None``: never.
+    """When a device that is ``inactivation_pending`` at ``t`` next acts; ``None``: never.
 
-    Apple MDM and client-app devices act at their next check-in. A Hybrid MDM device checks in
-    (receives the push) and goes inactive when its user has passed through Safari, which takes
-    ``user_delay_seconds``; one whose user never gets there still checks in once, so its
-    ``last_seen_at`` moves, and then stays pending.
+    Every device that communicates first acts at its next check-in after ``t``: an Apple MDM or
+    client-app device goes inactive there; a Hybrid MDM device receives the push (the check-in
+    is recorded) and, if its user will get through Safari, has a second event.
+
+    ``checked_in``: the Hybrid MDM device has already received the push for its request (it
+    checked in after the request executed). Its next event is then its user finishing,
+    ``user_delay_seconds`` after ``t`` (the check-in, or a later change of behaviour); one whose
+    user never gets there (``never_finishes``, Safari restricted) has none: it stays pending.
     """
     if behaviour in SILENT:
         return None
-    at = next_checkin(t, last_seen, checkin_seconds)
-    if enrollment == Enrollment.HYBRID_MDM.value and completes(
-        behaviour, enrollment, safari_restricted
-    ):
-        at += max(0, user_delay_seconds)
-    return at
+    if checked_in and enrollment == Enrollment.HYBRID_MDM.value:
+        if not completes(behaviour, enrollment, safari_restricted):
+            return None
+        return t + max(0, user_delay_seconds)
+    return next_checkin(t, last_seen, checkin_seconds)

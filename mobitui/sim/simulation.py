@@ -6,14 +6,28 @@ driven by indexed columns (``requests(status, scheduled_at)`` and a partial inde
 ``devices.next_event_at``), so when nothing is due this costs two index probes even at 100,000
 devices. Events are applied at their own simulated time, not at the time of the request that
 happened to notice them, so the history is the same however often the server is polled.
+
+A Hybrid MDM device has two events (:mod:`mobitui.sim.behaviour`): its check-in, when it
+receives the push and its ``last_seen_at`` moves, and its user finishing, later. Which one is
+next is not stored: a device that has checked in since its request executed
+(``last_seen_at > executed_at``, the very comparison ``mobitui.domain.rules.is_stalled``
+makes) is waiting for its user.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mobitui.sim.behaviour import SLOW_USER_MIN_DELAY, Behaviour, completes, event_time
+from mobitui.domain.models import Enrollment
+from mobitui.sim.behaviour import SILENT, SLOW_USER_MIN_DELAY, Behaviour, completes, event_time
 from mobitui.sim.store import Txn
+
+HYBRID = Enrollment.HYBRID_MDM.value
+
+
+def checked_in(last_seen: float | None, executed_at: float | None) -> bool:
+    """The device has communicated since its request executed (so it has the push)."""
+    return last_seen is not None and executed_at is not None and last_seen > executed_at
 
 
 def catch_up(txn: Txn, now: float) -> None:
@@ -25,16 +39,46 @@ def catch_up(txn: Txn, now: float) -> None:
     for request_id, scheduled_at in due:
         execute_request(txn, request_id, scheduled_at)
     rows = txn.execute(
-        "SELECT num, id, state, enrollment, safari_restricted, behaviour, next_event_at, "
-        "inactivation_id FROM devices WHERE next_event_at IS NOT NULL AND next_event_at <= ? "
-        "ORDER BY next_event_at, num",
+        "SELECT d.num, d.id, d.state, d.enrollment, d.safari_restricted, d.behaviour, "
+        "d.next_event_at, d.inactivation_id, d.last_seen_at, d.checkin_seconds, "
+        "d.user_delay_seconds, r.executed_at "
+        "FROM devices d LEFT JOIN requests r ON r.id = d.inactivation_id "
+        "WHERE d.next_event_at IS NOT NULL AND d.next_event_at <= ? "
+        "ORDER BY d.next_event_at, d.num",
         (now,),
     ).fetchall()
     touched: set[str] = set()
-    for num, device_id, state, enrollment, safari, behaviour, at, request_id in rows:
+    for row in rows:
+        num, device_id, state, enrollment, safari, behaviour, at, request_id = row[:8]
+        last_seen, checkin, delay, executed_at = row[8:]
         if state != "inactivation_pending":
             txn.execute("UPDATE devices SET next_event_at = NULL WHERE num = ?", (num,))
             continue
+        if (
+            enrollment == HYBRID
+            and behaviour not in SILENT
+            and executed_at is not None
+            and not checked_in(last_seen, executed_at)
+        ):
+            # Its check-in: it receives the push, and has communicated since the request ran.
+            finish = event_time(
+                at,
+                behaviour=behaviour,
+                enrollment=enrollment,
+                safari_restricted=bool(safari),
+                last_seen=at,
+                checkin_seconds=checkin,
+                user_delay_seconds=delay,
+                checked_in=True,
+            )
+            if finish is None or finish > now:
+                # Its user finishes later (the next event), or never: it stays pending.
+                txn.execute(
+                    "UPDATE devices SET last_seen_at = ?, next_event_at = ?, seq = ? WHERE num = ?",
+                    (at, finish, txn.seq(), num),
+                )
+                continue
+            at = finish  # its user has finished too, by now: that is its latest contact
         if completes(behaviour, enrollment, bool(safari)):
             txn.execute(
                 "UPDATE devices SET state = 'inactive', pending_jobs = 0, last_seen_at = ?, "
@@ -49,11 +93,8 @@ def catch_up(txn: Txn, now: float) -> None:
                 )
                 touched.add(request_id)
         else:
-            # It checked in and got the push, but its user never gets through Safari.
-            txn.execute(
-                "UPDATE devices SET last_seen_at = ?, next_event_at = NULL, seq = ? WHERE num = ?",
-                (at, txn.seq(), num),
-            )
+            # A silent device has no contact to record: there is nothing left for it to do.
+            txn.execute("UPDATE devices SET next_event_at = NULL WHERE num = ?", (num,))
     refresh_status(txn, touched)
 
 
@@ -148,15 +189,20 @@ def set_behaviour(txn: Txn, device_id: str, behaviour: str, now: float) -> None:
 
 
 def reschedule(txn: Txn, device_id: str, now: float) -> None:
-    """After a behaviour change: recompute a pending device's next event from ``now``."""
+    """After a behaviour change: recompute a pending device's next event from ``now``.
+
+    A Hybrid MDM device that has already checked in (it has the push) next acts when its user
+    finishes, counted from ``now``; any other pending device at its next check-in.
+    """
     row = txn.execute(
-        "SELECT num, state, behaviour, enrollment, safari_restricted, last_seen_at, "
-        "checkin_seconds, user_delay_seconds FROM devices WHERE id = ?",
+        "SELECT d.num, d.state, d.behaviour, d.enrollment, d.safari_restricted, "
+        "d.last_seen_at, d.checkin_seconds, d.user_delay_seconds, r.executed_at "
+        "FROM devices d LEFT JOIN requests r ON r.id = d.inactivation_id WHERE d.id = ?",
         (device_id,),
     ).fetchone()
     if row is None or row[1] != "inactivation_pending":
         return
-    num, _, behaviour, enrollment, safari, last_seen, checkin, delay = row
+    num, _, behaviour, enrollment, safari, last_seen, checkin, delay, executed_at = row
     next_at = event_time(
         now,
         behaviour=behaviour,
@@ -165,5 +211,6 @@ def reschedule(txn: Txn, device_id: str, now: float) -> None:
         last_seen=last_seen,
         checkin_seconds=checkin,
         user_delay_seconds=delay,
+        checked_in=checked_in(last_seen, executed_at),
     )
     txn.execute("UPDATE devices SET next_event_at = ? WHERE num = ?", (next_at, num))

@@ -19,7 +19,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from mobitui.sim import fleet, hostile, store
+from mobitui.sim import behaviour, fleet, hostile, store
 from mobitui.sim.config import ServerConfig
 
 #: Every column that holds a simulated time, in the tables a fresh seed fills.
@@ -32,9 +32,10 @@ TIME_META = ("created_at", "clock_now")
 
 
 def template_key(config: ServerConfig) -> str:
-    """What the seeded database depends on: the generator's code, the schema, the knobs."""
+    """What the seeded database depends on: the generator's code (with the event timing it
+    seeds pending devices by), the schema, the knobs."""
     digest = hashlib.sha256()
-    for module in (fleet, hostile, store):
+    for module in (behaviour, fleet, hostile, store):
         digest.update(Path(module.__file__ or "").read_bytes())
     digest.update(f"{config.fleet},{config.seed},{config.hostile}".encode())
     return digest.hexdigest()[:20]

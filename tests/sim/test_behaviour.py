@@ -32,8 +32,35 @@ def test_event_times() -> None:
         1000.0, behaviour="regular", enrollment="hybrid_mdm", safari_restricted=True, **common
     )
     assert apple == 1200.0
-    assert hybrid == 1200.0 + 900
-    assert stuck == 1200.0  # it checks in once, then stays pending
+    assert hybrid == 1200.0  # its check-in (the push) is an event of its own ...
+    assert stuck == 1200.0  # ... for one whose user never gets through Safari, too
+    # ... and once checked in, its user finishes user_delay_seconds later (or never).
+    finished = event_time(
+        1200.0,
+        behaviour="regular",
+        enrollment="hybrid_mdm",
+        safari_restricted=False,
+        checked_in=True,
+        **common,
+    )
+    assert finished == 1200.0 + 900
+    for never in ({"behaviour": "never_finishes"}, {"safari_restricted": True}):
+        kwargs = {"behaviour": "slow_user", "safari_restricted": False, **never}
+        assert (
+            event_time(1200.0, enrollment="hybrid_mdm", checked_in=True, **kwargs, **common) is None
+        )
+    # An Apple MDM device has one event: its check-in, whatever it is told.
+    assert (
+        event_time(
+            1000.0,
+            behaviour="regular",
+            enrollment="apple_mdm",
+            safari_restricted=False,
+            checked_in=True,
+            **common,
+        )
+        == 1200.0
+    )
     assert (
         event_time(
             1000.0, behaviour="wiped", enrollment="apple_mdm", safari_restricted=False, **common
