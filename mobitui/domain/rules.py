@@ -346,6 +346,21 @@ def is_stalled(
     return device.last_seen_at is None or device.last_seen_at <= executed_at
 
 
+def stall_due(
+    device: Device, executed_at: datetime | None, now: datetime, after: timedelta = DEFAULT_STALL
+) -> datetime | None:
+    """When this device will turn stalled (:func:`is_stalled`) if it stays silent; None when it
+    never will from here (not pending, its request not executed, already stalled, or it has
+    communicated since). A screen sets one timer for the earliest, so a flag appears when it
+    comes due, not at the next key."""
+    if executed_at is None:
+        return None
+    due = executed_at + after
+    if due <= now:
+        return None
+    return due if is_stalled(device, executed_at, due, after) else None
+
+
 class ScheduleProblem(StrEnum):
     """What can be wrong with a schedule (values are stable codes: the CLI prints them)."""
 

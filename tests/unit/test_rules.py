@@ -35,6 +35,7 @@ from mobitui.domain.rules import (
     plan,
     preflight,
     schedule_problem,
+    stall_due,
 )
 
 NOW = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
@@ -571,3 +572,27 @@ def test_stalled_pending_devices(state, executed_ago, seen_ago, expected):
     d = device(state=state, last_seen_at=None if seen_ago is None else NOW - seen_ago)
     assert is_stalled(d, NOW - executed_ago, NOW) is expected
     assert is_stalled(d, None, NOW) is False  # not executed yet (scheduled)
+
+
+@pytest.mark.parametrize(
+    ("state", "executed_ago", "seen_ago", "due_in"),
+    [
+        # silent since 30 min before its request: stalled when the request is 2 h old
+        (DeviceState.INACTIVATION_PENDING, timedelta(minutes=30), timedelta(hours=5), 90),
+        (DeviceState.INACTIVATION_PENDING, timedelta(minutes=30), None, 90),
+        # it checked in after the request executed: never stalls from here
+        (DeviceState.INACTIVATION_PENDING, timedelta(minutes=30), timedelta(minutes=10), None),
+        # already stalled: nothing to wait for
+        (DeviceState.INACTIVATION_PENDING, timedelta(hours=3), timedelta(hours=5), None),
+        (DeviceState.ACTIVE, timedelta(minutes=30), timedelta(hours=5), None),
+        (DeviceState.INACTIVE, timedelta(minutes=30), timedelta(hours=5), None),
+    ],
+)
+def test_when_a_silent_pending_device_comes_due(state, executed_ago, seen_ago, due_in):
+    d = device(state=state, last_seen_at=None if seen_ago is None else NOW - seen_ago)
+    due = stall_due(d, NOW - executed_ago, NOW)
+    assert due == (None if due_in is None else NOW + timedelta(minutes=due_in))
+    if due is not None:  # the moment it comes due is the moment is_stalled says so
+        assert not is_stalled(d, NOW - executed_ago, due - timedelta(seconds=1))
+        assert is_stalled(d, NOW - executed_ago, due)
+    assert stall_due(d, None, NOW) is None  # not executed yet (scheduled)

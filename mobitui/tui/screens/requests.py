@@ -33,7 +33,7 @@ from textual.widgets import Label, Static
 
 from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.models import Device, InactivationRequest, ItemProgress, RequestStatus
-from mobitui.domain.rules import is_stalled, on_device_work
+from mobitui.domain.rules import is_stalled, on_device_work, stall_due
 from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
 from mobitui.tui.bindings import localise
@@ -156,18 +156,12 @@ class RequestsScreen(Screen[None]):
         devices = self.view.fleet.devices
         upcoming = []
         for request in self.requests or ():
-            if request.executed_at is None:
-                continue
-            due = request.executed_at + self.view.stall_after
-            if due <= now:
-                continue
             for item in request.items:
                 device = devices.get(item.device_id)
-                if (
-                    device is not None
-                    and item.progress is ItemProgress.PENDING
-                    and is_stalled(device, request.executed_at, due, self.view.stall_after)
-                ):
+                if device is None or item.progress is not ItemProgress.PENDING:
+                    continue
+                due = stall_due(device, request.executed_at, now, self.view.stall_after)
+                if due is not None:
                     upcoming.append(due)
                     break
         if upcoming:

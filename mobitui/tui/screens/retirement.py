@@ -38,6 +38,7 @@ from mobitui.domain.retirement import (
     record_operation,
     stages,
 )
+from mobitui.domain.rules import stall_due
 from mobitui.domain.text import visible
 from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
@@ -230,14 +231,11 @@ class RetirementScreen(Screen[None]):
         after = self.view.stall_after
         upcoming = []
         for trace in self.retirement.ordered():
-            device = trace.device
-            executed = trace.executed_at
-            if trace.gone or device.state is not DeviceState.INACTIVATION_PENDING:
+            if trace.gone:
                 continue
-            if executed is None or executed + after <= now:
-                continue
-            if device.last_seen_at is None or device.last_seen_at <= executed:
-                upcoming.append(executed + after)
+            due = stall_due(trace.device, trace.executed_at, now, after)
+            if due is not None:
+                upcoming.append(due)
         if upcoming:
             delay = (min(upcoming) - now).total_seconds() + 0.05
             self._due = self.set_timer(delay, self._repaint)
