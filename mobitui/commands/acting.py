@@ -51,6 +51,7 @@ from mobitui.domain.rules import (
     Action,
     ActionKind,
     Delete,
+    DeviceWarning,
     ForceInactivate,
     Inactivate,
     Preflight,
@@ -72,6 +73,7 @@ from mobitui.local import paths
 from mobitui.local.audit_log import FILE_NAME, AuditLog
 from mobitui.local.journal import Journal
 from mobitui.local.profiles import ConnectionSettings
+from mobitui.local.retirements import RetirementStore, fold_operation
 from mobitui.present.preflight import summary
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import RESULT_COLUMNS, emit, result_rows
@@ -364,6 +366,19 @@ def say_unknown(t: Catalogue, state: OperationState) -> None:
         say(f"mobitui: operation {state.spec.id} stays open: `mobitui resume` asks again")
 
 
+def fold_retirements(
+    settings: ConnectionSettings,
+    state: OperationState,
+    acknowledged: dict[DeviceWarning, frozenset[str]] | None = None,
+) -> None:
+    """Fold a run into the stored retirements holding its devices; a file it cannot use is
+    named on stderr and skipped (the run's own result stands)."""
+    store = RetirementStore(settings.base_url, settings.account)
+    folded = fold_operation(store, state, state.spec.account, acknowledged)
+    for problem in folded.problems:
+        say(f"mobitui: retirement not updated: {problem}")
+
+
 def journal_and_audit() -> tuple[Journal, AuditLog]:
     root = paths.state_dir()
     return Journal(root / "journal"), AuditLog(root / FILE_NAME)
@@ -416,14 +431,17 @@ async def act(kind: ActionKind, args: argparse.Namespace, settings: ConnectionSe
             profile=settings.profile,
             account=client.account.name if client.account else settings.account,
         ) as operation:
-            state = await run_operation(
-                client,
-                operation,
-                audit,
-                password=password,
-                agree=True,
-                on_progress=StderrProgress(t),
-            )
+            try:
+                state = await run_operation(
+                    client,
+                    operation,
+                    audit,
+                    password=password,
+                    agree=True,
+                    on_progress=StderrProgress(t),
+                )
+            finally:  # after the journal and the audit line, even when the run failed
+                fold_retirements(settings, operation.state, dict(pf.to_acknowledge))
     say(count_summary(t, state))
     if state.request_ids:
         say(t("action.request_ids", ids=", ".join(state.request_ids)))
@@ -477,14 +495,17 @@ async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
                 raise CommandError(ExitCode.USAGE, "not resumed: agree on the terminal, or --agree")
             await still_the_same(client, state)
             with journal.open(loaded.path) as operation:
-                finished = await run_operation(
-                    client,
-                    operation,
-                    audit,
-                    password=secret.get(settings.account),
-                    agree=True,
-                    on_progress=StderrProgress(t),
-                )
+                try:
+                    finished = await run_operation(
+                        client,
+                        operation,
+                        audit,
+                        password=secret.get(settings.account),
+                        agree=True,
+                        on_progress=StderrProgress(t),
+                    )
+                finally:
+                    fold_retirements(settings, operation.state)
             say(count_summary(t, finished))
             say_unknown(t, finished)
             emit(result_rows(finished), RESULT_COLUMNS, args.format)

@@ -101,9 +101,12 @@ class Step:
     #: The reason code (``Reason``), a refusal's problem code, or ``no_outcome``.
     reason: str | None = None
     deleted: bool = False
+    #: The bulk operation (journal) it came from: one operation is folded in once.
+    operation: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
+            "operation": self.operation,
             "kind": self.kind.value,
             "at": format_time(self.at),
             "by": self.by,
@@ -126,6 +129,7 @@ class Step:
             outcome=None if outcome is None else _enum(Outcome, outcome, "outcome"),
             reason=_opt_str(data, "reason"),
             deleted=_bool(data, "deleted"),
+            operation=_opt_str(data, "operation"),
         )
 
 
@@ -456,33 +460,56 @@ def record_operation(
 
     ``at``: when it was sent (default: when it was confirmed). ``acknowledged``: the warnings
     the admin acknowledged, each with its devices (:attr:`mobitui.domain.gate.Facts`).
+
+    Idempotent: a step of this operation already in a trace (same operation id, same request
+    id, same outcome) is not added again, so folding the same state twice, or an operation
+    again after its resume, records each answer once.
     """
     when = at or state.spec.created_at
     action = state.spec.action
     kind = action.kind
+    op = state.spec.id
     mine = retirement.traces
     traces = dict(mine)
+
+    def seen(
+        trace: Trace, request_id: str | None, outcome: Outcome | None, reason: str | None
+    ) -> bool:
+        return any(
+            s.operation == op
+            and s.request_id == request_id
+            and s.outcome == outcome
+            and (request_id is not None or s.reason == reason)
+            for s in trace.steps
+        )
+
     for answer in state.answered():
         for item in answer.items:
-            if item.device_id in mine:
-                step = Step(
-                    kind=kind,
-                    at=when,
-                    by=account,
-                    request_id=answer.request_id,
-                    outcome=item.outcome,
-                    reason=None if item.reason is None else item.reason.value,
-                    deleted=item.deleted,
-                )
-                traces[item.device_id] = _apply(traces[item.device_id], step, action)
+            if item.device_id not in mine:
+                continue
+            if seen(traces[item.device_id], answer.request_id, item.outcome, None):
+                continue
+            step = Step(
+                kind=kind,
+                at=when,
+                by=account,
+                request_id=answer.request_id,
+                outcome=item.outcome,
+                reason=None if item.reason is None else item.reason.value,
+                deleted=item.deleted,
+                operation=op,
+            )
+            traces[item.device_id] = _apply(traces[item.device_id], step, action)
     for device_id, code in state.not_done():
         if device_id not in mine:
             continue
         if code is None and state.ending is not Ending.ABANDONED:
             continue  # not sent yet: the operation is still running or will be resumed
         reason = code or ABANDONED
-        step = Step(kind, when, account, None, None, reason)
         trace = traces[device_id]
+        if seen(trace, None, None, reason):
+            continue
+        step = Step(kind, when, account, None, None, reason, operation=op)
         traces[device_id] = replace(trace, problem=reason, steps=(*trace.steps, step))
     for warning, ids in (acknowledged or {}).items():
         for device_id in ids:

@@ -18,11 +18,15 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from mobitui.domain.models import WireError
-from mobitui.domain.retirement import Retirement, check_id
+from mobitui.domain.operation import OperationState
+from mobitui.domain.retirement import Retirement, check_id, mark_c_done, record_operation
+from mobitui.domain.rules import DeviceWarning
 from mobitui.local import paths, private_files
 from mobitui.local.journal import server_key
 from mobitui.local.private_files import PrivateFileError
@@ -143,3 +147,75 @@ class RetirementStore:
                 problems.append(exc)
         found.sort(key=lambda r: (r.created_at, r.id))
         return Listing(found, problems)
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """The retirements a fold changed (and saved), and each file it skipped, named."""
+
+    changed: list[Retirement]
+    problems: list[RetirementError]
+
+
+def _update(store: RetirementStore, change: Callable[[Retirement], Retirement]) -> Folded:
+    """Apply ``change`` to every stored retirement, saving only those it changed. A damaged
+    file, or one that cannot be written, is skipped and named: never raised."""
+    changed: list[Retirement] = []
+    problems: list[RetirementError] = []
+    try:
+        listing = store.list()
+    except (OSError, RetirementError) as exc:  # list() names its problems; this is the last net
+        return Folded(changed, [RetirementError(f"{store.directory}: {exc}")])
+    problems.extend(listing.problems)
+    for retirement in listing.retirements:
+        try:
+            updated = change(retirement)
+            if updated != retirement:
+                store.save(updated)
+                changed.append(updated)
+        except RetirementError as exc:
+            problems.append(exc)
+        except (OSError, WireError, ValueError) as exc:
+            problems.append(RetirementError(f"retirement {retirement.id}: {exc}"))
+    return Folded(changed, problems)
+
+
+def fold_operation(
+    store: RetirementStore,
+    state: OperationState,
+    account: str,
+    acknowledged: Mapping[DeviceWarning, frozenset[str]] | None = None,
+    at: datetime | None = None,
+) -> Folded:
+    """Fold a bulk operation (finished, ended with open batches, or failed with a state) into
+    every retirement of ``store`` that holds any of its devices
+    (:func:`mobitui.domain.retirement.record_operation`, idempotent per operation).
+
+    ``store`` is the session's (its server and the account it signed in as); an operation of
+    another server is never folded. Call it after the journal and the audit line are written:
+    it never raises, so it never blocks them."""
+    spec = state.spec
+    if server_key(spec.server) != server_key(store.server):
+        return Folded([], [])
+    ids = set(spec.device_ids)
+
+    def change(retirement: Retirement) -> Retirement:
+        if ids.isdisjoint(retirement.device_ids):
+            return retirement
+        return record_operation(retirement, state, account, at=at, acknowledged=acknowledged)
+
+    return _update(store, change)
+
+
+def mark_c_done_in(store: RetirementStore, device_ids: Iterable[str], at: datetime) -> Folded:
+    """Procedure C reported done for ``device_ids``: recorded in every retirement holding one
+    (once: a device already marked keeps its first time)."""
+    wanted = set(device_ids)
+
+    def change(retirement: Retirement) -> Retirement:
+        for device_id in wanted.intersection(retirement.device_ids):
+            if retirement.traces[device_id].c_done_at is None:
+                retirement = mark_c_done(retirement, device_id, at)
+        return retirement
+
+    return _update(store, change)

@@ -543,6 +543,10 @@ class MobiApp(App[None]):
             now = self.client.server_now()
             name = domain.default_name(group_name, now.astimezone().date())
             record = domain.start(new_id(), name, launch.base_url, launch.account, devices, now)
+            try:  # stored from the start: every operation on its devices is folded into it
+                store.save(record)
+            except RetirementError as error:
+                self.notify(self.t("retirement.view.save_failed", detail=str(error)))
 
         def save(updated: domain.Retirement) -> str | None:
             try:
@@ -556,7 +560,7 @@ class MobiApp(App[None]):
                 if self.read_only or not chosen:
                     return
                 dialog = dialog_for(kind)(self.dialog_context(), chosen)
-                self.push_screen(dialog, lambda _: screen.operation_finished(dialog.state))
+                self.push_screen(dialog, lambda _: screen.operation_finished())
 
             return open_dialog
 
@@ -575,7 +579,10 @@ class MobiApp(App[None]):
             checklist=self.files.open_checklist,
             read_only=self.read_only_reason,
         )
-        self.push_screen(RetirementScreen(view, record))
+        screen = RetirementScreen(view, record)
+        listeners = self.operations.retirement_listeners
+        listeners.append(screen.adopt)
+        self.push_screen(screen, lambda _: listeners.remove(screen.adopt))
 
     def action_checklist_of_checked(self) -> None:
         """w: the on-device steps of the checked devices."""

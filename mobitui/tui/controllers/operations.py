@@ -10,7 +10,7 @@ repaints a few times a second, not once per batch.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Protocol
 
@@ -20,12 +20,13 @@ from mobitui.api.errors import ApiError, Forbidden
 from mobitui.api.runner import Overlap, new_operation, run_operation
 from mobitui.domain.models import Outcome
 from mobitui.domain.operation import Ending, OperationState
-from mobitui.domain.rules import Action
+from mobitui.domain.rules import Action, DeviceWarning
 from mobitui.domain.selection import NotChosen, check, same_devices, scope_groups
 from mobitui.fleet.cache import Delta
 from mobitui.local import paths
 from mobitui.local.audit_log import FILE_NAME, AuditLog
 from mobitui.local.journal import Journal, JournalError, JournalFile, Loaded
+from mobitui.local.retirements import Folded, RetirementStore, fold_operation
 from mobitui.present.errors import StillLoading, error_text
 from mobitui.tui.controllers.host import OperationsHost
 from mobitui.tui.messages import (
@@ -53,6 +54,8 @@ class Operations:
         root = paths.state_dir()
         self.journal = Journal(root / "journal")
         self.audit = AuditLog(root / FILE_NAME)
+        #: Told of every fold into the stored retirements (an open retirement view).
+        self.retirement_listeners: list[Callable[[Folded], object]] = []
 
     # ------------------------------------------------------------------ starting
 
@@ -70,6 +73,7 @@ class Operations:
         device_ids: list[str],
         names: dict[str, str],
         password: str,
+        acknowledged: Mapping[DeviceWarning, frozenset[str]] | None = None,
     ) -> None:
         if self._refused(target):
             return
@@ -97,7 +101,7 @@ class Operations:
                 account=account,
             )
 
-        self._spawn(target, make, password)
+        self._spawn(target, make, password, acknowledged)
 
     def resume(self, target: ProgressSink, path: Path, password: str) -> None:
         if self._refused(target):
@@ -182,18 +186,26 @@ class Operations:
     # ------------------------------------------------------------------ the worker
 
     def _spawn(
-        self, target: ProgressSink, make: Callable[[], Awaitable[JournalFile]], password: str
+        self,
+        target: ProgressSink,
+        make: Callable[[], Awaitable[JournalFile]],
+        password: str,
+        acknowledged: Mapping[DeviceWarning, frozenset[str]] | None = None,
     ) -> None:
         self.app.bulk_running = True
         self.app.run_worker(
-            self._run(target, make, password),
+            self._run(target, make, password, acknowledged),
             group="bulk",
             exclusive=False,
             exit_on_error=False,
         )
 
     async def _run(
-        self, target: ProgressSink, make: Callable[[], Awaitable[JournalFile]], password: str
+        self,
+        target: ProgressSink,
+        make: Callable[[], Awaitable[JournalFile]],
+        password: str,
+        acknowledged: Mapping[DeviceWarning, frozenset[str]] | None = None,
     ) -> None:
         app = self.app
         journal: JournalFile | None = None
@@ -227,15 +239,28 @@ class Operations:
             path = None if journal is None else journal.path
             if state_now is not None:
                 self._settled(state_now)
+                self._fold(state_now, acknowledged)
             target.post_message(OpFailed(error, state_now, path))
         else:
             self._settled(state)
+            self._fold(state, acknowledged)
             target.post_message(OpFinished(state, journal.path))
         finally:
             if journal is not None:
                 journal.close()
             app.bulk_running = False
             app.poll_now()
+
+    def _fold(
+        self, state: OperationState, acknowledged: Mapping[DeviceWarning, frozenset[str]] | None
+    ) -> None:
+        """The run into every stored retirement holding its devices (after its journal and
+        audit line; a file it cannot use is named, never raised)."""
+        launch = self.app.launch
+        store = RetirementStore(launch.base_url, launch.account)
+        folded = fold_operation(store, state, state.spec.account, acknowledged)
+        for listener in list(self.retirement_listeners):
+            listener(folded)
 
     def _settled(self, state: OperationState) -> None:
         """Clear the check marks of the devices acted on (before the refresh removes any)."""

@@ -35,12 +35,13 @@ from mobitui.domain.checklist import (
     sections,
 )
 from mobitui.domain.models import Device, DeviceState, RequestStatus
-from mobitui.domain.procedures import Section
+from mobitui.domain.procedures import ProcedureId, Section, get
 from mobitui.domain.rules import OnDeviceWork, is_stalled
 from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue, Lang
 from mobitui.local.checklists import ChecklistStore, progress_key
 from mobitui.local.paths import ConfigError
+from mobitui.local.retirements import RetirementStore, mark_c_done_in
 from mobitui.present.sheets import SheetJob
 from mobitui.tui.bindings import localise
 from mobitui.tui.messages import follow_fleet
@@ -328,11 +329,22 @@ class ChecklistScreen(Screen[None]):
         progress = self.progress()
         item.set_ticked(progress.tick(item.tick, self.actions.now()))
         self._save(self.current, progress)
+        if item.ticked and item.tick[0] is ProcedureId.C:
+            self._c_done(self.current, progress)
         self._refresh_list()
         self._update_banner()
         self._restart_timer()
         if item.ticked:
             self.focus_next(StepItem)
+
+    def _c_done(self, device_id: str, progress: ChecklistProgress) -> None:
+        """Procedure C complete: recorded in the retirements holding the device."""
+        if not {(ProcedureId.C, s.number) for s in get(ProcedureId.C).steps} <= progress.ticked:
+            return
+        store = RetirementStore(self.actions.server, self.actions.account)
+        folded = mark_c_done_in(store, [device_id], self.actions.now())
+        if folded.problems:
+            self._status(self.t("retirement.view.save_failed", detail=str(folded.problems[0])))
 
     def action_restart(self) -> None:
         if self.current is None:

@@ -28,20 +28,19 @@ from textual.widgets import Label, Static
 
 from mobitui.domain.checklist import Assignment, needed_work, sections
 from mobitui.domain.models import Device, DeviceState
-from mobitui.domain.operation import OperationState
 from mobitui.domain.retirement import (
     ORDER,
     Retirement,
     Stage,
     counts,
     observe,
-    record_operation,
     stages,
 )
 from mobitui.domain.rules import stall_due
 from mobitui.domain.text import visible
 from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
+from mobitui.local.retirements import Folded
 from mobitui.tui.bindings import localise
 from mobitui.tui.messages import RequestsLoaded, RequestsNotice, follow_fleet
 from mobitui.tui.palette import RetirementCommands
@@ -168,11 +167,21 @@ class RetirementScreen(Screen[None]):
             if problem is not None:
                 self._status(problem)
 
-    def operation_finished(self, state: OperationState | None) -> None:
-        """A dialog opened from here closed: its results go into the record."""
-        if state is not None and state.answered():
-            self._keep(record_operation(self.retirement, state, self.view.account))
+    def operation_finished(self) -> None:
+        """A dialog opened from here closed (its results were folded in where the operation
+        ended, :func:`mobitui.local.retirements.fold_operation`): look at the fleet again."""
         self.refresh_record()
+
+    def adopt(self, folded: Folded) -> None:
+        """An operation (started anywhere) was folded into the stored retirements: take this
+        record's new version, so the next save does not write the old one back."""
+        for retirement in folded.changed:
+            if retirement.id == self.retirement.id:
+                self.retirement = retirement
+                if self.is_mounted:
+                    self._repaint()
+        for problem in folded.problems:
+            self._status(self.t("retirement.view.save_failed", detail=str(problem)))
 
     def _repaint(self) -> None:
         now = self.view.now()

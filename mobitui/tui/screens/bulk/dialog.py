@@ -93,8 +93,12 @@ class DialogContext:
     #: Above this many devices the admin also types the count.
     confirm_above: int
     can_delete: bool
-    #: Run a confirmed action: (the dialog, action, device ids, their names, password).
-    start: Callable[[ProgressSink, Action, list[str], dict[str, str], str], None]
+    #: Run a confirmed action: (the dialog, action, device ids, their names, password, the
+    #: warnings acknowledged with their devices).
+    start: Callable[
+        [ProgressSink, Action, list[str], dict[str, str], str, dict[DeviceWarning, frozenset[str]]],
+        None,
+    ]
     #: Resume a journal: (the dialog, its path, password).
     resume: Callable[[ProgressSink, Path, str], None]
     abandon: Callable[[Path], None]
@@ -544,7 +548,7 @@ class BulkActionScreen(ModalScreen[None]):
         ids = [p.device_id for p in plans]
         names = {i: self.devices[i].name for i in ids}
         self._run_phase()
-        self.ctx.start(self, self.preflight.action, ids, names, password)
+        self.ctx.start(self, self.preflight.action, ids, names, password, dict(self.acked))
 
     @on(Button.Pressed, "#resume")
     def _resume(self) -> None:
