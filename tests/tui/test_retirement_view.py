@@ -9,8 +9,9 @@ from collections import Counter
 import httpx
 import pytest
 
-from mobitui.domain.models import DeviceState
+from mobitui.domain.models import DeviceState, Enrollment, Platform
 from mobitui.domain.retirement import ORDER, Stage, Trace, stage_of
+from mobitui.domain.rules import DeviceWarning
 from mobitui.local.retirements import RetirementStore
 from mobitui.tui.screens.bulk.inactivation import InactivationScreen
 from mobitui.tui.screens.retirement import RetirementScreen
@@ -20,6 +21,7 @@ from tests.tui.helpers import (
     finished,
     loaded,
     make_app,
+    open_dialog,
     plain_active,
     press_ok,
     shown,
@@ -216,6 +218,86 @@ async def test_the_record_survives_a_restart(frozen_server) -> None:
         screen = await open_view(pilot, gid)
         assert screen.retirement.id == first.id
         assert set(screen.retirement.device_ids) == set(first.device_ids)
+
+
+async def test_an_inactivation_from_the_main_menu_is_folded_into_the_record(frozen_server) -> None:
+    """Operations started anywhere (here the main screen's 「端末管理」 menu, the view closed)
+    land in the stored retirement holding their devices: request ids and acknowledgements."""
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+
+        def dep(d) -> bool:
+            return (
+                d.state is DeviceState.ACTIVE
+                and d.platform in (Platform.IOS, Platform.IPADOS)
+                and d.enrollment is not Enrollment.CLIENT_APP
+                and d.dep
+                and d.dep_profile_removal_forbidden
+            )
+
+        acked = min((d for d in app.fleet.devices.values() if dep(d)), key=lambda d: d.id)
+        gid = acked.group_id
+        plain = sorted(d.id for d in members(app, gid) if plain_active(d))[:1]
+        chosen = [acked.id, *plain]
+        for device_id in chosen:
+            sim(frozen_server, f"devices/{device_id}", {"behaviour": "regular"})
+        view = await open_view(pilot, gid, chosen)
+        record_id = view.retirement.id
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
+
+        dialog = await open_dialog(pilot, chosen, 0)
+        await confirm(pilot)
+        assert dialog.reasons() == ["warnings to acknowledge"]
+        for ack in dialog.query(".ack"):
+            ack.value = True
+        await pilot.pause()
+        await press_ok(pilot)
+        await finished(pilot)
+        state = dialog.state
+        assert state is not None and state.request_ids
+
+    store = RetirementStore(app.launch.base_url, app.launch.account)
+    record = store.load(record_id)
+    for device_id in chosen:
+        trace = record.traces[device_id]
+        assert trace.request_ids and set(trace.request_ids) <= set(state.request_ids)
+        assert trace.requested_at is not None
+        assert [s.operation for s in trace.steps] == [state.spec.id]  # once, not twice
+    warning = DeviceWarning.DEP_PROFILE_REMOVAL_FORBIDDEN
+    assert warning in record.traces[acked.id].acknowledged
+    for device_id in plain:
+        assert warning not in record.traces[device_id].acknowledged
+
+
+async def test_an_inactivation_from_the_view_is_folded_once(frozen_server) -> None:
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        gid = a_group(app)
+        chosen = sorted(d.id for d in members(app, gid) if plain_active(d))[:2]
+        screen = await open_view(pilot, gid, chosen)
+        await pilot.press("a")
+        await shown(pilot, InactivationScreen)
+        dialog = app.screen
+        await pilot.pause()
+        for ack in dialog.query(".ack"):
+            ack.value = True
+        await confirm(pilot)
+        await press_ok(pilot)
+        await finished(pilot)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.pause()
+        op = dialog.state.spec.id
+        for device_id in chosen:
+            steps = screen.retirement.traces[device_id].steps
+            assert [s.operation for s in steps] == [op]
+        stored = RetirementStore(app.launch.base_url, app.launch.account).load(screen.retirement.id)
+        for device_id in chosen:
+            assert [s.operation for s in stored.traces[device_id].steps] == [op]
+            assert stored.traces[device_id].request_ids == dialog.state.request_ids
 
 
 async def _opened(pilot) -> None:
