@@ -421,3 +421,61 @@ def test_report_into_a_missing_folder_is_one_line(monkeypatch, capsys, tmp_path:
     )
     assert result.code == 2 and len(result.err.strip().splitlines()) == 1
     assert "Traceback" not in result.err
+
+
+# --------------------------------------------------------------------------- folding
+
+
+def test_a_cli_inactivation_is_folded_into_this_accounts_retirement_once(
+    server, monkeypatch, capsys
+) -> None:
+    """``mobitui inactivate`` lands in the stored retirement of the same server and account
+    holding its devices, with its request ids and the warnings acknowledged; not in another
+    account's; a damaged retirement file is named and never fails the run."""
+    found = fleet(server, monkeypatch, capsys)
+    dep = next(
+        d
+        for d in found
+        if d["state"] == "active"
+        and d["platform"] in ("ios", "ipados")
+        and d["dep"]
+        and d["dep_profile_removal_forbidden"]
+        and d["enrollment"] != "client_app"
+    )
+    chosen = [dep, *plain(found)[:1]]
+    ids = [d["id"] for d in chosen]
+    devices = [Device.from_json(d) for d in chosen]
+    created = datetime(2000, 1, 1, tzinfo=UTC)
+    mine = start("mine", "営業部", server.base_url, "admin", devices, created)
+    theirs = start("theirs", "営業部", server.base_url, "operator", devices, created)
+    store = RetirementStore(server.base_url, "admin")
+    store.save(mine)
+    RetirementStore(server.base_url, "operator").save(theirs)
+    damaged = store.directory / "damaged.json"
+    damaged.write_text("{ not a retirement")
+    damaged.chmod(0o600)
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    connection = ["--server", server.base_url, "--account", "admin", "--password-stdin"]
+    argv = ["inactivate", *connection, "--device", *ids, "--agree"]
+    code = main([*argv, "--acknowledge", "dep_profile_removal_forbidden"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "damaged.json" in captured.err  # named, skipped
+
+    (finished,) = list((paths.state_dir() / "journal").rglob("*.jsonl"))
+    state = journal.read(finished).state
+    assert state.request_ids
+    record = store.load("mine")
+    for device_id in ids:
+        trace = record.traces[device_id]
+        assert trace.request_ids and set(trace.request_ids) <= set(state.request_ids)
+        assert [s.operation for s in trace.steps] == [state.spec.id]
+        assert trace.requested_at is not None and trace.by == ("admin",)
+    acknowledged = record.traces[dep["id"]].acknowledged
+    assert [w.value for w in acknowledged] == ["dep_profile_removal_forbidden"]
+    assert record.traces[ids[1]].acknowledged == ()
+    assert RetirementStore(server.base_url, "operator").load("theirs") == theirs
+    assert damaged.read_text() == "{ not a retirement"
+    # Folding the same operation again (as a resume or a second look would) changes nothing.
+    assert record_operation(record, state, "admin") == record
