@@ -300,6 +300,36 @@ async def test_an_inactivation_from_the_view_is_folded_once(frozen_server) -> No
             assert stored.traces[device_id].request_ids == dialog.state.request_ids
 
 
+async def test_procedure_c_ticked_complete_is_marked_in_the_retirement(frozen_server) -> None:
+    from mobitui.domain.procedures import ProcedureId
+    from mobitui.domain.retirement import start
+    from mobitui.tui.screens.checklist import StepItem
+    from tests.tui.test_checklist_screen import hybrid_id, inactivate, open_for
+
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        device_id = hybrid_id(app)
+        launch = app.launch
+        store = RetirementStore(launch.base_url, launch.account)
+        now = app.client.server_now()
+        device = app.fleet.devices[device_id]
+        store.save(start("c-test", "x", launch.base_url, launch.account, [device], now))
+        inactivate(frozen_server, [device_id])
+        screen = await open_for(pilot, device_id)
+        c_items = [i for i in screen.query(StepItem) if i.tick[0] is ProcedureId.C]
+        assert c_items
+        for item in c_items[:-1]:
+            item.focus()
+            await pilot.press("space")
+            await pilot.pause()
+        assert store.load("c-test").traces[device_id].c_done_at is None  # not complete yet
+        c_items[-1].focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert store.load("c-test").traces[device_id].c_done_at is not None
+
+
 async def _opened(pilot) -> None:
     app = pilot.app
     await loaded(pilot)
