@@ -40,7 +40,7 @@ from mobitui.domain.rules import stall_due
 from mobitui.domain.text import visible
 from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
-from mobitui.local.retirements import Folded
+from mobitui.local.retirements import Folded, RetirementError, RetirementStore
 from mobitui.tui.bindings import localise
 from mobitui.tui.messages import RequestsLoaded, RequestsNotice, follow_fleet
 from mobitui.tui.palette import RetirementCommands
@@ -171,6 +171,20 @@ class RetirementScreen(Screen[None]):
         """A dialog opened from here closed (its results were folded in where the operation
         ended, :func:`mobitui.local.retirements.fold_operation`): look at the fleet again."""
         self.refresh_record()
+
+    def on_screen_resume(self) -> None:
+        """Back from a screen opened over this one (the checklist marks procedure C in the
+        stored record): take the stored version, so the next save keeps what it wrote."""
+        if not self.is_mounted:
+            return
+        store = RetirementStore(self.retirement.server, self.retirement.account)
+        try:
+            stored = store.load(self.retirement.id)
+        except RetirementError:
+            return  # not stored yet, or unreadable: the view's own copy stands
+        if stored != self.retirement:
+            self.retirement = stored
+            self._repaint()
 
     def adopt(self, folded: Folded) -> None:
         """An operation (started anywhere) was folded into the stored retirements: take this
