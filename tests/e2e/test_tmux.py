@@ -184,7 +184,9 @@ def test_demo_by_keyboard_at_80x24(tmux: Tmux) -> None:
     assert "全 300 台" in screen
     tmux.keys("j", "j", "Space", "S-Down")
     screen = tmux.wait_for("選択 2 /")
-    header, *rows = screen.splitlines()[1:]  # line 0 is the app header
+    # line 0 is the app header, line 1 names the open group above the grid
+    title, header, *rows = screen.splitlines()[1:]
+    assert "すべての端末" in title
     assert "✓" in header  # the check column's heading
     assert sum("✓" in row for row in rows) == 2
     tmux.keys("/")
@@ -207,6 +209,18 @@ def test_demo_by_keyboard_at_80x24(tmux: Tmux) -> None:
         tmux.wait_for(f"絞り込み: {serial}")
         tmux.keys("Enter", "Space")
 
+    def tab_to(needle: str, most: int = 4) -> None:
+        """Tab through the fields until ``needle`` (a step's ▸) shows: a step may hold more
+        than one field (手順7: its box, then its time)."""
+        for _ in range(most):
+            tmux.keys("Tab")
+            try:
+                tmux.wait_for(needle, timeout=5)
+                return
+            except AssertionError:
+                continue
+        raise AssertionError(f"{needle!r} never had the focus:\n{tmux.screen()}")
+
     def tick_agree_then_type_password(agree: str, password: str) -> None:
         # Wait for each focus move (the ▸ beside the step number): keys typed ahead of a
         # focus change may land in the field that still has it.
@@ -223,7 +237,8 @@ def test_demo_by_keyboard_at_80x24(tmux: Tmux) -> None:
     only(PLAIN_IPHONES[1])
     tmux.wait_for("選択 2 /")
     tmux.keys("m", "Enter")
-    tmux.wait_for("▸手順8")  # the password, beside its step number, has the focus
+    tmux.wait_for("▸手順6")  # the first step's field has the focus: 「有効にする」
+    tab_to("▸手順8")  # through 手順7 (the schedule) to the password
     tmux.keys("Tab")
     tmux.wait_for("▸手順9")  # 同意する
     tmux.keys("Space")
@@ -243,7 +258,8 @@ def test_demo_by_keyboard_at_80x24(tmux: Tmux) -> None:
     # 一括強制インアクティベーション of a device silent for weeks, then 端末一括削除 of it.
     only(SILENT_IPHONE)
     tmux.keys("m", "Down", "Enter")
-    tmux.wait_for("▸手順7")
+    tmux.wait_for("▸手順6")  # 「有効」 (delete after), the first step's field
+    tab_to("▸手順7")
     tick_agree_then_type_password("▸手順8", "▸手順7")
     tmux.keys("Enter")
     tmux.wait_for("強制インアクティベーションを実行しました")
