@@ -116,6 +116,15 @@ class JumpBox(Input):
 class GroupTitle(Static):
     """Over the grid: the open group, with the groups it is in (「すべての端末」 for the root)."""
 
+    _shown: Text | None = None
+
+    def show(self, title: Text) -> None:
+        """Repaint only when the title changed: the view is refreshed at every change of the
+        fleet, and the line is one row high whatever it says (no layout pass)."""
+        if title != self._shown:
+            self._shown = title
+            self.update(title, layout=False)
+
 
 class MainScreen(Screen[None]):
     #: The grid has the focus from the start (Textual's default, the first focusable widget,
@@ -261,7 +270,7 @@ class MainScreen(Screen[None]):
             self.spec = replace(self.spec, only_checked=False)
         grid.sort, grid.descending = self.spec.sort, self.spec.descending
         grid.set_rows(self.fleet.view(self.spec), top=top)
-        self.query_one(GroupTitle).update(self.group_title())
+        self.query_one(GroupTitle).show(self.group_title())
         self.update_status()
 
     def group_title(self) -> Text:
