@@ -20,7 +20,6 @@ from mobitui.domain.models import (
     ItemProgress,
     ItemResult,
     Outcome,
-    Platform,
     Reason,
     RequestStatus,
     WireError,
@@ -56,35 +55,10 @@ from mobitui.domain.rules import (
     Inactivate,
     OnDeviceWork,
 )
+from tests.unit.test_rules import device
 
 NOW = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
 EXECUTED = NOW - timedelta(hours=3)
-
-
-def device(**overrides: Any) -> Device:
-    fields: dict[str, Any] = {
-        "id": "d1",
-        "name": "iPhone of Sato",
-        "group_id": "g1",
-        "platform": Platform.IOS,
-        "os_version": "17.4",
-        "model": "iPhone15,2",
-        "serial": "F2LXK0AAAAAA",
-        "user_name": "sato",
-        "phone_number": "090-0000-0000",
-        "enrollment": Enrollment.APPLE_MDM,
-        "dep": False,
-        "android_device_owner": False,
-        "dep_profile_removal_forbidden": False,
-        "silent_wlan": False,
-        "safari_restricted": False,
-        "state": DeviceState.ACTIVE,
-        "pending_jobs": 0,
-        "last_seen_at": None,
-        "inactivation": None,
-    }
-    fields.update(overrides)
-    return Device(**fields)
 
 
 def ref(
