@@ -45,6 +45,7 @@ from mobitui.domain.rules import (
     is_stalled,
     on_device_work,
 )
+from mobitui.domain.text import has_hidden
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -329,6 +330,50 @@ def start(
         device_ids=tuple(found),
         traces={i: Trace(device=d) for i, d in found.items()},
     )
+
+
+class NameProblem(StrEnum):
+    """Why a name the admin typed is not taken (values are stable: messages use them)."""
+
+    EMPTY = "empty"  # nothing, or only white space
+    TOO_LONG = "too_long"  # more than MAX_NAME characters
+    HIDDEN = "hidden"  # a control, bidi or invisible character (text.has_hidden)
+
+
+class InvalidName(ValueError):
+    """A name :func:`rename` refuses; ``problem`` says why (for a message in either language)."""
+
+    def __init__(self, problem: NameProblem, name: str) -> None:
+        self.problem = problem
+        self.length = len(name)
+        super().__init__(f"retirement name refused: {problem.value}")
+
+
+def name_problem(name: str) -> NameProblem | None:
+    """Why ``name`` cannot name a retirement, or None when it can.
+
+    The one rule for a name the admin gives (the CLI's ``retirement rename`` and the TUI's):
+    kept exactly as typed, so it must be something (not only white space), at most
+    :data:`MAX_NAME` characters (what a file may hold), and hold no character
+    :func:`mobitui.domain.text.visible` would change: names reach terminals, CSV and Markdown
+    reports, and one shown as ``␛`` would not be the name the admin meant. Refused, never
+    silently rewritten."""
+    if not name.strip():
+        return NameProblem.EMPTY
+    if len(name) > MAX_NAME:
+        return NameProblem.TOO_LONG
+    if has_hidden(name):
+        return NameProblem.HIDDEN
+    return None
+
+
+def rename(retirement: Retirement, name: str) -> Retirement:
+    """``retirement`` named ``name`` (exactly as given); :class:`InvalidName` when
+    :func:`name_problem` refuses it."""
+    problem = name_problem(name)
+    if problem is not None:
+        raise InvalidName(problem, name)
+    return replace(retirement, name=name)
 
 
 # --------------------------------------------------------------------------- stages
@@ -634,6 +679,8 @@ __all__ = [
     "NO_OUTCOME",
     "ORDER",
     "Agreement",
+    "InvalidName",
+    "NameProblem",
     "Retirement",
     "Stage",
     "Step",
@@ -643,8 +690,10 @@ __all__ = [
     "counts",
     "default_name",
     "mark_c_done",
+    "name_problem",
     "observe",
     "record_operation",
+    "rename",
     "stage_in",
     "stage_of",
     "stages",

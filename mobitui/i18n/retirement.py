@@ -20,6 +20,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "not available",
     ),
     "retirement.agreement.nothing": ("操作なし", "nothing sent"),
+    # a name the admin gives (mobitui.domain.retirement.name_problem)
+    "retirement.rename.empty": (
+        "名前が空です",
+        "the name is empty",
+    ),
+    "retirement.rename.too_long": (
+        "名前が長すぎます（{length} 文字、最大 {max} 文字）",
+        "the name is too long ({length} characters, at most {max})",
+    ),
+    "retirement.rename.hidden": (
+        "名前に制御文字または見えない文字が含まれています",
+        "the name holds a control or invisible character",
+    ),
+    "retirement.rename.done": (
+        "記録 {id} の名前を変更しました: {name}",
+        "retirement {id} renamed: {name}",
+    ),
     # the report
     "retirement.report.title": ("端末の廃止記録: {name}", "Retirement: {name}"),
     "retirement.report.server": ("サーバー", "Server"),

@@ -33,7 +33,10 @@ from mobitui.domain.operation import (
     OperationState,
 )
 from mobitui.domain.retirement import (
+    MAX_NAME,
     Agreement,
+    InvalidName,
+    NameProblem,
     Retirement,
     Stage,
     Trace,
@@ -41,8 +44,10 @@ from mobitui.domain.retirement import (
     counts,
     default_name,
     mark_c_done,
+    name_problem,
     observe,
     record_operation,
+    rename,
     stage_in,
     stage_of,
     start,
@@ -55,6 +60,7 @@ from mobitui.domain.rules import (
     Inactivate,
     OnDeviceWork,
 )
+from mobitui.domain.text import visible
 from tests.unit.test_rules import device
 
 NOW = datetime(2025, 4, 1, 9, 0, tzinfo=UTC)
@@ -412,3 +418,48 @@ def test_malformed_refused(path: tuple[str, ...], value: Any, message: str) -> N
 def test_arbitrary_json_never_crashes(data: Any) -> None:
     with contextlib.suppress(WireError):
         Retirement.from_json(data)
+
+
+# --------------------------------------------------------------------------- names
+
+
+def test_rename_keeps_the_name_as_given() -> None:
+    r = retirement(device(id="a"))
+    for name in ("経理部 2025 ", "  a", "👩‍💻 チーム", "x" * MAX_NAME):
+        renamed = rename(r, name)
+        assert renamed.name == name and name_problem(name) is None
+        assert replace(renamed, name=r.name) == r  # nothing else changed
+        assert Retirement.from_json(json.loads(json.dumps(renamed.to_json()))) == renamed
+
+
+@pytest.mark.parametrize(
+    ("name", "problem"),
+    [
+        ("", NameProblem.EMPTY),
+        ("   ", NameProblem.EMPTY),
+        ("\u3000\t", NameProblem.EMPTY),  # ideographic space and a tab: nothing to show
+        ("x" * (MAX_NAME + 1), NameProblem.TOO_LONG),
+        ("営業部\x1b]0;pwned\x07", NameProblem.HIDDEN),
+        ("a\nb", NameProblem.HIDDEN),
+        ("abc\u202edcba", NameProblem.HIDDEN),
+        ("a\u200bb", NameProblem.HIDDEN),
+        ("a\x9bb", NameProblem.HIDDEN),
+        ("a\ud800", NameProblem.HIDDEN),
+    ],
+)
+def test_rename_refuses_and_says_why(name: str, problem: NameProblem) -> None:
+    r = retirement(device(id="a"))
+    assert name_problem(name) is problem
+    with pytest.raises(InvalidName) as caught:
+        rename(r, name)
+    assert caught.value.problem is problem and caught.value.length == len(name)
+
+
+@given(name=st.text(max_size=MAX_NAME + 20))
+def test_a_name_rename_takes_is_shown_as_it_is(name: str) -> None:
+    r = retirement(device(id="a"))
+    try:
+        renamed = rename(r, name)
+    except InvalidName:
+        return
+    assert visible(renamed.name) == name and name.strip() and len(name) <= MAX_NAME
