@@ -325,6 +325,16 @@ def _headless(commands: argparse._SubParsersAction) -> None:
     shown = kept.add_parser("show", help="one retirement: each device's stage and times")
     _connection(shown)
     shown.add_argument("retirement_id", metavar="ID")
+    renamed = kept.add_parser(
+        "rename", help="give one retirement a new name (kept on this machine)"
+    )
+    _connection(renamed, formats=False)
+    renamed.add_argument("retirement_id", metavar="ID")
+    renamed.add_argument(
+        "name",
+        metavar="NAME",
+        help="the new name, kept as typed (not empty, no control characters)",
+    )
     report = kept.add_parser("report", help="one retirement's report (CSV or Markdown)")
     _connection(report, formats=False)
     report.add_argument("retirement_id", metavar="ID")
@@ -526,6 +536,7 @@ def _run_headless(args: argparse.Namespace) -> int | None:
             command = {
                 "list": retirement.list_retirements,
                 "show": retirement.show,
+                "rename": retirement.rename_retirement,
                 "report": retirement.report,
             }[args.retirement_command]
             return run(args, command)

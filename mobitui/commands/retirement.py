@@ -1,11 +1,13 @@
-"""``mobitui retirement list|show|report``: the retirement records of a server and account.
+"""``mobitui retirement list|show|rename|report``: the retirement records of a server and account.
 
 A retirement (:mod:`mobitui.domain.retirement`) is kept on this machine
 (:mod:`mobitui.local.retirements`): ``list`` and ``show`` read those files only, no login, and
-judge each device's stage from the record alone on this machine's clock (UTC). ``report``
-writes the report (:mod:`mobitui.present.retirement_report`) to stdout or to a new 0600 file;
-with ``--audit-from-server`` it logs in and compares the record with the reference server's
-audit log (``GET /sim/audit``; a server without it: "not available"), on the server's clock.
+judge each device's stage from the record alone on this machine's clock (UTC). ``rename``
+changes a record's name in its file (the rule: :func:`mobitui.domain.retirement.name_problem`).
+``report`` writes the report (:mod:`mobitui.present.retirement_report`) to stdout or to a new
+0600 file; with ``--audit-from-server`` it logs in and compares the record with the reference
+server's audit log (``GET /sim/audit``; a server without it: "not available"), on the server's
+clock.
 
 Everything in the files is untrusted text (a device name from a hostile server, a file
 edited by hand): made visible (:func:`mobitui.domain.text.visible`) before it is printed.
@@ -28,10 +30,21 @@ from typing import Any
 
 from mobitui.commands.common import CommandError, Secret, connect, say
 from mobitui.domain.models import format_time
-from mobitui.domain.retirement import ORDER, Retirement, counts, stages
+from mobitui.domain.retirement import (
+    MAX_NAME,
+    ORDER,
+    InvalidName,
+    NameProblem,
+    Retirement,
+    Stage,
+    counts,
+    rename,
+    stages,
+)
 from mobitui.domain.rules import DEFAULT_STALL
 from mobitui.domain.text import visible
 from mobitui.exit_codes import ExitCode
+from mobitui.i18n import Catalogue
 from mobitui.local import private_files
 from mobitui.local.private_files import PrivateFileError
 from mobitui.local.profiles import ConnectionSettings
@@ -98,6 +111,11 @@ def _time(value: datetime | None) -> str | None:
     return format_time(value)
 
 
+def stage_label(t: Catalogue, stage: Stage) -> str:
+    """A stage as people read it (``--format table``); JSON and CSV keep the stable value."""
+    return t(f"retirement.stage.{stage.value}")
+
+
 # --------------------------------------------------------------------------- list
 
 
@@ -118,7 +136,12 @@ async def list_retirements(args: argparse.Namespace, settings: ConnectionSetting
     listing = _store(settings).list()
     now = _now()
     rows = [list_row(r, now, settings.stall_after) for r in listing.retirements]
-    emit(rows, LIST_COLUMNS, args.format)
+    columns = LIST_COLUMNS
+    if args.format == "table":  # for people: the stages' titles in the run's language
+        t = Catalogue(settings.lang)
+        titles = {stage.value: stage_label(t, stage) for stage in ORDER}
+        columns = [(key, titles.get(key, title)) for key, title in LIST_COLUMNS]
+    emit(rows, columns, args.format)
     for problem in listing.problems:
         say(f"mobitui: not listed: {visible(str(problem))}")
     return ExitCode.PARTIAL if listing.problems else ExitCode.OK
@@ -166,11 +189,46 @@ async def show(args: argparse.Namespace, settings: ConnectionSettings) -> int:
         json.dump({**head, "devices": rows}, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return ExitCode.OK
-    if args.format == "table":
+    if args.format == "table":  # for people: the stages in the run's language
+        t = Catalogue(settings.lang)
+        for row in rows:
+            row["stage"] = stage_label(t, Stage(row["stage"]))
         for key in ("name", "created_at"):
             sys.stdout.write(f"{key}: {head[key]}\n")
         sys.stdout.write("\n")
     emit(rows, DEVICE_COLUMNS, args.format)
+    return ExitCode.OK
+
+
+# --------------------------------------------------------------------------- rename
+
+
+def name_refused(t: Catalogue, exc: InvalidName) -> str:
+    """Why a name was refused, in the run's language."""
+    match exc.problem:
+        case NameProblem.EMPTY:
+            return t("retirement.rename.empty")
+        case NameProblem.TOO_LONG:
+            return t("retirement.rename.too_long", length=exc.length, max=MAX_NAME)
+        case NameProblem.HIDDEN:
+            return t("retirement.rename.hidden")
+
+
+async def rename_retirement(args: argparse.Namespace, settings: ConnectionSettings) -> int:
+    """Give a retirement a new name, kept exactly as typed (:func:`rename` holds the rule); a
+    refused name changes nothing: exit 2 and one line saying why."""
+    t = Catalogue(settings.lang)
+    retirement = _load(settings, args.retirement_id)
+    try:
+        renamed = rename(retirement, args.name)
+    except InvalidName as exc:
+        raise CommandError(ExitCode.USAGE, f"not renamed: {name_refused(t, exc)}") from None
+    if renamed != retirement:
+        try:
+            _store(settings).save(renamed)  # whole or not at all, 0600
+        except RetirementError as exc:
+            raise CommandError(ExitCode.USAGE, f"not renamed: {visible(str(exc))}") from None
+    say(t("retirement.rename.done", id=visible(renamed.id), name=visible(renamed.name)))
     return ExitCode.OK
 
 

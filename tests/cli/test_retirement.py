@@ -25,6 +25,7 @@ import pytest
 from mobitui.cli import main
 from mobitui.domain.models import Device
 from mobitui.domain.retirement import ORDER, Retirement, observe, record_operation, start
+from mobitui.i18n import Catalogue
 from mobitui.local import journal, paths
 from mobitui.local.retirements import RetirementStore
 from tests.cli.test_headless import PASSWORD, Run, plain
@@ -128,14 +129,15 @@ def test_list_shows_each_record_and_its_counts_without_a_server(
         "deleted": 0,
         "attention": 0,
     }
-    table = run(NOWHERE, "list", monkeypatch=monkeypatch, capsys=capsys)
+    table = run(NOWHERE, "list", "--lang", "ja", monkeypatch=monkeypatch, capsys=capsys)
     assert table.code == 0
+    ja = Catalogue("ja")
     assert table.out.splitlines()[0].split() == [
         "id",
         "name",
         "created_at",
         "devices",
-        *(s.value for s in ORDER),
+        *(ja(f"retirement.stage.{s.value}") for s in ORDER),
     ]
     assert "sales-2025" in table.out and "営業部" in table.out
     sheet = run(NOWHERE, "list", "--format", "csv", monkeypatch=monkeypatch, capsys=capsys)
@@ -479,3 +481,151 @@ def test_a_cli_inactivation_is_folded_into_this_accounts_retirement_once(
     assert damaged.read_text() == "{ not a retirement"
     # Folding the same operation again (as a resume or a second look would) changes nothing.
     assert record_operation(record, state, "admin") == record
+
+
+# --------------------------------------------------------------------------- rename
+
+
+def test_rename_then_show_and_list_print_the_new_name(monkeypatch, capsys) -> None:
+    path = saved(hostile_record())
+    before = RetirementStore(NOWHERE, "admin").load("evil")
+    new = "経理部 2025 (旧: 営業部)"
+    renamed = run(NOWHERE, "rename", "evil", new, monkeypatch=monkeypatch, capsys=capsys)
+    assert renamed.code == 0, renamed.err
+    assert renamed.out == "" and new in renamed.err
+    after = RetirementStore(NOWHERE, "admin").load("evil")
+    assert after.name == new and replace(after, name=before.name) == before
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert {p.name for p in path.parent.iterdir()} == {"evil.json"}  # no leftovers
+    shown = run(NOWHERE, "show", "evil", monkeypatch=monkeypatch, capsys=capsys)
+    assert shown.out.splitlines()[0] == f"name: {new}"
+    listed = run(NOWHERE, "list", "--format", "json", monkeypatch=monkeypatch, capsys=capsys)
+    assert [r["name"] for r in listed.json()] == [new]
+    # the same name again: nothing to write, still fine
+    again = run(NOWHERE, "rename", "evil", new, monkeypatch=monkeypatch, capsys=capsys)
+    assert again.code == 0 and RetirementStore(NOWHERE, "admin").load("evil") == after
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("x" * 201, "too long (201 characters, at most 200)"),
+        ("", "empty"),
+        (" \t ", "empty"),
+        ("経理部\x1b]0;pwned\x07", "control or invisible character"),
+        ("経理部\n2025", "control or invisible character"),
+        ("abc\u202edcba", "control or invisible character"),
+    ],
+)
+def test_a_refused_name_changes_nothing_on_disk(name: str, said: str, monkeypatch, capsys) -> None:
+    path = saved(hostile_record())
+    before = path.read_bytes()
+    result = run(
+        NOWHERE, "rename", "evil", name, "--lang", "en", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert result.code == 2, result.err
+    assert said in result.err and "not renamed" in result.err and result.out == ""
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    inert(result.err)
+    assert path.read_bytes() == before
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert {p.name for p in path.parent.iterdir()} == {"evil.json"}
+
+
+def test_a_refused_name_is_said_in_japanese(monkeypatch, capsys) -> None:
+    saved(hostile_record())
+    result = run(
+        NOWHERE, "rename", "evil", "x" * 300, "--lang", "ja", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert result.code == 2 and "名前が長すぎます（300 文字、最大 200 文字）" in result.err
+
+
+def test_rename_of_an_unknown_id_is_the_error_show_gives(monkeypatch, capsys) -> None:
+    path = saved(hostile_record())
+    before = path.read_bytes()
+    for wanted in ("nope", "../../etc/passwd", "\x1b[31mred"):
+        shown = run(NOWHERE, "show", wanted, monkeypatch=monkeypatch, capsys=capsys)
+        renamed = run(
+            NOWHERE, "rename", wanted, "新しい名前", monkeypatch=monkeypatch, capsys=capsys
+        )
+        assert renamed.code == shown.code == 2
+        assert renamed.err == shown.err and "no retirement" in renamed.err
+        inert(renamed.err)
+    assert path.read_bytes() == before
+    assert {p.name for p in path.parent.iterdir()} == {"evil.json"}
+
+
+def test_rename_of_a_damaged_file_names_it_and_leaves_it(monkeypatch, capsys) -> None:
+    good = saved(hostile_record())
+    damaged = good.with_name("broken.json")
+    damaged.write_text('{"type": "retirement", "format": 1, "id": ')
+    os.chmod(damaged, 0o600)
+    result = run(NOWHERE, "rename", "broken", "新しい名前", monkeypatch=monkeypatch, capsys=capsys)
+    assert result.code == 2 and "broken.json" in result.err
+    assert damaged.read_text() == '{"type": "retirement", "format": 1, "id": '
+
+
+# --------------------------------------------------------------------------- stage labels
+
+
+def test_table_stages_are_in_the_runs_language_and_machine_formats_keep_values(
+    monkeypatch, capsys
+) -> None:
+    saved(hostile_record())  # one active device
+    for lang, active, deleted in (("ja", "有効", "削除済み"), ("en", "Active", "Deleted")):
+        listed = run(NOWHERE, "list", "--lang", lang, monkeypatch=monkeypatch, capsys=capsys)
+        assert listed.code == 0, listed.err
+        header = listed.out.splitlines()[0]
+        assert header.startswith("id") and active in header and deleted in header
+        assert "on_device" not in header
+        shown = run(NOWHERE, "show", "evil", "--lang", lang, monkeypatch=monkeypatch, capsys=capsys)
+        assert shown.code == 0, shown.err
+        [row] = shown.out.splitlines()[4:]
+        assert row.endswith(f"  {active}") and "active" not in row
+    for lang in ("ja", "en"):
+        listed = run(
+            NOWHERE,
+            "list",
+            "--format",
+            "json",
+            "--lang",
+            lang,
+            monkeypatch=monkeypatch,
+            capsys=capsys,
+        )
+        assert listed.json()[0]["active"] == 1
+        sheet = run(
+            NOWHERE,
+            "list",
+            "--format",
+            "csv",
+            "--lang",
+            lang,
+            monkeypatch=monkeypatch,
+            capsys=capsys,
+        )
+        assert sheet.out.splitlines()[0].split(",")[4:] == [s.value for s in ORDER]
+        shown = run(
+            NOWHERE,
+            "show",
+            "evil",
+            "--format",
+            "json",
+            "--lang",
+            lang,
+            monkeypatch=monkeypatch,
+            capsys=capsys,
+        )
+        assert shown.json()["devices"][0]["stage"] == "active"
+        sheet = run(
+            NOWHERE,
+            "show",
+            "evil",
+            "--format",
+            "csv",
+            "--lang",
+            lang,
+            monkeypatch=monkeypatch,
+            capsys=capsys,
+        )
+        assert [r["stage"] for r in csv.DictReader(io.StringIO(sheet.out))] == ["active"]
