@@ -48,7 +48,7 @@ from mobitui.api.errors import (
 from mobitui.domain.models import BulkResult, InactivationRequest
 from mobitui.domain.operation import NO_OUTCOME, Batch, Ending, OperationSpec, OperationState
 from mobitui.domain.reconcile import named, reconcile
-from mobitui.domain.rules import Action, Delete, ForceInactivate, Inactivate
+from mobitui.domain.rules import Action, Delete, DeviceWarning, ForceInactivate, Inactivate
 from mobitui.local.audit_log import AuditLog
 from mobitui.local.journal import Journal, JournalFile
 
@@ -109,8 +109,12 @@ async def new_operation(
     server: str,
     profile: str,
     account: str,
+    acknowledged: Mapping[DeviceWarning, frozenset[str]] | None = None,
 ) -> JournalFile:
     """Plan the batches of ``action`` on ``device_ids`` and write the plan, before any call.
+
+    ``acknowledged``: the warnings the admin acknowledged, each with its devices: kept in the
+    plan, so a resumed operation folds them into the retirements too.
 
     Raises :class:`Overlap` (nothing written, nothing sent) when a device of the plan is in an
     open batch of an unfinished operation of the same ``server``, ``profile`` and ``account``.
@@ -133,6 +137,7 @@ async def new_operation(
         batches=tuple(batches),
         names={i: n for i, n in names.items() if i in ids},
         serials={i: n for i, n in (serials or {}).items() if i in ids},
+        acknowledged={w: frozenset(ids.intersection(on)) for w, on in (acknowledged or {}).items()},
     )
     return journal.start(spec)
 

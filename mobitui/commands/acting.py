@@ -430,6 +430,7 @@ async def act(kind: ActionKind, args: argparse.Namespace, settings: ConnectionSe
             server=settings.base_url,
             profile=settings.profile,
             account=client.account.name if client.account else settings.account,
+            acknowledged=pf.to_acknowledge,
         ) as operation:
             try:
                 state = await run_operation(

@@ -42,7 +42,14 @@ from mobitui.domain.models import (
     parse_time,
 )
 from mobitui.domain.reconcile import misfits, reconcile
-from mobitui.domain.rules import Action, ActionKind, Delete, ForceInactivate, Inactivate
+from mobitui.domain.rules import (
+    Action,
+    ActionKind,
+    Delete,
+    DeviceWarning,
+    ForceInactivate,
+    Inactivate,
+)
 
 #: Journal format version, written in every operation header.
 FORMAT = 1
@@ -104,6 +111,9 @@ class OperationSpec:
     #: Serial numbers when the operation was confirmed: a resumed run checks that each id
     #: still names the same device (an adapter may hand a numeric id out again).
     serials: Mapping[str, str] = field(default_factory=dict)
+    #: The warnings the admin acknowledged when confirming, each with its devices (of the
+    #: plan): a resumed operation folds them into the retirements as the first run did.
+    acknowledged: Mapping[DeviceWarning, frozenset[str]] = field(default_factory=dict)
 
     @property
     def kind(self) -> ActionKind:
@@ -127,6 +137,7 @@ class OperationSpec:
             "batches": [b.to_json() for b in self.batches],
             "names": dict(self.names),
             "serials": dict(self.serials),
+            "acknowledged": {w.value: sorted(ids) for w, ids in self.acknowledged.items()},
         }
 
     @classmethod
@@ -141,6 +152,7 @@ class OperationSpec:
         batches = data.get("batches")
         names = data.get("names", {})
         serials = data.get("serials", {})  # absent in journals written before it existed
+        acknowledged = _acknowledged(data.get("acknowledged", {}))  # absent before it, too
         if not isinstance(batches, list) or not batches:
             raise WireError("field 'batches': expected a non-empty list")
         if not isinstance(names, dict) or not all(isinstance(v, str) for v in names.values()):
@@ -162,7 +174,19 @@ class OperationSpec:
             batches=plan,
             names=dict(names),
             serials=dict(serials),
+            acknowledged=acknowledged,
         )
+
+
+def _acknowledged(raw: Any) -> dict[DeviceWarning, frozenset[str]]:
+    """A journal's ``acknowledged``: warning → device ids. A warning this version does not know
+    (a newer one wrote the journal) is left out: the operation still resumes."""
+    if not isinstance(raw, dict) or not all(
+        isinstance(ids, list) and all(isinstance(i, str) for i in ids) for ids in raw.values()
+    ):
+        raise WireError("field 'acknowledged': expected an object of lists of strings")
+    known = {w.value: w for w in DeviceWarning}
+    return {known[name]: frozenset(ids) for name, ids in raw.items() if name in known}
 
 
 def action_options(action: Action) -> dict[str, Any]:

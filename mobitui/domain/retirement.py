@@ -504,7 +504,8 @@ def record_operation(
     outside the retirement are ignored).
 
     ``at``: when it was sent (default: when it was confirmed). ``acknowledged``: the warnings
-    the admin acknowledged, each with its devices (:attr:`mobitui.domain.gate.Facts`).
+    the admin acknowledged, each with its devices (:attr:`mobitui.domain.gate.Facts`), besides
+    those the operation's plan keeps (:attr:`OperationSpec.acknowledged`: a resumed operation's).
 
     Idempotent: a step of this operation already in a trace (same operation id, same request
     id, same outcome) is not added again, so folding the same state twice, or an operation
@@ -556,7 +557,8 @@ def record_operation(
             continue
         step = Step(kind, when, account, None, None, reason, operation=op)
         traces[device_id] = replace(trace, problem=reason, steps=(*trace.steps, step))
-    for warning, ids in (acknowledged or {}).items():
+    given = [*state.spec.acknowledged.items(), *(acknowledged or {}).items()]
+    for warning, ids in given:
         for device_id in ids:
             if device_id in traces and warning not in traces[device_id].acknowledged:
                 trace = traces[device_id]

@@ -463,3 +463,35 @@ def test_a_name_rename_takes_is_shown_as_it_is(name: str) -> None:
     except InvalidName:
         return
     assert visible(renamed.name) == name and name.strip() and len(name) <= MAX_NAME
+
+
+# --------------------------------------------------------------------------- kept acknowledgements
+
+
+def test_the_plans_acknowledgements_are_folded_once() -> None:
+    r = retirement(device(id="a"), device(id="b"))
+    answer = BatchDone("k1", "req-1", 0, (ItemResult("a", Outcome.ACCEPTED),))
+    st_ = state(ForceInactivate(), answer)
+    kept = {DeviceWarning.STILL_COMMUNICATING: frozenset({"a"})}
+    st_ = OperationState(replace(st_.spec, acknowledged=kept))
+    st_.settle(answer)
+    folded = record_operation(r, st_, "sato")
+    assert folded.traces["a"].acknowledged == (DeviceWarning.STILL_COMMUNICATING,)
+    assert folded.traces["b"].acknowledged == ()
+    # given again by the caller too (the first run's fold): still once
+    assert record_operation(folded, st_, "sato", acknowledged=kept) == folded
+
+
+def test_a_plan_keeps_its_acknowledgements_and_reads_without_them() -> None:
+    spec = state(ForceInactivate(), ids=("a", "b")).spec
+    kept = replace(spec, acknowledged={DeviceWarning.STILL_COMMUNICATING: frozenset({"a", "b"})})
+    data = json.loads(json.dumps(kept.to_json()))
+    assert data["acknowledged"] == {"still_communicating": ["a", "b"]}
+    assert OperationSpec.from_json(data) == kept
+    old = {k: v for k, v in data.items() if k != "acknowledged"}  # before it was kept
+    assert OperationSpec.from_json(old).acknowledged == {}
+    newer = {**data, "acknowledged": {"a_warning_of_a_newer_version": ["a"]}}
+    assert OperationSpec.from_json(newer).acknowledged == {}
+    for bad in ([], {"still_communicating": "a"}, {"still_communicating": [1]}):
+        with pytest.raises(WireError, match="acknowledged"):
+            OperationSpec.from_json({**data, "acknowledged": bad})
