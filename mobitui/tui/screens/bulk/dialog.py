@@ -79,6 +79,7 @@ from mobitui.tui.widgets.preflight_view import (
     warning_lines,
 )
 from mobitui.tui.widgets.row_list import RowList
+from mobitui.tui.widgets.step_checkbox import StepCheckbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,10 @@ class DialogContext:
     checklist: Callable[[list[Assignment]], None]
     #: Write an operation's per-device results to a CSV file (asks where).
     export_results: Callable[[OperationState], None]
+    #: The catalogue key of the close button once the result shows, when the dialog was
+    #: opened from a screen the admin goes back to (the retirement view: 「進み具合に戻る」);
+    #: that button is then the result's next useful action after the checklist and resuming.
+    back_to: str | None = None
 
 
 class Phase(StrEnum):
@@ -314,7 +319,7 @@ class BulkActionScreen(ModalScreen[None]):
                 yield StepRow(
                     t,
                     self.STEP_AGREE,
-                    Checkbox(t("agree"), id="agree", classes=STEP_FIELD, compact=True),
+                    StepCheckbox(t("agree"), id="agree", classes=STEP_FIELD, compact=True),
                 )
                 yield self.ack_slot(Field.AGREE)
                 with Horizontal(id="count-row"):
@@ -390,7 +395,8 @@ class BulkActionScreen(ModalScreen[None]):
         if resumable:
             classes["-count"] = False  # the count was confirmed when the operation was planned
         self.update_classes(classes)
-        label = "cancel" if phase is Phase.FORM else "resume.later" if resumable else "close"
+        back = self.ctx.back_to or "close"
+        label = "cancel" if phase is Phase.FORM else "resume.later" if resumable else back
         self.query_one("#cancel", Button).label = self.t(label)
         self._update_ok()
 
@@ -427,7 +433,7 @@ class BulkActionScreen(ModalScreen[None]):
                 continue
             placed[slots[self.ack_field(warning)]] += [
                 Static(line, classes="warning"),
-                Checkbox(
+                StepCheckbox(
                     self.t("action.ack", count=len(ids)),
                     value=self.acked.get(warning) == ids,
                     name=warning.value,
@@ -525,15 +531,44 @@ class BulkActionScreen(ModalScreen[None]):
             self.recompute()
 
     @on(Input.Submitted, "#password, #count")
+    @on(StepCheckbox.GoOn)
     def _submitted(self) -> None:
-        """Enter in the password or the count goes on to OK (「再開」 when resuming) if it
-        may be pressed now; otherwise to the next field: never a press while blocked."""
+        """Enter in the password, the count or a step's box goes on to OK (「再開」 when
+        resuming) if it may be pressed now; otherwise to the next field that still needs
+        something (:meth:`_go_on`): never a press while blocked, never a box ticked or unticked
+        by it."""
         if self.phase is Phase.FORM and not self.blockers():
             self._ok()
         elif self.phase is Phase.RESULT and self.path is not None and not self.blockers():
             self._resume()
         elif self.phase is not Phase.RUNNING:
-            self.focus_next()
+            self._go_on()
+
+    def _go_on(self) -> None:
+        """Focus the next field, in step order after the focused one (then from the top),
+        that still holds OK back: an empty password, an unticked 「同意する」 or
+        acknowledgement, a count not typed back. Options are passed over: they are the
+        admin's choice, never missing. When only the focused field is missing, the focus
+        stays (the line under the form says what it needs); when no field is, it moves on."""
+        chain = [w for w in self.focus_chain if w.has_class(STEP_FIELD)]
+        here = self.focused
+        start = chain.index(here) + 1 if here in chain else 0
+        for widget in chain[start:] + chain[:start]:
+            if self._missing(widget):
+                widget.focus()
+                return
+        self.focus_next()
+
+    def _missing(self, widget: Widget) -> bool:
+        if isinstance(widget, Input):
+            if widget.id == "password":
+                return not widget.value
+            if widget.id == "count":
+                return self.has_class("-count") and Blocker.COUNT in self.blockers()
+            return False
+        if isinstance(widget, Checkbox):
+            return not widget.value and (widget.id == "agree" or widget.has_class("ack"))
+        return False
 
     @on(Input.Submitted, "#schedule-at")
     def _next_field(self) -> None:
@@ -698,16 +733,17 @@ class BulkActionScreen(ModalScreen[None]):
     def result_focus(self) -> str:
         """The selector of the result's next useful action, the first that applies: the
         on-device checklist when accepted devices need work on the device; resuming when
-        batches stayed open (its password first, then 「同意する」 and 「再開」); export of
-        the per-device results; else 「閉じる」.
-
-        (A retirement view, when it comes, goes here: after the checklist, before resuming.)
+        batches stayed open (its password first, then 「同意する」 and 「再開」); back to the
+        screen it was opened from (the retirement view, which shows what happens next); export
+        of the per-device results; else 「閉じる」.
         """
         state = self.state
         if self._to_do():
             return "#to-checklist"
         if state is not None and state.resumable:
             return "#password"
+        if self.ctx.back_to is not None:
+            return "#cancel"
         if state is not None and state.items:
             return "#results-csv"
         return "#cancel"

@@ -19,6 +19,7 @@ from textual.widgets import Checkbox, Label, Static
 from mobitui.domain.procedures import ProcedureId
 from mobitui.domain.rules import ActionKind, ForceInactivate
 from mobitui.tui.screens.bulk.dialog import STEP_FIELD, BulkActionScreen, Field, StepRow
+from mobitui.tui.widgets.step_checkbox import StepCheckbox
 
 
 class ForcedInactivationScreen(BulkActionScreen):
@@ -41,7 +42,7 @@ class ForcedInactivationScreen(BulkActionScreen):
             t,
             self.STEPS[Field.DELETE_AFTER],
             Label(t("forced.delete_after"), classes="field-label wide-label"),
-            Checkbox(
+            StepCheckbox(
                 t("delete_after_force"),
                 id="delete-after",
                 disabled=not allowed,

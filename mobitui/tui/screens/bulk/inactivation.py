@@ -29,6 +29,7 @@ from mobitui.domain.rules import (
 )
 from mobitui.present.words import SCHEDULE_FORMAT, read_schedule
 from mobitui.tui.screens.bulk.dialog import STEP_FIELD, BulkActionScreen, Field, StepRow
+from mobitui.tui.widgets.step_checkbox import StepCheckbox
 
 __all__ = ["SCHEDULE_FORMAT", "InactivationScreen", "local_zone"]
 
@@ -66,14 +67,14 @@ class InactivationScreen(BulkActionScreen):
             t,
             self.STEPS[Field.REMOVE_PROFILE],
             Label(t("remove_apple_mdm_profile"), classes="field-label"),
-            Checkbox(t("enable"), id="remove-profile", classes=STEP_FIELD, compact=True),
+            StepCheckbox(t("enable"), id="remove-profile", classes=STEP_FIELD, compact=True),
         )
         yield self.ack_slot(Field.REMOVE_PROFILE)
         yield StepRow(
             t,
             self.STEPS[Field.SCHEDULE],
             Label(t("schedule"), classes="field-label"),
-            Checkbox(t("set_schedule"), id="schedule-on", classes=STEP_FIELD, compact=True),
+            StepCheckbox(t("set_schedule"), id="schedule-on", classes=STEP_FIELD, compact=True),
         )
         with Horizontal(id="schedule-row"):
             yield Input(
