@@ -91,16 +91,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.retirement.delete": ("削除", "delete"),
     "key.retirement.checklist": ("端末側の作業", "on-device steps"),
     "key.retirement.refresh": ("更新", "refresh"),
+    "key.retirement.report": ("報告書", "report"),
+    "retirement.back": ("進み具合に戻る", "Back to the progress"),
+    "key.retirement.sheets": ("手順書", "sheets"),
+    "retirement.view.no_sheets": (
+        "端末側の作業が必要な端末はありません",
+        "No device needs on-device work",
+    ),
+    "retirement.export.title": ("報告書を書き出す", "Export the report"),
+    "retirement.export.hint": (
+        "書き出すファイル（.md: Markdown、.csv: CSV）。既存のファイルは上書きしません",
+        "File to write (.md: Markdown, .csv: CSV). An existing file is never overwritten",
+    ),
+    "retirement.export.done": (
+        "報告書を書き出しました（{count} 台、監査ログとの照合: {audit}）: {path}",
+        "Report written ({count} devices, audit records: {audit}): {path}",
+    ),
+    "retirement.export.failed": (
+        "報告書を書き出せません: {detail}",
+        "The report could not be written: {detail}",
+    ),
+    "retirement.export.audit_on": ("あり", "compared"),
     "key.main.retirement": ("登録解除の進み具合", "retirement"),
     "help.retirement": (
         "選択した端末（なければ開いているグループ）の登録解除の進み具合",
         "retirement progress of the checked devices (else the open group)",
     ),
     "help.retirement_keys": (
-        "（進み具合）段階ごとの次の操作: a 有効→インアクティベーション、f 通信なし・応答待ち→強制、"
-        "d 無効→削除、w 端末側の作業",
-        "(retirement) each stage's next step: a inactivate the active, f force the stalled or "
-        "pending, d delete the inactive, w on-device steps",
+        "（進み具合）Enter 段階の次の操作、a 有効→インアクティベーション、"
+        "f 通信なし・応答待ち・端末側の作業待ち→強制、d 無効→削除、w 端末側の作業、"
+        "s 手順書、e 報告書",
+        "(retirement) Enter the stage's next step, a inactivate the active, f force the "
+        "stalled, pending or stuck on the device, d delete the inactive, w on-device steps, "
+        "s sheets, e report",
     ),
     "menu.retirement": ("登録解除の進み具合", "Retirement progress"),
 }

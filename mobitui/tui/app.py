@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import PurePath
@@ -559,7 +560,8 @@ class MobiApp(App[None]):
             def open_dialog(screen: RetirementScreen, chosen: list[Device]) -> None:
                 if self.read_only or not chosen:
                     return
-                dialog = dialog_for(kind)(self.dialog_context(), chosen)
+                ctx = replace(self.dialog_context(), back_to="retirement.back")
+                dialog = dialog_for(kind)(ctx, chosen)
                 self.push_screen(dialog, lambda _: screen.operation_finished())
 
             return open_dialog
@@ -577,6 +579,8 @@ class MobiApp(App[None]):
             force=opener(ActionKind.FORCE_INACTIVATE),
             delete=opener(ActionKind.DELETE),
             checklist=self.files.open_checklist,
+            report=self.files.export_retirement_report,
+            sheets=self.files.export_sheets,
             read_only=self.read_only_reason,
         )
         screen = RetirementScreen(view, record)

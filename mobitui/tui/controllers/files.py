@@ -7,9 +7,11 @@ says what happened, so the App itself stays about connecting, refreshing and scr
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 from typing import Any
 
+from mobitui.api.errors import ApiError
 from mobitui.domain.checklist import Assignment, sections
 from mobitui.domain.csv_select import (
     MAX_BYTES,
@@ -21,8 +23,10 @@ from mobitui.domain.csv_select import (
 )
 from mobitui.domain.models import Device
 from mobitui.domain.operation import OperationState
+from mobitui.domain.retirement import Retirement
 from mobitui.domain.text import visible
 from mobitui.local import private_files
+from mobitui.present.retirement_report import report_csv, report_markdown
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import (
     DEVICE_COLUMNS,
@@ -92,6 +96,48 @@ class Files:
             self.app.push_screen(MessageScreen(self.app.t, self.app.t("export.title"), body))
 
         self.app.push_screen(ExportScreen(self.app.t, len(jobs)), chosen)
+
+    # ------------------------------------------------------------------ retirement report
+
+    def export_retirement_report(self, retirement: Retirement) -> None:
+        """The record's report, where the admin says (``.csv``: CSV, else Markdown), as a new
+        0600 file (it names devices and users; an existing file is refused, never replaced),
+        compared with the server's audit log when the server has one."""
+        app = self.app
+        t = app.t
+
+        async def write(path: Path) -> None:
+            try:
+                audit = await app.call(app.client.sim_audit)
+            except ApiError:
+                audit = None  # the report says "not available": it is still worth having
+            now = app.client.server_now()
+            csv = path.suffix.lower() == ".csv"
+            render = report_csv if csv else report_markdown
+            text = render(retirement, t.lang, now, audit, app.launch.stall_after)
+            data = text.encode("utf-8-sig" if csv else "utf-8")
+            try:
+                os.close(private_files.create_exclusive(path, data))
+            except OSError as exc:
+                detail = visible(f"{path.absolute()}: {getattr(exc, 'strerror', None) or exc}")
+                body = t("retirement.export.failed", detail=detail)
+            else:
+                word = "retirement.export.audit_on" if audit is not None else None
+                body = t(
+                    "retirement.export.done",
+                    count=len(retirement.device_ids),
+                    audit=t(word or "retirement.agreement.not_available"),
+                    path=visible(str(path.absolute())),
+                )
+            app.push_screen(MessageScreen(t, t("retirement.export.title"), body))
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                app.run_worker(write(path), group="report", exit_on_error=False)
+
+        default = default_export_path(f"mobitui-retirement-{retirement.id}.md")
+        hint = t("retirement.export.hint")
+        app.push_screen(AskPath(t, t("retirement.export.title"), hint, default), chosen)
 
     # ------------------------------------------------------------------ CSV in and out
 
@@ -190,14 +236,15 @@ class Files:
         )
 
 
-def default_export_path() -> str:
+def default_export_path(name: str | None = None) -> str:
     """Where an export goes unless the admin types another path: in the current folder,
     spelt out in full when its name is plain text. A folder whose name holds escape
     sequences (a shared folder named by someone else) would put them in the input field,
     raw, so the bare file name stands for it then (the message shows where it went, made
     visible)."""
-    full = str(Path.cwd() / EXPORT_NAME)
-    return full if visible(full) == full else EXPORT_NAME
+    name = name or EXPORT_NAME
+    full = str(Path.cwd() / name)
+    return full if visible(full) == full else name
 
 
 #: The file an export is written to by default.

@@ -108,6 +108,17 @@ class FilesHost(Host, Protocol):
 
     def copy_to_clipboard(self, text: str) -> None: ...
 
+    async def call(self, factory: Callable[[], Awaitable[T]]) -> T: ...
+
+    def run_worker(
+        self,
+        work: Coroutine[Any, Any, None],
+        *,
+        group: str,
+        exclusive: bool = False,
+        exit_on_error: bool = True,
+    ) -> object: ...
+
     def inactivate_devices(self, devices: list[Device]) -> None: ...
 
     def force_devices(self, devices: list[Device]) -> None: ...

@@ -99,6 +99,7 @@ class Operations:
                 server=launch.base_url,
                 profile=launch.profile,
                 account=account,
+                acknowledged=acknowledged,  # kept in the journal: a resume folds them too
             )
 
         self._spawn(target, make, password, acknowledged)

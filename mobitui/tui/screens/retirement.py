@@ -41,6 +41,7 @@ from mobitui.domain.text import visible
 from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
 from mobitui.local.retirements import Folded, RetirementError, RetirementStore
+from mobitui.present.sheets import SheetJob
 from mobitui.tui.bindings import localise
 from mobitui.tui.messages import RequestsLoaded, RequestsNotice, follow_fleet
 from mobitui.tui.palette import RetirementCommands
@@ -77,6 +78,10 @@ class RetirementActions:
     delete: Callable[[RetirementScreen, list[Device]], None]
     #: Open the on-device checklist for these devices.
     checklist: Callable[[list[Assignment]], None]
+    #: Write the record's report (CSV or Markdown) where the admin says.
+    report: Callable[[Retirement], None]
+    #: Write the on-device instruction sheets of these devices (snapshots: also after deletion).
+    sheets: Callable[[list[SheetJob]], None]
     #: Why destructive actions are off here (read-only mode, an operator), or None.
     read_only: str | None = None
 
@@ -99,6 +104,8 @@ class RetirementScreen(Screen[None]):
         Binding("f", "force", "force", id="retirement.force"),
         Binding("d", "delete", "delete", id="retirement.delete"),
         Binding("w", "checklist", "on-device steps", id="retirement.checklist"),
+        Binding("e", "report", "report", id="retirement.report"),
+        Binding("s", "sheets", "sheets", id="retirement.sheets"),
         Binding("r", "reload", "refresh", show=False, id="retirement.refresh"),
     ]
 
@@ -280,6 +287,10 @@ class RetirementScreen(Screen[None]):
     def _highlighted(self) -> None:
         self._show_devices()
 
+    @on(RowList.Chosen, "#stages")
+    def _chosen(self) -> None:
+        self.action_next_action()
+
     def fleet_changed(self, delta: Delta) -> None:
         if self.is_attached:
             self.refresh_record()
@@ -328,11 +339,13 @@ class RetirementScreen(Screen[None]):
             self._nothing(Stage.ACTIVE)
 
     def action_force(self) -> None:
-        """The stalled ones; on the 要求済み bucket, its still-pending ones (any request)."""
+        """The stalled ones; on the 要求済み or 端末側の作業待ち bucket, its still-pending
+        ones (from any request: a Hybrid MDM user stuck in the on-device steps, too)."""
         if self._refused():
             return
         self._repaint()
-        stage = Stage.REQUESTED if self.selected() is Stage.REQUESTED else Stage.STALLED
+        chosen = self.selected()
+        stage = chosen if chosen in (Stage.REQUESTED, Stage.ON_DEVICE) else Stage.STALLED
         found = self._devices(self.in_stage(stage))
         found = [d for d in found if d.state is DeviceState.INACTIVATION_PENDING]
         if found:
@@ -349,22 +362,46 @@ class RetirementScreen(Screen[None]):
         else:
             self._nothing(Stage.INACTIVE)
 
+    def _work(self, device: Device) -> Assignment | None:
+        """The on-device work ``device`` needs in this retirement, or None."""
+        trace = self.retirement.traces[device.id]
+        work = trace.on_device if trace.on_device is not None else needed_work(device)
+        if not sections(work):
+            return None
+        ref = device.inactivation
+        return Assignment(
+            device.id,
+            work,
+            None if ref is None else ref.id,
+            None if ref is None else ref.remove_apple_mdm_profile,
+        )
+
     def action_checklist(self) -> None:
-        found = []
-        for device in self._devices(self.in_stage(Stage.ON_DEVICE)):
-            trace = self.retirement.traces[device.id]
-            work = trace.on_device if trace.on_device is not None else needed_work(device)
-            ref = device.inactivation
-            if sections(work):
-                found.append(
-                    Assignment(
-                        device.id,
-                        work,
-                        None if ref is None else ref.id,
-                        None if ref is None else ref.remove_apple_mdm_profile,
-                    )
-                )
+        found = [a for d in self._devices(self.in_stage(Stage.ON_DEVICE)) if (a := self._work(d))]
         if found:
             self.view.checklist(found)
         else:
             self._nothing(Stage.ON_DEVICE)
+
+    def action_sheets(self) -> None:
+        """The instruction sheets of every device that needs on-device work, from the record's
+        snapshots: they stay reachable after the devices are deleted."""
+        jobs = []
+        for trace in self.retirement.ordered():
+            found = self._work(trace.device)
+            if found is not None:
+                jobs.append(
+                    SheetJob(
+                        trace.device,
+                        found.work,
+                        found.remove_apple_mdm_profile,
+                        found.request_id,
+                    )
+                )
+        if jobs:
+            self.view.sheets(jobs)
+        else:
+            self._status(self.t("retirement.view.no_sheets"))
+
+    def action_report(self) -> None:
+        self.view.report(self.retirement)
