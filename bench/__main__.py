@@ -46,6 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             "bulk": lambda: wire.bulk_inactivation(templates, work),
             "sync": lambda: wire.full_sync(templates, work),
             "changes": lambda: tui.change_feed(templates, work),
+            "retirement": lambda: tui.retirement_view(templates, work),
             "warm": lambda: wire.warm_start(templates, work),
             "memory": lambda: tui.memory(templates, work),
             "bytes": lambda: terminal.bytes_per_key(templates, work),

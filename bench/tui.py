@@ -1,5 +1,5 @@
 """Figures of the TUI, headless with Textual's Pilot at 120×40: load, filter, scroll, change feed,
-memory, and repaints during a bulk operation.
+the retirement view, memory, and repaints during a bulk operation.
 
 A figure at 100,000 devices is compared with the same figure at 1,000 devices measured in the
 same run, so what it shows is how the app scales with the fleet, not how fast this machine is.
@@ -204,6 +204,134 @@ def change_feed(templates: Templates, work: Path) -> Figure:
         Goal(ratio=1.2),
         f"poll → cache → grid frame, median of {CHANGE_ROUNDS}; baseline: 100 changed of 1k",
     )
+
+
+# ---------------------------------------------------------------------------- retirement
+
+#: The retirement the view is opened on: the same number of devices in both fleets.
+RETIREMENT = 500
+#: Devices of the retirement inactivated (behind the app's back) in each round's change.
+RETIRED_PER_ROUND = 10
+#: Rounds per app session; sessions alternate 1k and 100k, twice (a small machine's speed
+#: drifts from minute to minute).
+RETIREMENT_ROUNDS = 4
+
+
+async def _retirement(server: Server, token: str) -> tuple[list[float], list[float]]:
+    """Open the view on the same ``RETIREMENT`` checked devices, round after round, and take
+    one change of ``RETIRED_PER_ROUND`` of them; close it between rounds."""
+    from mobitui.domain.models import DeviceState
+    from mobitui.tui.messages import fleet_changed_signal
+    from mobitui.tui.screens.retirement import RetirementScreen
+    from mobitui.tui.widgets.row_list import RowList
+
+    app = make_app(server)
+    opened: list[float] = []
+    changed: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await fully_loaded(app, pilot, server.fleet)
+        main = app.main_screen
+        active = sorted(i for i, d in app.fleet.devices.items() if d.state is DeviceState.ACTIVE)
+        ids = active[:RETIREMENT]
+        assert len(ids) == RETIREMENT, f"only {len(ids)} active devices"
+        app.fleet.check(ids)
+        main.refresh_view()
+        await pilot.pause()
+        shown_changes = [0]
+
+        def counting(delta: Delta) -> None:
+            shown_changes[0] += 1
+
+        def view_up() -> RetirementScreen | None:
+            """The view, once it is the screen and its stage rows are in."""
+            screen = app.screen
+            if isinstance(screen, RetirementScreen) and screen.query_one("#stages", RowList).rows:
+                return screen
+            return None
+
+        def quiet() -> bool:
+            """The filter's index built (a thread holding the interpreter lock 0.2-0.45 s at
+            100k, just after the load) and rebuilt after the last change (a second after it)."""
+            preparing = any(w.group == "prepare-filter" and w.is_running for w in app.workers)
+            return main._prepare_timer is None and not preparing
+
+        views = Frames(app, view_up)
+        changes = Frames(app, lambda: shown_changes[0])
+
+        async def open_view() -> tuple[float, RetirementScreen]:
+            await until(quiet, limit=120)
+            await pilot.pause()
+            since = len(views.seen)
+            start = time.perf_counter()
+            app._driver.send_message(key_event("R"))
+            shown = await views.first(lambda s: s is not None, since)
+            screen = app.screen
+            assert isinstance(screen, RetirementScreen)
+            # Settled: the requests (the stall clock) loaded and folded in.
+            await until(lambda: screen.requests_loaded, limit=120)
+            await pilot.pause()
+            return shown - start, screen
+
+        async def close_view() -> None:
+            await pilot.press("escape")
+            await until(lambda: app.screen is main, limit=120)
+            await pilot.pause()
+
+        # Unmeasured: the first open makes and stores the record (and imports the view); every
+        # measured open below reopens it from its file, as an admin coming back to it does.
+        await open_view()
+        await close_view()
+        for round_ in range(RETIREMENT_ROUNDS):
+            took, screen = await open_view()
+            opened.append(took)
+            # After the view's own subscriber (subscribed at its mount): a count means the
+            # view has taken the change (observed, saved, repainted); the next frame shows it.
+            fleet_changed_signal(screen).subscribe(screen, counting, immediate=True)
+            batch = ids[round_ * RETIRED_PER_ROUND : (round_ + 1) * RETIRED_PER_ROUND]
+            assert all(app.fleet.devices[i].state is DeviceState.ACTIVE for i in batch)
+            await asyncio.to_thread(force_inactivate, server, token, batch)
+            wanted = shown_changes[0] + 1
+            since = len(changes.seen)
+            start = time.perf_counter()
+            app.poll_now()
+            shown = await changes.first(lambda n, w=wanted: n >= w, since)
+            changed.append(shown - start)
+            await pilot.pause()
+            traces = screen.retirement.traces
+            assert all(traces[i].device.state is DeviceState.INACTIVE for i in batch)
+            assert all(traces[i].inactive_at is not None for i in batch)
+            await close_view()
+    return opened, changed
+
+
+def retirement_view(templates: Templates, work: Path) -> list[Figure]:
+    opened: dict[int, list[float]] = {SMALL: [], LARGE: []}
+    changed: dict[int, list[float]] = {SMALL: [], LARGE: []}
+    for fleet in (SMALL, LARGE, SMALL, LARGE):
+        with _server(templates, work, fleet, "retirement") as server:
+            took, followed = asyncio.run(_retirement(server, server.token()))
+        opened[fleet] += took
+        changed[fleet] += followed
+    rounds = len(opened[LARGE])
+    return [
+        Figure(
+            f"retirement view: open, {RETIREMENT} of 100k",
+            median(opened[LARGE]) * 1000,
+            median(opened[SMALL]) * 1000,
+            "ms",
+            Goal(ratio=1.2),
+            f"R → stage rows, the same {RETIREMENT} checked devices reopened, median of "
+            f"{rounds}; baseline: {RETIREMENT} of 1k",
+        ),
+        Figure(
+            f"retirement view: one change, {RETIRED_PER_ROUND} of its {RETIREMENT}, 100k",
+            median(changed[LARGE]) * 1000,
+            median(changed[SMALL]) * 1000,
+            "ms",
+            Goal(ratio=1.2),
+            f"poll → cache → view's frame, median of {rounds}; baseline: the same at 1k",
+        ),
+    ]
 
 
 # ---------------------------------------------------------------------------- memory
