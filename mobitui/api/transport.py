@@ -232,6 +232,12 @@ class Transport:
         """
         return datetime.now(UTC) + timedelta(seconds=self._clock_offset)
 
+    def on_server_clock(self, moment: datetime) -> datetime:
+        """``moment`` of this machine's clock as the server's clock had it (the offset of its
+        last ``Date`` header): a record that mixes times the server reported (a device's last
+        check-in) with times of our own (when a request was sent) keeps them in one order."""
+        return moment + timedelta(seconds=self._clock_offset)
+
     def _note_date(self, header: str | None) -> None:
         if not header:
             return

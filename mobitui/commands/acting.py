@@ -368,13 +368,16 @@ def say_unknown(t: Catalogue, state: OperationState) -> None:
 
 def fold_retirements(
     settings: ConnectionSettings,
+    client: MobiClient,
     state: OperationState,
     acknowledged: dict[DeviceWarning, frozenset[str]] | None = None,
 ) -> None:
-    """Fold a run into the stored retirements holding its devices; a file it cannot use is
-    named on stderr and skipped (the run's own result stands)."""
+    """Fold a run into the stored retirements holding its devices, its time on the server's
+    clock (as every other time of the record); a file it cannot use is named on stderr and
+    skipped (the run's own result stands)."""
     store = RetirementStore(settings.base_url, settings.account)
-    folded = fold_operation(store, state, state.spec.account, acknowledged)
+    at = client.on_server_clock(state.spec.created_at)
+    folded = fold_operation(store, state, state.spec.account, acknowledged, at)
     for problem in folded.problems:
         say(f"mobitui: retirement not updated: {problem}")
 
@@ -442,7 +445,7 @@ async def act(kind: ActionKind, args: argparse.Namespace, settings: ConnectionSe
                     on_progress=StderrProgress(t),
                 )
             finally:  # after the journal and the audit line, even when the run failed
-                fold_retirements(settings, operation.state, dict(pf.to_acknowledge))
+                fold_retirements(settings, client, operation.state, dict(pf.to_acknowledge))
     say(count_summary(t, state))
     if state.request_ids:
         say(t("action.request_ids", ids=", ".join(state.request_ids)))
@@ -506,7 +509,7 @@ async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
                         on_progress=StderrProgress(t),
                     )
                 finally:
-                    fold_retirements(settings, operation.state)
+                    fold_retirements(settings, client, operation.state)
             say(count_summary(t, finished))
             say_unknown(t, finished)
             emit(result_rows(finished), RESULT_COLUMNS, args.format)

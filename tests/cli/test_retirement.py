@@ -629,3 +629,34 @@ def test_table_stages_are_in_the_runs_language_and_machine_formats_keep_values(
             capsys=capsys,
         )
         assert [r["stage"] for r in csv.DictReader(io.StringIO(sheet.out))] == ["active"]
+
+
+def test_a_folded_operation_is_timed_on_the_servers_clock(server, monkeypatch, capsys) -> None:
+    """The record mixes times the server reports (check-ins, when a request executed) with
+    times of our own (when a request was sent): with the server's clock 5 h ahead of this
+    machine's, the request is recorded at the server's time, so a report never says a device
+    was deleted before it went inactive."""
+    import asyncio
+
+    from tests.contract.faults import Sim
+
+    server_now = asyncio.run(Sim(server).advance(5 * 3600))
+    chosen = plain(fleet(server, monkeypatch, capsys))[:1]
+    record = start(
+        "clock",
+        "営業部",
+        server.base_url,
+        "admin",
+        [Device.from_json(d) for d in chosen],
+        datetime(2000, 1, 1, tzinfo=UTC),
+    )
+    store = RetirementStore(server.base_url, "admin")
+    store.save(record)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    connection = ["--server", server.base_url, "--account", "admin", "--password-stdin"]
+    code = main(["inactivate", *connection, "--device", chosen[0]["id"], "--agree"])
+    assert code == 0, capsys.readouterr().err
+    trace = store.load("clock").traces[chosen[0]["id"]]
+    assert trace.requested_at is not None
+    # The server's frozen clock, not this machine's (5 h behind it).
+    assert abs((trace.requested_at - server_now).total_seconds()) < 600

@@ -259,7 +259,8 @@ class Operations:
         audit line; a file it cannot use is named, never raised)."""
         launch = self.app.launch
         store = RetirementStore(launch.base_url, launch.account)
-        folded = fold_operation(store, state, state.spec.account, acknowledged)
+        at = self.app.client.on_server_clock(state.spec.created_at)
+        folded = fold_operation(store, state, state.spec.account, acknowledged, at)
         for listener in list(self.retirement_listeners):
             listener(folded)
 
