@@ -58,6 +58,10 @@ _ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: The longest name kept (a name is the admin's, or a group's: server text).
 MAX_NAME = 200
 
+#: How far before a record's first time the server's audit log is compared with it: our
+#: times are estimates of the server's clock (see :func:`agreement`).
+AUDIT_SLACK = timedelta(seconds=60)
+
 #: :attr:`Trace.problem` for a device whose batch the admin abandoned without an answer.
 ABANDONED = "abandoned"
 
@@ -601,6 +605,10 @@ def agreement(
         return Agreement.NOT_AVAILABLE
     device_id = trace.device.id
     kinds = {k.value for k in ActionKind}
+    # Our times are the server's clock as its Date header let us estimate it (to the second,
+    # from the last answer): the record may begin a moment after the server logged its first
+    # call. The log is read from a little before the earliest time the record knows.
+    since = min([retirement.created_at, *(s.at for s in trace.steps)]) - AUDIT_SLACK
     server: dict[str, str] = {}  # request id → outcome for this device
     for entry in entries:
         if not isinstance(entry, Mapping) or entry.get("result") != "ok":
@@ -609,7 +617,7 @@ def agreement(
             continue
         when = entry.get("at")
         try:
-            if not isinstance(when, str) or parse_time(when) < retirement.created_at:
+            if not isinstance(when, str) or parse_time(when) < since:
                 continue
         except WireError:
             continue

@@ -23,6 +23,7 @@ from mobitui.domain.models import (
     Reason,
     RequestStatus,
     WireError,
+    format_time,
 )
 from mobitui.domain.operation import (
     Batch,
@@ -495,3 +496,23 @@ def test_a_plan_keeps_its_acknowledgements_and_reads_without_them() -> None:
     for bad in ([], {"still_communicating": "a"}, {"still_communicating": [1]}):
         with pytest.raises(WireError, match="acknowledged"):
             OperationSpec.from_json({**data, "acknowledged": bad})
+
+
+def test_agreement_allows_for_the_estimated_server_clock() -> None:
+    """The record's times are estimates of the server's clock (to the second of its last
+    Date header): a record that began a few seconds after the server logged the first call on
+    its device (its view opened, the inactivation sent at once) still agrees; a call far
+    before the record began is someone else's history, not compared."""
+    r = retirement(device(id="a"))
+    answer = BatchDone("k1", "req-1", 0, (ItemResult("a", Outcome.ACCEPTED),))
+    r = record_operation(r, state(Inactivate(), answer), "sato", at=NOW - timedelta(seconds=1))
+    entry = {
+        "at": format_time(NOW - timedelta(seconds=3)),
+        "action": "inactivate",
+        "request_id": "req-1",
+        "result": "ok",
+        "outcomes": [{"device_id": "a", "outcome": "accepted"}],
+    }
+    assert agreement(r, r.trace("a"), [entry]) is Agreement.AGREE
+    older = {**entry, "request_id": "req-0", "at": format_time(NOW - timedelta(hours=1))}
+    assert agreement(r, r.trace("a"), [older, entry]) is Agreement.AGREE
