@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shutil
 import subprocess
 import time
 import uuid
@@ -31,10 +32,7 @@ from mobitui.sim.server import BackgroundServer
 from tests.contract.faults import Sim, acted_on
 from tests.e2e.test_tmux import DEMO_PASSWORD, MOBITUI, Tmux
 
-pytestmark = pytest.mark.skipif(
-    subprocess.run(["which", "tmux"], capture_output=True).returncode != 0,
-    reason="tmux not installed",
-)
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 
 #: The department, and the seeded fleet it is in (seed 1, 1,000 devices): 48 devices of every
 #: enrollment, two already stalled under an older tenant-wide request, three already inactive.
@@ -47,8 +45,9 @@ BUDGET = {(160, 50): 40, (80, 24): 50}
 class CountingTmux(Tmux):
     """Tmux that counts every key a person presses; a password's characters are not counted."""
 
-    def __init__(self, session: str, env: dict[str, str]) -> None:
+    def __init__(self, session: str, env: dict[str, str], size: tuple[int, int]) -> None:
         super().__init__(session, env)
+        self.size = size
         self.count = 0
         self.pressed: list[str] = []
 
@@ -118,15 +117,14 @@ def journey(
     env.pop("TMUX", None)
     width, height = request.param
     session = f"retire-{uuid.uuid4().hex[:8]}"
+    where = ["-x", str(width), "-y", str(height), "-c", str(work)]
     subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", str(width), "-y", str(height)]
-        + ["-c", str(work), f"{MOBITUI} --lang ja"],
+        ["tmux", "new-session", "-d", "-s", session, *where, f"{MOBITUI} --lang ja"],
         env=env,
         check=True,
         timeout=30,
     )
-    t = CountingTmux(session, env)
-    t.size = request.param  # type: ignore[attr-defined]
+    t = CountingTmux(session, env, request.param)
     yield t, server, work
     subprocess.run(["tmux", "kill-server"], env=env, capture_output=True, timeout=30)
 
@@ -248,7 +246,9 @@ def test_a_department_from_active_to_deleted_by_keyboard(
     # communicates: the acknowledgement under 「同意する」.
     tmux.press("Down", "Down", "f")
     screen = tmux.wait_for("▸手順6")
-    chosen = int(re.search(r"選択した (\d+) 台", screen).group(1))  # type: ignore[union-attr]
+    found = re.search(r"選択した (\d+) 台", screen)
+    assert found, screen
+    chosen = int(found.group(1))
     assert 0 < chosen <= stuck, screen
     tmux.press("Enter")
     tmux.wait_for("▸手順7")
@@ -261,9 +261,7 @@ def test_a_department_from_active_to_deleted_by_keyboard(
     screen = tmux.wait_for("強制インアクティベーションを実行しました")
     assert f"受付 {chosen}" in screen, screen
     tmux.close("強制インアクティベーションを実行しました")
-    stages = tmux.wait_stages(
-        lambda s: s.get("無効") == total, "every device inactive", timeout=60
-    )
+    stages = tmux.wait_stages(lambda s: s.get("無効") == total, "every device inactive", timeout=60)
 
     # 端末一括削除 of the inactive ones: d, the password, 「同意する」, OK.
     tmux.press("d")
@@ -292,8 +290,8 @@ def test_a_department_from_active_to_deleted_by_keyboard(
         time.sleep(0.2)
     assert not tmux.alive(), "q did not quit"
 
-    budget = BUDGET[tmux.size]  # type: ignore[attr-defined]
-    print(f"\n{tmux.size}: {tmux.count} keys plus 5 passwords: {' '.join(tmux.pressed)}")  # type: ignore[attr-defined]
+    budget = BUDGET[tmux.size]
+    print(f"\n{tmux.size}: {tmux.count} keys plus 5 passwords: {' '.join(tmux.pressed)}")
     assert tmux.count <= budget, (tmux.count, tmux.pressed)
 
     # The server's audit log: only the department, each device deleted once.
