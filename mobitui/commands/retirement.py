@@ -31,10 +31,8 @@ from typing import Any
 from mobitui.commands.common import CommandError, Secret, connect, say
 from mobitui.domain.models import format_time
 from mobitui.domain.retirement import (
-    MAX_NAME,
     ORDER,
     InvalidName,
-    NameProblem,
     Retirement,
     Stage,
     counts,
@@ -51,6 +49,7 @@ from mobitui.local.profiles import ConnectionSettings
 from mobitui.local.retirements import RetirementError, RetirementStore
 from mobitui.present.retirement_report import report_csv, report_markdown
 from mobitui.present.tables import emit
+from mobitui.present.words import name_refused
 
 LIST_COLUMNS = [
     ("id", "id"),
@@ -201,17 +200,6 @@ async def show(args: argparse.Namespace, settings: ConnectionSettings) -> int:
 
 
 # --------------------------------------------------------------------------- rename
-
-
-def name_refused(t: Catalogue, exc: InvalidName) -> str:
-    """Why a name was refused, in the run's language."""
-    match exc.problem:
-        case NameProblem.EMPTY:
-            return t("retirement.rename.empty")
-        case NameProblem.TOO_LONG:
-            return t("retirement.rename.too_long", length=exc.length, max=MAX_NAME)
-        case NameProblem.HIDDEN:
-            return t("retirement.rename.hidden")
 
 
 async def rename_retirement(args: argparse.Namespace, settings: ConnectionSettings) -> int:

@@ -92,6 +92,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "key.retirement.checklist": ("端末側の作業", "on-device steps"),
     "key.retirement.refresh": ("更新", "refresh"),
     "key.retirement.report": ("報告書", "report"),
+    "key.retirement.rename": ("名前を変更", "rename"),
+    "retirement.view.rename": ("記録の名前を変更", "Rename the record"),
     "retirement.back": ("進み具合に戻る", "Back to the progress"),
     "key.retirement.sheets": ("手順書", "sheets"),
     "retirement.view.no_sheets": (
@@ -120,10 +122,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "help.retirement_keys": (
         "（進み具合）Enter 段階の次の操作、a 有効→インアクティベーション、"
         "f 通信なし・応答待ち・端末側の作業待ち→強制、d 無効→削除、w 端末側の作業、"
-        "s 手順書、e 報告書",
+        "s 手順書、e 報告書、n 名前を変更",
         "(retirement) Enter the stage's next step, a inactivate the active, f force the "
         "stalled, pending or stuck on the device, d delete the inactive, w on-device steps, "
-        "s sheets, e report",
+        "s sheets, e report, n rename",
     ),
     "menu.retirement": ("登録解除の進み具合", "Retirement progress"),
 }

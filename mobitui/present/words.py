@@ -14,6 +14,7 @@ from datetime import datetime
 from mobitui.domain.gate import Blocker
 from mobitui.domain.models import ItemResult, Outcome, parse_time
 from mobitui.domain.operation import OperationState
+from mobitui.domain.retirement import MAX_NAME, InvalidName, NameProblem
 from mobitui.domain.rules import ActionKind, DevicePlan, DeviceWarning, OnDeviceWork, Preflight
 from mobitui.i18n import Catalogue
 
@@ -138,3 +139,16 @@ def blocker_text(t: Catalogue, blocker: Blocker, now: datetime) -> str:
     if blocker is Blocker.SCHEDULE_IN_PAST:
         return t("schedule.past", now=now.astimezone().strftime(SCHEDULE_FORMAT))
     return t(_BLOCKER_KEYS[blocker])
+
+
+def name_refused(t: Catalogue, exc: InvalidName) -> str:
+    """Why a retirement name was refused (:func:`mobitui.domain.retirement.name_problem`), in
+    the catalogue's language: the CLI's ``retirement rename`` and the retirement view say it
+    alike."""
+    match exc.problem:
+        case NameProblem.EMPTY:
+            return t("retirement.rename.empty")
+        case NameProblem.TOO_LONG:
+            return t("retirement.rename.too_long", length=exc.length, max=MAX_NAME)
+        case NameProblem.HIDDEN:
+            return t("retirement.rename.hidden")

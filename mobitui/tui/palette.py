@@ -109,4 +109,7 @@ class RetirementCommands(Commands):
         Entry("key.retirement.delete", "help.retirement_keys", "delete"),
         Entry("key.retirement.checklist", "help.checklist", "checklist"),
         Entry("key.retirement.refresh", "help.refresh", "reload"),
+        Entry("key.retirement.report", "help.retirement_keys", "report"),
+        Entry("key.retirement.sheets", "help.retirement_keys", "sheets"),
+        Entry("key.retirement.rename", "help.retirement_keys", "rename"),
     )

@@ -341,3 +341,106 @@ async def _opened(pilot) -> None:
 def test_snapshot(snap_compare, pinned_server, lang: str) -> None:
     app = make_app(pinned_server, lang=lang)
     assert snap_compare(app, terminal_size=SIZE, run_before=_opened)
+
+
+async def test_rename_from_the_view_keeps_the_one_rule(frozen_server) -> None:
+    """n: a refused name is said under the field and nothing is saved; a good one is saved at
+    once and titles the view."""
+    from mobitui.tui.screens.ask_name import AskName
+
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await open_view(pilot, a_group(app))
+        store = RetirementStore(app.launch.base_url, app.launch.account)
+        path = next(store.directory.glob(f"{screen.retirement.id}.json"))
+        before = path.read_bytes()
+        await pilot.press("n")
+        await shown(pilot, AskName)
+        field = app.screen.query_one("#name")
+        for refused in ("   ", "営業部\x1b[2J", "x" * 201):
+            field.value = refused
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, AskName)  # still asking: nothing typed is lost
+            assert str(app.screen.query_one("#refused").render()).strip()
+            assert path.read_bytes() == before
+        field.value = "開発部 廃止 第1期"
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen is screen)
+        assert store.load(screen.retirement.id).name == "開発部 廃止 第1期"
+        assert "開発部 廃止 第1期" in str(screen.query_one("#retirement-title").render())
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
+async def test_the_report_is_written_from_the_view_as_a_new_private_file(
+    frozen_server, tmp_path
+) -> None:
+    """e: the report where the admin says (Markdown by default, CSV by its extension), 0600,
+    compared with the server's audit log; an existing file is refused and left as it was."""
+    from mobitui.tui.screens.ask_path import AskPath
+    from mobitui.tui.screens.message import MessageScreen
+
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        screen = await open_view(pilot, a_group(app))
+        said = []
+        for name in ("r.md", "r.csv", "r.md"):
+            await pilot.press("e")
+            await shown(pilot, AskPath)
+            app.screen.query_one("#path").value = str(tmp_path / name)
+            await pilot.press("enter")
+            await shown(pilot, MessageScreen)
+            said.append(app.screen.body)
+            await pilot.press("escape")
+            await until(pilot, lambda: app.screen is screen)
+        total = len(screen.retirement.device_ids)
+        # The reference server has an audit log: the report says it was compared.
+        assert all(f"({total} devices, audit records: compared)" in line for line in said[:2]), said
+        assert "could not be written" in said[2] and "already exists" in said[2], said
+        markdown = (tmp_path / "r.md").read_text()
+        assert markdown.startswith("# ") and screen.retirement.name in markdown
+        assert (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel's BOM
+        for name in ("r.md", "r.csv"):
+            assert oct((tmp_path / name).stat().st_mode & 0o777) == "0o600"
+        assert (tmp_path / "r.md").read_text() == markdown  # the third export did not replace it
+
+
+async def test_the_sheets_stay_reachable_from_the_view_after_the_deletion(frozen_server) -> None:
+    """s: the instruction sheets come from the record's snapshots, so a deleted Hybrid MDM
+    device (its user still has the on-device steps to follow) still gets its sheet."""
+    from dataclasses import replace
+
+    from mobitui.domain.retirement import start
+    from tests.tui.test_checklist_screen import hybrid_id, inactivate
+
+    app = make_app(frozen_server)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        device_id = hybrid_id(app)
+        request = inactivate(frozen_server, [device_id])
+        app.poll_now()
+        await until(pilot, lambda: app.fleet.devices[device_id].inactivation is not None)
+        launch = app.launch
+        store = RetirementStore(launch.base_url, launch.account)
+        device = app.fleet.devices[device_id]
+        now = app.client.server_now()
+        record = start("s-test", "x", launch.base_url, launch.account, [device], now)
+        trace = replace(record.traces[device_id], deleted_at=now)
+        store.save(replace(record, traces={device_id: trace}))
+        app.fleet.check([device_id])
+        app.main_screen.refresh_view()
+        await pilot.press("R")
+        await shown(pilot, RetirementScreen)
+        screen = app.screen
+        assert screen.retirement.id == "s-test"
+        assert screen.stage_by_id[device_id] is Stage.DELETED
+        asked = []
+        screen.view = replace(screen.view, sheets=asked.append)
+        await pilot.press("s")
+        await pilot.pause()
+        (jobs,) = asked
+        (job,) = jobs
+        assert job.device.id == device_id and job.request_id == request
+        assert job.work is not None

@@ -34,6 +34,7 @@ from mobitui.domain.retirement import (
     Stage,
     counts,
     observe,
+    rename,
     stages,
 )
 from mobitui.domain.rules import stall_due
@@ -45,6 +46,7 @@ from mobitui.present.sheets import SheetJob
 from mobitui.tui.bindings import localise
 from mobitui.tui.messages import RequestsLoaded, RequestsNotice, follow_fleet
 from mobitui.tui.palette import RetirementCommands
+from mobitui.tui.screens.ask_name import AskName
 from mobitui.tui.widgets.columns import STATE_GLYPH
 from mobitui.tui.widgets.key_footer import KeyFooter
 from mobitui.tui.widgets.row_list import ListColumn, Row, RowList
@@ -106,6 +108,7 @@ class RetirementScreen(Screen[None]):
         Binding("w", "checklist", "on-device steps", id="retirement.checklist"),
         Binding("e", "report", "report", id="retirement.report"),
         Binding("s", "sheets", "sheets", id="retirement.sheets"),
+        Binding("n", "rename", "rename", id="retirement.rename"),
         Binding("r", "reload", "refresh", show=False, id="retirement.refresh"),
     ]
 
@@ -405,3 +408,15 @@ class RetirementScreen(Screen[None]):
 
     def action_report(self) -> None:
         self.view.report(self.retirement)
+
+    def action_rename(self) -> None:
+        """n: a new name for the record (the one rule: :func:`rename`), saved at once."""
+
+        def named(name: str | None) -> None:
+            if name is None:
+                return
+            self._keep(rename(self.retirement, name))  # AskName took only what the rule takes
+            self.query_one("#retirement-title", Label).update(self._title())
+
+        title = self.t("retirement.view.rename")
+        self.app.push_screen(AskName(self.t, title, self.retirement.name), named)
