@@ -325,13 +325,32 @@ def append_line(path: Path, line: bytes, *, root: Path | None = None) -> None:
         fsync_dir(path.parent)
 
 
+def _publish(tmp: Path, path: Path) -> None:
+    """``tmp`` under the new name ``path``; EEXIST when the name is taken."""
+    try:
+        os.link(tmp, path, follow_symlinks=False)
+    except FileExistsError:
+        raise PrivateFileError(path, "already exists", errno.EEXIST) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        if os.path.lexists(path):  # no hard links here: the narrow window of a rename
+            raise PrivateFileError(path, "already exists", errno.EEXIST) from None
+        os.rename(tmp, path)
+    else:
+        os.unlink(tmp)
+
+
 def create_exclusive(path: Path, data: bytes) -> int:
     """A new private file at ``path`` holding ``data`` (fsync'd, its name too), returned open
     for appending (``O_APPEND``); it appears under ``path`` only once ``data`` is whole.
 
-    The data is written to a temporary file that is renamed to ``path``: a crash or a full
-    disk leaves either no file or the whole of ``data``, never half of it. The returned
-    descriptor is the caller's (lock it before the rename is seen: see the journal).
+    The data is written to a temporary file that is then linked as ``path``: a crash or a
+    full disk leaves either no file or the whole of ``data``, never half of it. A link, unlike
+    a rename, refuses a name that exists, so a file (or a symbolic link) that appears under
+    ``path`` after the check is never replaced. On a file system without hard links the name
+    is checked again and the file renamed. The returned descriptor is the caller's (lock it
+    before the name is seen: see the journal).
     """
     path = Path(path)
     directory = path.parent
@@ -348,7 +367,7 @@ def create_exclusive(path: Path, data: bytes) -> int:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         write_all(fd, data)
         os.fsync(fd)
-        os.rename(tmp, path)
+        _publish(tmp, path)
         fsync_dir(directory)
     except BaseException as exc:
         os.close(fd)

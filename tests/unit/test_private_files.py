@@ -233,3 +233,44 @@ def test_the_audit_log_and_a_journal_are_never_written_through_a_symlink(tmp_pat
     assert [f.path for f in found] == [real.path]
     assert [str(planted) in str(e) for e in errors] == [True]
     assert bait.read_bytes() == b""
+
+
+def test_create_exclusive_never_replaces_a_file_that_appears_after_its_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone else's file (or a symbolic link planted to redirect the write) that appears
+    between the name's check and the new file's publication stays as it was: the new file is
+    refused, and no temporary file is left behind."""
+    target = tmp_path / "report.md"
+    real_lexists = os.path.lexists
+
+    def appears_after_the_check(path: object) -> bool:
+        found = real_lexists(path)  # type: ignore[arg-type]
+        if Path(str(path)) == target and not target.exists():
+            target.write_bytes(b"theirs")
+            return False  # the check saw nothing: the file appeared just after it
+        return found
+
+    monkeypatch.setattr(private_files.os.path, "lexists", appears_after_the_check)
+    with pytest.raises(PrivateFileError) as caught:
+        private_files.create_exclusive(target, b"ours")
+    assert caught.value.errno == errno.EEXIST and "already exists" in str(caught.value)
+    assert target.read_bytes() == b"theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.md"]
+
+
+def test_create_exclusive_without_hard_links_still_writes_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system without hard links (some network and FAT mounts): the name is checked
+    again and the file renamed into place, whole and private."""
+
+    def no_links(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(private_files.os, "link", no_links)
+    target = tmp_path / "journal.jsonl"
+    os.close(private_files.create_exclusive(target, b"whole"))
+    assert target.read_bytes() == b"whole"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["journal.jsonl"]
