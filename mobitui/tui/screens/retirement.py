@@ -125,6 +125,8 @@ class RetirementScreen(Screen[None]):
         self.requests_loaded = False
         self.stage_by_id: dict[str, Stage] = {}
         self._due: Timer | None = None
+        #: A screen was opened over this one since it was last shown.
+        self._covered = False
         localise(self, view.t)
 
     def compose(self) -> ComposeResult:
@@ -182,11 +184,16 @@ class RetirementScreen(Screen[None]):
         ended, :func:`mobitui.local.retirements.fold_operation`): look at the fleet again."""
         self.refresh_record()
 
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
     def on_screen_resume(self) -> None:
         """Back from a screen opened over this one (the checklist marks procedure C in the
-        stored record): take the stored version, so the next save keeps what it wrote."""
-        if not self.is_mounted:
+        stored record): take the stored version, so the next save keeps what it wrote. (Not
+        when the view is first shown: the record was just read.)"""
+        if not self.is_mounted or not self._covered:
             return
+        self._covered = False
         store = RetirementStore(self.retirement.server, self.retirement.account)
         try:
             stored = store.load(self.retirement.id)
