@@ -61,6 +61,7 @@ from mobitui.i18n import Catalogue
 from mobitui.present.errors import error_text
 from mobitui.present.preflight import summary
 from mobitui.present.words import blocker_text, count_summary
+from mobitui.present.wrap import Wrapped
 from mobitui.tui.messages import (
     OpFailed,
     OpFinished,
@@ -177,6 +178,19 @@ class StepRow(Horizontal):
 
     def on_descendant_blur(self) -> None:
         self._label.update(f" {self._text}")
+
+
+class AckCheckbox(StepCheckbox):
+    """「上記の N 台について理解しました」: an acknowledgement of one warning for exactly the
+    devices the box named when it was shown (kept on the box, never read back from a preflight
+    that may have changed since)."""
+
+    def __init__(
+        self, label: str, warning: str, ids: frozenset[str], *, value: bool, classes: str
+    ) -> None:
+        super().__init__(label, value=value, name=warning, classes=classes, compact=True)
+        self.warning = warning
+        self.ids = ids
 
 
 class AckSlot(Vertical):
@@ -409,7 +423,7 @@ class BulkActionScreen(ModalScreen[None]):
         pf = self.preflight
         t = self.t
         said = summary(t, pf, {i: d.name for i, d in self.devices.items()})
-        self.query_one("#summary", Static).update(summary_text(said))
+        self.query_one("#summary", Static).update(Wrapped(summary_text(said)))
         self.query_one("#plan", RowList).set_rows(plan_rows(t, pf, self.devices))
         self._show_warnings(warning_lines(said))
         count = len(pf.acted_on)
@@ -429,16 +443,16 @@ class BulkActionScreen(ModalScreen[None]):
         for warning, line in lines:
             ids = to_acknowledge.get(warning)
             if ids is None:
-                placed[general].append(Static(line, classes="warning"))
+                placed[general].append(Static(Wrapped(line), classes="warning"))
                 continue
             placed[slots[self.ack_field(warning)]] += [
-                Static(line, classes="warning"),
-                StepCheckbox(
+                Static(Wrapped(line), classes="warning"),
+                AckCheckbox(
                     self.t("action.ack", count=len(ids)),
+                    warning.value,
+                    ids,
                     value=self.acked.get(warning) == ids,
-                    name=warning.value,
                     classes=f"ack {STEP_FIELD}",
-                    compact=True,
                 ),
             ]
         for box, widgets in placed.items():
@@ -517,10 +531,15 @@ class BulkActionScreen(ModalScreen[None]):
 
     @on(Checkbox.Changed, ".ack")
     def _acked(self, event: Checkbox.Changed) -> None:
-        assert self.preflight is not None and event.checkbox.name is not None
-        warning = DeviceWarning(event.checkbox.name)
+        """A tick acknowledges exactly the devices its box named when it was shown. A box the
+        preflight has since replaced (a device changed in the same moment) acknowledges
+        nothing: its Changed may arrive after the new box, naming other devices, is up."""
+        box = event.checkbox
+        if not isinstance(box, AckCheckbox) or box.parent is None or not box.is_attached:
+            return
+        warning = DeviceWarning(box.warning)
         if event.value:
-            self.acked[warning] = self.preflight.to_acknowledge.get(warning, frozenset())
+            self.acked[warning] = box.ids
         else:
             self.acked.pop(warning, None)
         self._update_ok()
