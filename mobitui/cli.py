@@ -157,6 +157,7 @@ def _connection(
         help="refuse every destructive command before anything is sent (also: the profile's "
         "read_only, an operator account)",
     )
+    _debug_option(parser)
     if lang:
         parser.add_argument(
             "--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help="language of messages"
@@ -357,6 +358,51 @@ def _headless(commands: argparse._SubParsersAction) -> None:
 def _tui_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=("ja", "en"), default=None, help="ja or en")
     parser.add_argument("--read-only", action="store_true", help="disable every destructive action")
+    _debug_option(parser)
+
+
+def _debug_option(parser: argparse.ArgumentParser) -> None:
+    from mobitui.i18n import Catalogue
+
+    t = Catalogue("en")
+    # SUPPRESS: a subcommand's default must not undo ``mobitui --debug COMMAND``.
+    parser.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help=t("setup.help.debug")
+    )
+
+
+def _start_log(args: argparse.Namespace) -> int | None:
+    """``--debug`` / ``MOBITUI_LOG``: the 0600 debug log started (:mod:`~mobitui.local.
+    logging_setup`); ``--debug`` alone says where it is. None: go on; else the exit code."""
+    debug = getattr(args, "debug", False)
+    if not debug and not os.environ.get("MOBITUI_LOG"):
+        return None  # nothing imported for a run without a log
+    from mobitui.i18n import Catalogue, choose_lang
+    from mobitui.local import logging_setup
+    from mobitui.local.paths import ConfigError
+
+    try:
+        started = logging_setup.start_from(debug)
+    except ConfigError as exc:
+        print(f"mobitui: {exc}", file=sys.stderr)
+        return ExitCode.USAGE
+    if started is not None and started[1]:
+        t = Catalogue(choose_lang(getattr(args, "lang", None), None, os.environ))
+        print(t("setup.debug_log", path=started[0].path), file=sys.stderr, flush=True)
+    return None
+
+
+def _without_server(command: str, args: argparse.Namespace) -> int | None:
+    """``demo`` and ``serve`` need the ``server`` extra: one line and exit 2 without it."""
+    from mobitui.sim.installed import server_installed
+
+    if server_installed():
+        return None
+    from mobitui.i18n import Catalogue, choose_lang
+
+    t = Catalogue(choose_lang(getattr(args, "lang", None), None, os.environ))
+    print(t("setup.needs_server", command=command), file=sys.stderr)
+    return ExitCode.USAGE
 
 
 def _lang(args: argparse.Namespace) -> Lang:
@@ -368,6 +414,8 @@ def _lang(args: argparse.Namespace) -> Lang:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    if (refused := _without_server("demo", args)) is not None:
+        return refused
     # The server process starts first, so that it seeds (or copies) its database and imports
     # its framework on another core while this one imports the terminal UI.
     from mobitui.local.paths import ConfigError, cache_dir, ensure_state_dir
@@ -441,6 +489,8 @@ def _ended(app: MobiApp) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if (refused := _without_server("serve", args)) is not None:
+        return refused
     from mobitui.sim.config import ServerConfig
     from mobitui.sim.server import check_bind, run
 
@@ -594,6 +644,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return ExitCode.USAGE
     parser = build_parser()
     args = parser.parse_args(words)
+    if (refused := _start_log(args)) is not None:
+        return refused
     headless = _run_headless(args)
     if headless is not None:
         return headless

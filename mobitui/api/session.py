@@ -10,6 +10,7 @@ server's slowdown after several), the CLI re-raises (one password per run, its e
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
 #: Asked for the password to log in with, given the error of the last attempt (None for the
 #: first); answers the password, None to give up, or raises (the error, to stop trying).
 PasswordSource = Callable[[ApiError | None], Awaitable[str | None]]
+
+log = logging.getLogger(__name__)
 
 
 async def sign_in(
@@ -41,6 +44,7 @@ async def sign_in(
     if reuse_token and settings.cache_token:
         account = await _cached(client, settings)
         if account is not None:
+            log.info("connected to %s as %s (cached token)", settings.base_url, settings.account)
             return account
     failure: ApiError | None = None
     while True:
@@ -50,8 +54,10 @@ async def sign_in(
         try:
             session = await client.login(settings.account, secret)
         except ApiError as exc:
+            log.info("login to %s as %s failed: %s", settings.base_url, settings.account, exc.code)
             failure = exc
             continue
+        log.info("connected to %s as %s (login)", settings.base_url, settings.account)
         if settings.cache_token:
             tokens.save_token(
                 settings.profile,

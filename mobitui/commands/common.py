@@ -110,7 +110,12 @@ def client_for(settings: ConnectionSettings) -> MobiClient:
     """A client of the settings' server; an address that is not an http(s) URL (a typo in
     ``--server``) is a usage error in one line, not an internal error."""
     try:
-        return MobiClient(settings.base_url, ca_bundle=settings.ca_bundle, proxy=settings.proxy)
+        return MobiClient(
+            settings.base_url,
+            ca_bundle=settings.ca_bundle,
+            proxy=settings.proxy,
+            trust=settings.trust,
+        )
     except ValueError as exc:
         raise CommandError(ExitCode.USAGE, visible(str(exc))) from None
 

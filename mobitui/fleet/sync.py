@@ -189,6 +189,7 @@ class FleetSync:
                 on_progress(len(devices), page.total)
         self.fleet.set_groups(groups)
         self.fleet.load(devices, start)
+        log.info("full sync: %d devices, %d groups (seq %d)", len(devices), len(groups), start)
         self._dirty = True
         self._saved_at = None  # a full sync is saved at the next chance, whatever the time
         await self.poll()

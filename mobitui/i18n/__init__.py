@@ -27,6 +27,7 @@ from mobitui.i18n import (
     requests,
     resume,
     retirement,
+    settings,
     sheets,
     terms,
 )
@@ -58,6 +59,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = _merge(
     login.MESSAGES,
     detail.MESSAGES,
     retirement.MESSAGES,
+    settings.MESSAGES,
 )
 
 

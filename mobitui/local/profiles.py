@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 PROFILES_FILE = "profiles.toml"
 LANGS = ("ja", "en")
+#: A profile's ``trust`` (the same words as :data:`mobitui.api.transport.TRUST_CHOICES`).
+TRUST_CHOICES = ("certifi", "system")
 #: Above this many devices a bulk run also asks to type the count, unless a profile says.
 DEFAULT_CONFIRM_ABOVE = 100
 #: The profile name of a one-off ``--server URL --account NAME``: no token is cached for it.
@@ -56,10 +58,15 @@ class Profile:
     stall_after_minutes: int | None = None
     #: True: every destructive action is refused, in the TUI and the headless commands.
     read_only: bool | None = None
+    #: Which CAs are trusted: "certifi" (httpx's store, the default) or "system" (the OS's).
+    trust: str | None = None
 
     def to_toml(self) -> dict[str, Any]:
         data: dict[str, Any] = {"base_url": self.base_url, "account": self.account}
-        keys = ("ca_bundle", "proxy", "lang", "confirm_above", "stall_after_minutes", "read_only")
+        keys = (
+            *("ca_bundle", "proxy", "lang", "confirm_above", "stall_after_minutes", "read_only"),
+            "trust",
+        )
         for key in keys:
             value = getattr(self, key)
             if value is not None:
@@ -89,6 +96,8 @@ class ConnectionSettings:
     confirm_above: int = DEFAULT_CONFIRM_ABOVE
     #: A pending device silent this long after its request executed is flagged as stalled.
     stall_after: timedelta = DEFAULT_STALL
+    #: The profile's ``trust``: "certifi" (default) or "system" (the OS trust store).
+    trust: str = "certifi"
 
     @classmethod
     def from_profile(cls, profile: Profile, lang: Lang, read_only: bool = False) -> Self:
@@ -109,6 +118,7 @@ class ConnectionSettings:
                 if profile.stall_after_minutes is None
                 else timedelta(minutes=profile.stall_after_minutes)
             ),
+            trust=profile.trust or "certifi",
         )
 
     @classmethod
@@ -157,10 +167,12 @@ def validate_profile(profile: Profile) -> list[str]:
         problems.append("confirm_above: 0 or more")
     if profile.stall_after_minutes is not None and profile.stall_after_minutes < 1:
         problems.append("stall_after_minutes: 1 or more")
+    if profile.trust is not None and profile.trust not in TRUST_CHOICES:
+        problems.append(f"trust: {' or '.join(TRUST_CHOICES)} (not {profile.trust!r})")
     return problems
 
 
-_STRINGS = frozenset({"base_url", "account", "ca_bundle", "proxy", "lang"})
+_STRINGS = frozenset({"base_url", "account", "ca_bundle", "proxy", "lang", "trust"})
 _INTEGERS = frozenset({"confirm_above", "stall_after_minutes"})
 _BOOLEANS = frozenset({"read_only"})
 
@@ -224,6 +236,7 @@ def load_profiles(path: Path | None = None) -> Profiles:
             confirm_above=body.get("confirm_above"),
             stall_after_minutes=body.get("stall_after_minutes"),
             read_only=body.get("read_only"),
+            trust=body.get("trust"),
         )
         problems = validate_profile(profile)
         if problems:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -44,6 +45,7 @@ from mobitui.fleet.sync import FleetSync
 from mobitui.i18n import Catalogue, Lang
 from mobitui.local import crash_reports, paths, profiles
 from mobitui.present.errors import error_text
+from mobitui.tui import preferences
 from mobitui.tui.bindings import localise
 from mobitui.tui.hangup import watch_hangup
 from mobitui.tui.launch import Launch
@@ -70,6 +72,8 @@ T = TypeVar("T")
 FIRST_PAINT_HOLD = 0.5
 #: Seconds a sync waits for its first page to be painted before it asks for the rest.
 FIRST_PAGE_WAIT = 1.0
+
+log = logging.getLogger(__name__)
 
 
 class MobiApp(App[None]):
@@ -119,6 +123,8 @@ class MobiApp(App[None]):
         #: This machine's clock (the checklist's countdown); tests put a fake one here.
         self.local_now: Callable[[], datetime] = lambda: datetime.now(UTC)
         localise(self, self.t)
+        #: settings.toml's theme and keymap, applied (its notices are shown once mounted).
+        self.preferences = preferences.apply(self)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -127,7 +133,7 @@ class MobiApp(App[None]):
         if self._client is None:
             launch = self.launch
             self._client = MobiClient(
-                launch.base_url, ca_bundle=launch.ca_bundle, proxy=launch.proxy
+                launch.base_url, ca_bundle=launch.ca_bundle, proxy=launch.proxy, trust=launch.trust
             )
         return self._client
 
@@ -170,6 +176,7 @@ class MobiApp(App[None]):
         return self.launch.read_only or operator
 
     def on_mount(self) -> None:
+        preferences.watch(self, self.preferences, self.t)
         self._hold_first_paint()
         self._update_header()
         self.connect()
@@ -385,6 +392,7 @@ class MobiApp(App[None]):
         if event.state is not WorkerState.ERROR:
             return
         error = event.worker.error
+        log.warning("worker %s failed: %s", event.worker.name, type(error).__name__)
         body = error_text(self.t, error) if error is not None else ""
         if event.worker.group == "connect":
             body += "\n" + self.t("error.retry_hint")
