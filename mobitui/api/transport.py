@@ -63,6 +63,8 @@ API_PREFIX = "/api/v1"
 #: stamp records with it.
 MAX_CLOCK_SKEW = 366 * 86400.0
 DEFAULT_USER_AGENT = f"mobitui/{__version__}"
+#: A profile's ``trust``: httpx's certificate store (certifi, the default) or the OS's.
+TRUST_CHOICES = ("certifi", "system")
 
 M = TypeVar("M")
 
@@ -121,6 +123,7 @@ class Transport:
         token: str | None = None,
         ca_bundle: str | Path | None = None,
         verify: bool = True,
+        trust: str = "certifi",
         proxy: str | None = None,
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -155,7 +158,8 @@ class Transport:
         self._limits: Limits | None = None
         #: Server clock minus ours, from the last answer's ``Date`` header (seconds).
         self._clock_offset = 0.0
-        verify_with = self._tls(ca_bundle, verify) if _may_use_tls(url, proxy, trust_env) else False
+        may_use_tls = _may_use_tls(url, proxy, trust_env)
+        verify_with = self._tls(ca_bundle, verify, trust) if may_use_tls else False
         try:
             self._http = httpx.AsyncClient(
                 base_url=str(url) + API_PREFIX,
@@ -175,11 +179,27 @@ class Transport:
                 "a socks5:// proxy needs the 'socksio' package (pip install 'httpx[socks]')",
             ) from None
 
-    def _tls(self, ca_bundle: str | Path | None, verify: bool) -> ssl.SSLContext | bool:
-        """An explicit context for a CA bundle (``verify="path"`` is deprecated in httpx)."""
-        if ca_bundle is None:
-            return verify
+    def _tls(
+        self, ca_bundle: str | Path | None, verify: bool, trust: str = "certifi"
+    ) -> ssl.SSLContext | bool:
+        """An explicit context for a CA bundle (``verify="path"`` is deprecated in httpx).
+
+        ``trust="system"`` (a profile's ``trust``): the operating system's trust store, where
+        a corporate CA is installed (:mod:`truststore`), with the CA bundle's certificates
+        added when there is one; ``"certifi"`` (the default): httpx's own store, or the bundle.
+        """
+        if trust not in TRUST_CHOICES:
+            raise ValueError(f"trust: one of {', '.join(TRUST_CHOICES)}, not {trust!r}")
         try:
+            if trust == "system":
+                import truststore  # imported only for the profiles that ask for it
+
+                context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+                if ca_bundle is not None:
+                    context.load_verify_locations(cafile=str(ca_bundle))
+                return context
+            if ca_bundle is None:
+                return verify
             return ssl.create_default_context(cafile=str(ca_bundle))
         except (OSError, ssl.SSLError) as exc:
             reason = getattr(exc, "strerror", None) or type(exc).__name__
@@ -353,6 +373,7 @@ class Transport:
             last = attempt >= policy.max_attempts
             response: httpx.Response | None = None
             content = b""
+            began = time.monotonic()
             try:
                 response, content = await self._exchange(request, endpoint)
                 fault = None
@@ -362,21 +383,27 @@ class Transport:
                 fault = slow.failure
             if response is None:
                 assert fault is not None
-                log.debug("%s failed (attempt %d): %s", endpoint, attempt, fault.cause)
+                log.info(
+                    "%s failed after %s (attempt %d): %s",
+                    endpoint, _ms(began), attempt, fault.cause,
+                )  # fmt: skip
                 acted = acted or not fault.not_sent
                 if not last and not fault.permanent and (fault.not_sent or resendable):
+                    log.info("%s: retrying in %.1f s", endpoint, policy.backoff(attempt))
                     await policy.sleep(policy.backoff(attempt))
                     continue
                 raise ending(Unreachable(self._host, fault.cause, endpoint=endpoint))
             status = response.status_code
-            log.debug("%s -> %d (attempt %d)", endpoint, status, attempt)
+            log.info("%s -> %d in %s (attempt %d)", endpoint, status, _ms(began), attempt)
             self._note_date(response.headers.get("date"))
             wait = policy.retry_after(response.headers.get("Retry-After"))
             # A 5xx may come after the server acted (a gateway's 502 to an answer it lost);
             # a 429 is a refusal before anything was done.
             acted = acted or status >= 500
             if not last and (status == 429 or (status in RETRY_STATUSES and resendable)):
-                await policy.sleep(wait if wait is not None else policy.backoff(attempt))
+                pause = wait if wait is not None else policy.backoff(attempt)
+                log.info("%s: %d, retrying in %.1f s", endpoint, status, pause)
+                await policy.sleep(pause)
                 continue
             if 200 <= status < 300:
                 if decode is not None:
@@ -491,6 +518,11 @@ def _may_use_tls(url: httpx.URL, proxy: str | None, trust_env: bool) -> bool:
         names = ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
         proxies += [os.environ[n] for n in names if os.environ.get(n)]
     return any(p.lower().startswith("https") for p in proxies)
+
+
+def _ms(began: float) -> str:
+    """Milliseconds since ``began`` (``time.monotonic()``), for the debug log."""
+    return f"{(time.monotonic() - began) * 1000:.0f} ms"
 
 
 def where(endpoint: str) -> str:
