@@ -47,6 +47,130 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "見つかりません（権限の範囲外の可能性があります）。",
         "Not found (or outside this account's groups).",
     ),
+    "error.code.invalid_credentials": (
+        "アカウント名またはパスワードが正しくありません。",
+        "The account name or password is wrong.",
+    ),
+    "error.code.unauthenticated": (
+        "セッションが終了しました。もう一度ログインしてください。",
+        "The session has ended; please log in again.",
+    ),
+    "error.code.method_not_allowed": (
+        "サーバーがこの呼び出し方を受け付けません。何も変更されていません。",
+        "The server does not accept this kind of call. Nothing was changed.",
+    ),
+    "error.code.body_too_large": (
+        "要求が大きすぎるため、サーバーが受け付けませんでした。何も変更されていません。",
+        "The request is too large for the server. Nothing was changed.",
+    ),
+    "error.code.invalid_body": (
+        "サーバーが要求の内容を不正として拒否しました。何も変更されていません。",
+        "The server refused the request as invalid. Nothing was changed.",
+    ),
+    "error.code.duplicate_key": (
+        "要求の内容に同じ項目が二度あるため、サーバーが拒否しました。何も変更されていません。",
+        "The request names a field twice, so the server refused it. Nothing was changed.",
+    ),
+    "error.code.invalid_query": (
+        "サーバーが検索の条件を不正として拒否しました。",
+        "The server refused the query as invalid.",
+    ),
+    "error.code.idempotency_key_required": (
+        "この呼び出しには冪等キーが必要です。何も変更されていません。",
+        "This call needs an idempotency key. Nothing was changed.",
+    ),
+    "error.code.internal_error": (
+        "サーバー内部でエラーが発生しました。",
+        "The server failed to handle the request.",
+    ),
+    "error.code.short_listing": (
+        "端末の一覧が途中で終わりました（{total} 台のうち {listed} 台。サーバーは今も {now} 台と"
+        "数えています）。不完全な一覧からは何も選べないため、使いません。",
+        "The device listing ended after {listed} of {total} devices, and the server still "
+        "counts {now}: devices are missing, so the listing is refused (nothing is chosen "
+        "from an incomplete listing).",
+    ),
+    "error.kind.api": (
+        "管理APIがエラーを返しました。",
+        "The management API reported an error.",
+    ),
+    "error.kind.validation": (
+        "サーバーが要求を不正として拒否しました。何も変更されていません。",
+        "The server refused the request as invalid. Nothing was changed.",
+    ),
+    "error.kind.server": (
+        "サーバーが要求を処理できませんでした。",
+        "The server failed to answer the request.",
+    ),
+    "error.kind.malformed": (
+        "サーバーの応答を解釈できません（{endpoint}）。",
+        "The server's answer could not be understood ({endpoint}).",
+    ),
+    "error.code.rate_limited.wait": (
+        "サーバーが要求を制限しています。{seconds} 秒ほど待ってから再度お試しください。",
+        "The server is limiting requests. Wait about {seconds} s and try again.",
+    ),
+    "error.login_slowdown": (
+        "パスワードの誤りが続いたため、サーバーがこのアカウントのログインを一時的に制限しています。"
+        "しばらく待ってから、もう一度パスワードを入力してください。",
+        "After several wrong passwords the server is slowing down logins for this account. "
+        "Wait a moment, then enter the password again.",
+    ),
+    "error.login_slowdown.wait": (
+        "パスワードの誤りが続いたため、サーバーがこのアカウントのログインを一時的に制限しています。"
+        "{seconds} 秒ほど待ってから、もう一度パスワードを入力してください。",
+        "After several wrong passwords the server is slowing down logins for this account. "
+        "Wait about {seconds} s, then enter the password again.",
+    ),
+    "error.maybe_processed": (
+        "要求が処理されたかどうかは分かりません。",
+        "The request may or may not have been processed.",
+    ),
+    "error.detail": ("詳細: {detail}", "Details: {detail}"),
+    # why the server could not be reached (the transport's causes, in the admin's language)
+    "error.cause.via": ("（プロキシ {proxy} 経由）", " (via proxy {proxy})"),
+    "error.cause.connect_timeout": ("接続がタイムアウトしました{via}", "connecting timed out{via}"),
+    "error.cause.no_answer": ("{limit} 秒以内に応答がありません", "no answer within {limit} s"),
+    "error.cause.kept_sending": (
+        "{limit} 秒以内に応答が終わりません（サーバーが送り続けています）",
+        "no complete answer within {limit} s (the server kept sending)",
+    ),
+    "error.cause.call_deadline": (
+        "再試行を含めて {limit} 秒以内に応答が終わりません",
+        "no complete answer within {limit} s, retries included",
+    ),
+    "error.cause.proxy_refused": (
+        "プロキシが接続を拒否しました{via}: {text}",
+        "the proxy refused the connection{via}: {text}",
+    ),
+    "error.cause.bad_address": ("使えないアドレスです: {text}", "unsupported address: {text}"),
+    "error.cause.corrupted": ("応答が壊れて届きました", "the answer arrived corrupted"),
+    "error.cause.lost": (
+        "応答が届く前に接続が切れました",
+        "the connection was lost before the answer arrived",
+    ),
+    "error.cause.tls_verify": (
+        "TLS 証明書の検証に失敗しました（{text}）{via}",
+        "TLS certificate verification failed ({text}){via}",
+    ),
+    "error.cause.tls": (
+        "TLS ハンドシェイクに失敗しました（{text}）{via}",
+        "TLS handshake failed ({text}){via}",
+    ),
+    "error.cause.dns": (
+        "ホスト名を解決できません{via}",
+        "the host name could not be resolved{via}",
+    ),
+    "error.cause.refused": ("接続を拒否されました{via}", "connection refused{via}"),
+    "error.cause.cannot_connect": ("接続できません（{text}）{via}", "cannot connect ({text}){via}"),
+    "error.cause.ca_bundle": (
+        "CA証明書ファイル {path} を読み込めません: {text}",
+        "cannot load the CA bundle {path}: {text}",
+    ),
+    "error.cause.socks": (
+        "socks5:// のプロキシには socksio パッケージが必要です（pip install 'httpx[socks]'）",
+        "a socks5:// proxy needs the 'socksio' package (pip install 'httpx[socks]')",
+    ),
     "error.outcome_unknown": (
         "結果は不明です。この呼び出しの先の試行がサーバーに届いて処理された可能性があるため、"
         "サーバーの応答（{detail}）は「何も変更されていない」ことを示しません。"
@@ -66,6 +190,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.bulk_incomplete": (
         "一括処理が途中で止まりました: {cause}",
         "The bulk run stopped before it finished: {cause}",
+    ),
+    "error.bulk_incomplete.count": (
+        "一括処理が途中で止まりました（{total} バッチのうち {done} バッチ完了）。",
+        "The bulk run stopped before it finished: {done} of {total} batches done.",
     ),
     "error.retry_hint": ("r: もう一度接続します。", "r: connect again."),
     "logout": ("ログアウト", "Log out"),
@@ -91,8 +219,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "An unexpected error occurred ({kind}).",
     ),
     "error.unreachable": (
-        "サーバーに接続できません: {detail}",
-        "Cannot reach the server: {detail}",
+        "サーバーに接続できません: {detail}。",
+        "Cannot reach the server: {detail}.",
     ),
     "error.files": (
         "mobitui のファイルまたはフォルダーを使えません: {detail}",

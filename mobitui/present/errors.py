@@ -1,12 +1,37 @@
 """What a screen says about a failure: the catalogue's sentence for the problem code, in the
-admin's language, with the server's own explanation beside it (shown literally)."""
+admin's language, with the server's own explanation beside it (shown literally, and only when
+it adds something the sentence does not say: which field, which device, why refused).
+
+Every problem code of the contract has its sentence (``error.code.<code>``); an error without
+a known code is said by its family (``error.kind.…``). The transport's causes of an unreachable
+server (refused, timeout, TLS, DNS, proxy) are said in the admin's language too.
+"""
 
 from __future__ import annotations
 
-from mobitui.api.errors import ApiError, BulkIncomplete, Unreachable
+import re
+
+from mobitui.api.errors import (
+    ApiError,
+    BulkIncomplete,
+    Conflict,
+    Forbidden,
+    InvalidCredentials,
+    InvalidPassword,
+    MalformedResponse,
+    NotFound,
+    RateLimited,
+    ServerError,
+    ShortListing,
+    TooManyDevices,
+    Unauthenticated,
+    Unreachable,
+    ValidationFailed,
+)
 from mobitui.api.runner import Overlap
 from mobitui.domain.reconcile import named
 from mobitui.domain.selection import NotChosen
+from mobitui.domain.text import visible
 from mobitui.i18n import MESSAGES, Catalogue
 from mobitui.local.journal import JournalBusy, JournalError
 from mobitui.local.paths import ConfigError
@@ -16,22 +41,162 @@ class StillLoading(Exception):
     """The fleet is not wholly loaded yet: nothing may be checked against it, nor sent."""
 
 
+#: Codes another code stands for (one sentence for the three ways a session ends).
+_SAME_AS = {"token_expired": "unauthenticated", "token_revoked": "unauthenticated"}
+
+#: Codes whose detail says what the sentence cannot: which field, which id, why refused.
+#: For every other code the server's detail repeats the sentence (in English, at that).
+_DETAIL_ADDS = frozenset(
+    {
+        "forbidden",
+        "not_found",
+        "method_not_allowed",
+        "body_too_large",
+        "invalid_body",
+        "duplicate_key",
+        "invalid_query",
+        "too_many_devices",
+        "protocol_error",
+    }
+)
+
+#: An error without a code the catalogue knows: its family's sentence (most specific first).
+_BY_KIND: tuple[tuple[type[ApiError], str], ...] = (
+    (InvalidCredentials, "error.code.invalid_credentials"),
+    (Unauthenticated, "error.code.unauthenticated"),
+    (InvalidPassword, "error.code.invalid_password"),
+    (Forbidden, "error.code.forbidden"),
+    (NotFound, "error.code.not_found"),
+    (Conflict, "error.code.already_executed"),
+    (TooManyDevices, "error.code.too_many_devices"),
+    (RateLimited, "error.code.rate_limited"),
+    (ValidationFailed, "error.kind.validation"),
+    (ServerError, "error.kind.server"),
+)
+
+_VIA = r"(?: \(via proxy (?P<proxy>[^)]*)\))?"
+#: The transport's causes (``mobitui.api.retry.classify``, ``transport``) and their keys.
+_CAUSES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern + r"\Z", re.DOTALL), key)
+    for pattern, key in (
+        (r"connecting timed out" + _VIA, "error.cause.connect_timeout"),
+        (r"no answer within (?P<limit>[\d.]+) s", "error.cause.no_answer"),
+        (
+            r"no complete answer within (?P<limit>[\d.]+) s \(the server kept sending\)",
+            "error.cause.kept_sending",
+        ),
+        (
+            r"no complete answer within (?P<limit>[\d.]+) s, retries included",
+            "error.cause.call_deadline",
+        ),
+        (
+            r"the proxy refused the connection" + _VIA + r": (?P<text>.*)",
+            "error.cause.proxy_refused",
+        ),
+        (r"unsupported address: (?P<text>.*)", "error.cause.bad_address"),
+        (r"the answer arrived corrupted", "error.cause.corrupted"),
+        (r"the connection was lost before the answer arrived", "error.cause.lost"),
+        (r"TLS certificate verification failed \((?P<text>.*?)\)" + _VIA, "error.cause.tls_verify"),
+        (r"TLS handshake failed \((?P<text>.*?)\)" + _VIA, "error.cause.tls"),
+        (r"the host name could not be resolved" + _VIA, "error.cause.dns"),
+        (r"connection refused" + _VIA, "error.cause.refused"),
+        (r"cannot connect \((?P<text>.*?)\)" + _VIA, "error.cause.cannot_connect"),
+        (r"cannot load the CA bundle (?P<path>.*?): (?P<text>.*)", "error.cause.ca_bundle"),
+        (
+            r"a socks5:// proxy needs the 'socksio' package \(pip install 'httpx\[socks\]'\)",
+            "error.cause.socks",
+        ),
+    )
+)
+
+
+def cause_text(t: Catalogue, cause: str) -> str:
+    """Why the server could not be reached, in the admin's language (a cause this module
+    does not know is shown as it is)."""
+    for pattern, key in _CAUSES:
+        match = pattern.match(cause)
+        if match is None:
+            continue
+        values = {k: v for k, v in match.groupdict().items() if k != "proxy"}
+        if "proxy" in pattern.groupindex:
+            proxy = match.group("proxy")
+            values["via"] = t("error.cause.via", proxy=proxy) if proxy else ""
+        return t(key, **values)
+    return cause
+
+
+def wait_seconds(error: BaseException) -> int | None:
+    """Whole seconds a refusal asks to wait (``Retry-After``), or None when it says nothing."""
+    if isinstance(error, RateLimited) and error.retry_after is not None:
+        return max(1, round(error.retry_after))
+    return None
+
+
+def is_login_slowdown(error: BaseException) -> bool:
+    """The server's answer to a login after several wrong passwords (429 on the login)."""
+    return isinstance(error, RateLimited) and "/auth/login" in (error.endpoint or "")
+
+
+def _adds(detail: str, error: ApiError, said: str) -> bool:
+    """The server's detail says something the sentence does not (and is not said already)."""
+    if not detail or detail == error.title or detail == error.summary or detail in said:
+        return False
+    if error.code in _DETAIL_ADDS:
+        return True
+    return error.code is None or f"error.code.{error.code}" not in MESSAGES
+
+
+def _api_text(t: Catalogue, error: ApiError) -> str:
+    code = _SAME_AS.get(error.code or "", error.code or "")
+    seconds = wait_seconds(error)
+    if is_login_slowdown(error):
+        return (
+            t("error.login_slowdown.wait", seconds=seconds)
+            if seconds
+            else t("error.login_slowdown")
+        )
+    if isinstance(error, ShortListing):
+        return t(
+            "error.code.short_listing",
+            listed=f"{error.listed:,}",
+            total=f"{error.total:,}",
+            now=f"{error.now:,}",
+        )
+    if seconds and (code == "rate_limited" or isinstance(error, RateLimited)):
+        return t("error.code.rate_limited.wait", seconds=seconds)
+    if code and f"error.code.{code}" in MESSAGES:
+        text = t(f"error.code.{code}")
+    elif isinstance(error, MalformedResponse):
+        text = t("error.kind.malformed", endpoint=error.endpoint or "?")
+    else:
+        key = next((k for cls, k in _BY_KIND if isinstance(error, cls)), "error.kind.api")
+        text = t(key)
+    detail = visible(error.detail or error.title or "")
+    if isinstance(error, MalformedResponse) and error.detail:
+        text += "\n" + t("error.detail", detail=visible(error.detail))
+    elif _adds(detail, error, text):
+        text += "\n" + t("error.server_said", detail=detail)
+    if error.maybe_processed:
+        text += "\n" + t("error.maybe_processed")
+    return text
+
+
 def error_text(t: Catalogue, error: BaseException) -> str:
-    if isinstance(error, BulkIncomplete) and error.cause is not None:
-        return t("error.bulk_incomplete", cause=error_text(t, error.cause))
+    if isinstance(error, BulkIncomplete):
+        if error.cause is not None:
+            return t("error.bulk_incomplete", cause=error_text(t, error.cause))
+        total = len(error.done) + len(error.failed) + len(error.unsent)
+        return t("error.bulk_incomplete.count", done=len(error.done), total=total)
     if isinstance(error, Unreachable):
-        return t("error.unreachable", detail=f"{error.host}: {error.cause}")
+        text = t("error.unreachable", detail=f"{error.host}: {cause_text(t, error.cause)}")
+        if error.maybe_processed:
+            text += "\n" + t("error.maybe_processed")
+        return text
     if isinstance(error, ApiError) and error.maybe_processed and 400 <= (error.status or 0) < 500:
         # The refusal of a retry whose first attempt may have acted: never "nothing changed".
-        return t("error.outcome_unknown", detail=error.answered())
+        return t("error.outcome_unknown", detail=visible(error.answered()))
     if isinstance(error, ApiError):
-        key = f"error.code.{error.code}"
-        if error.code and key in MESSAGES:
-            text = t(key)
-            if error.detail:
-                text += "\n" + t("error.server_said", detail=error.detail)
-            return text
-        return error.message
+        return _api_text(t, error)
     if isinstance(error, Overlap):
         return t(
             "error.overlap",
