@@ -14,7 +14,7 @@ import getpass
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,7 +26,7 @@ from mobitui.exit_codes import ExitCode
 from mobitui.sim.demo_accounts import DEMO_PASSWORDS
 
 if TYPE_CHECKING:
-    from mobitui.i18n import Lang
+    from mobitui.i18n import Catalogue, Lang
     from mobitui.tui.app import MobiApp
 
 
@@ -35,336 +35,351 @@ def default_server_db() -> Path:
     return Path(platformdirs.user_data_dir("mobitui")) / "reference-server.sqlite3"
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
+def _positive_int(t: Catalogue, text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.type.not_a_number", value=text)) from None
     if value < 0:
-        raise argparse.ArgumentTypeError("must be zero or more")
+        raise argparse.ArgumentTypeError(t("cli.type.zero_or_more"))
     return value
 
 
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be more than zero")
+def _positive_float(t: Catalogue, text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.type.not_a_number", value=text)) from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(t("cli.type.more_than_zero"))
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _any_int(t: Catalogue, text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(t("cli.type.not_a_number", value=text)) from None
+
+
+def argv_lang(words: Sequence[str], environ: Mapping[str, str] | None = None) -> Lang:
+    """The language of ``--help`` and of argparse's errors, known before parsing: the first
+    ``--lang ja|en`` (or ``--lang=…``) of ``words`` (up to ``--``), else the locale's."""
+    from mobitui.i18n import choose_lang
+
+    chosen: str | None = None
+    for i, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--lang" and i + 1 < len(words):
+            chosen = words[i + 1]
+        elif word.startswith("--lang="):
+            chosen = word.partition("=")[2]
+        if chosen in ("ja", "en"):
+            break
+        chosen = None
+    return choose_lang(chosen, None, os.environ if environ is None else environ)
+
+
+@contextlib.contextmanager
+def argparse_words(lang: Lang) -> Iterator[None]:
+    """argparse's own words (``usage:``, ``options``, its errors) in ``lang`` while the parser
+    is built and used: argparse asks ``gettext`` for each by its English text, through the
+    module's ``_`` and ``ngettext``; they answer from :data:`mobitui.i18n.cli.ARGPARSE_JA`."""
+    if lang != "ja":
+        yield
+        return
+    from mobitui.i18n.cli import ARGPARSE_JA
+
+    saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
+
+    def gettext(message: str) -> str:
+        return ARGPARSE_JA.get(message, message)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    argparse._, argparse.ngettext = gettext, ngettext  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
+    """Every command and option; the help texts in ``lang`` (argparse's own words too, when
+    it is built and used inside :func:`argparse_words`)."""
+    from mobitui.i18n import Catalogue
+
+    t = Catalogue(lang)
+    with argparse_words(lang):
+        return _build_parser(t)
+
+
+def _build_parser(t: Catalogue) -> argparse.ArgumentParser:
+    count = partial(_positive_int, t)
+    speed = partial(_positive_float, t)
+    number = partial(_any_int, t)
     parser = argparse.ArgumentParser(
-        prog="mobitui",
-        description="Keyboard-driven terminal UI for retiring devices in mobiconnect.",
+        prog="mobitui", description=t("cli.help.description"), add_help=False
     )
-    parser.add_argument("--version", action="version", version=f"mobitui {__version__}")
-    parser.add_argument("--profile", help="profile to connect with (default: the default one)")
-    _tui_options(parser)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _help(parser, t)
+    parser.add_argument(
+        "--version", action="version", version=f"mobitui {__version__}", help=t("cli.help.version")
+    )
+    parser.add_argument("--profile", help=t("cli.help.profile"))
+    _tui_options(parser, t)
+    commands = parser.add_subparsers(dest="command", metavar=t("cli.metavar.command"))
 
-    demo = commands.add_parser(
-        "demo",
-        help="start the reference server (a child process) and open the TUI as the demo admin",
-        description=(
-            "Start the reference server on a free loopback port (fresh database in a temporary "
-            "directory unless --db), log in as the demo admin and open the TUI."
-        ),
+    demo = _command(
+        commands, "demo", t, t("cli.help.demo"), description=t("cli.help.demo.description")
     )
-    demo.add_argument(
-        "--fleet", type=_positive_int, default=5000, help="devices (default: %(default)s)"
-    )
-    demo.add_argument("--seed", type=int, default=1, help="fleet seed (default: %(default)s)")
-    demo.add_argument("--db", type=Path, default=None, help="keep the demo database in this file")
-    demo.add_argument(
-        "--hostile",
-        action="store_true",
-        help="seed devices with hostile names (markup, escape sequences, 10,000 characters …)",
-    )
-    demo.add_argument(
-        "--speed",
-        type=_positive_float,
-        default=1.0,
-        help="simulated clock speed, times real time (default: %(default)s)",
-    )
+    demo.add_argument("--fleet", type=count, default=5000, help=t("cli.help.fleet"))
+    demo.add_argument("--seed", type=number, default=1, help=t("cli.help.seed"))
+    demo.add_argument("--db", type=Path, default=None, help=t("cli.help.demo_db"))
+    demo.add_argument("--hostile", action="store_true", help=t("cli.help.hostile"))
+    demo.add_argument("--speed", type=speed, default=1.0, help=t("cli.help.speed"))
     demo.add_argument(
         "--account",
         choices=sorted(DEMO_PASSWORDS),
         default="admin",
-        help="demo account to log in as (default: %(default)s)",
+        help=t("cli.help.demo_account"),
     )
-    _tui_options(demo)
+    _tui_options(demo, t)
 
-    serve = commands.add_parser(
-        "serve",
-        help="run the reference server (implements the API contract, simulates a fleet)",
-        description=(
-            "Run the reference server on loopback. The database is created and seeded on "
-            "first start and reused afterwards: restarting loses nothing."
-        ),
+    serve = _command(
+        commands, "serve", t, t("cli.help.serve"), description=t("cli.help.serve.description")
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    serve.add_argument("--port", type=int, default=8765, help="port (default: %(default)s)")
-    serve.add_argument("--db", type=Path, default=None, help="SQLite database file")
-    serve.add_argument(
-        "--fleet", type=_positive_int, default=5000, help="devices to seed (default: %(default)s)"
-    )
-    serve.add_argument("--seed", type=int, default=1, help="fleet seed (default: %(default)s)")
-    serve.add_argument(
-        "--speed",
-        type=_positive_float,
-        default=1.0,
-        help="simulated clock speed, times real time (default: %(default)s)",
-    )
-    serve.add_argument(
-        "--accounts", type=Path, default=None, help="TOML file replacing the demo accounts"
-    )
-    serve.add_argument(
-        "--hostile",
-        action="store_true",
-        help="seed devices with hostile names (markup, escape sequences, 10,000 characters …)",
-    )
-    serve.add_argument(
-        "--sim-controls",
-        action="store_true",
-        help="enable the /sim/ endpoints (clock advance, audit read-out) for tests and demos; "
-        "loopback only",
-    )
+    serve.add_argument("--host", default="127.0.0.1", help=t("cli.help.host"))
+    serve.add_argument("--port", type=number, default=8765, help=t("cli.help.port"))
+    serve.add_argument("--db", type=Path, default=None, help=t("cli.help.serve_db"))
+    serve.add_argument("--fleet", type=count, default=5000, help=t("cli.help.serve_fleet"))
+    serve.add_argument("--seed", type=number, default=1, help=t("cli.help.seed"))
+    serve.add_argument("--speed", type=speed, default=1.0, help=t("cli.help.speed"))
+    serve.add_argument("--accounts", type=Path, default=None, help=t("cli.help.accounts"))
+    serve.add_argument("--hostile", action="store_true", help=t("cli.help.hostile"))
+    serve.add_argument("--sim-controls", action="store_true", help=t("cli.help.sim_controls"))
 
-    commands.add_parser(
-        "hash-password",
-        help="read a password from the terminal or stdin and print its hash for --accounts",
-    )
-    _headless(commands)
+    _command(commands, "hash-password", t, t("cli.help.hash_password"))
+    _headless(commands, t)
     return parser
 
 
+def _help(parser: argparse.ArgumentParser, t: Catalogue) -> None:
+    parser.add_argument(
+        "-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.help.help")
+    )
+
+
+def _command(
+    commands: argparse._SubParsersAction,
+    name: str,
+    t: Catalogue,
+    help: str,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """A subcommand whose ``--help`` says what it does (its help, unless a longer text)."""
+    sub: argparse.ArgumentParser = commands.add_parser(
+        name, help=help, description=description or help, add_help=False
+    )
+    _help(sub, t)
+    return sub
+
+
 def _connection(
-    parser: argparse.ArgumentParser, *, formats: bool = True, lang: bool = True
+    parser: argparse.ArgumentParser, t: Catalogue, *, formats: bool = True, lang: bool = True
 ) -> None:
     """Options every headless command takes: where, who, how the password comes, output."""
-    where = parser.add_argument_group("server and account")
+    where = parser.add_argument_group(t("cli.group.connection"))
+    where.add_argument("--profile", default=argparse.SUPPRESS, help=t("cli.help.cmd_profile"))
+    where.add_argument("--server", help=t("cli.help.server"))
+    where.add_argument("--account", help=t("cli.help.account"))
+    where.add_argument("--password-stdin", action="store_true", help=t("cli.help.password_stdin"))
     where.add_argument(
-        "--profile", default=argparse.SUPPRESS, help="profile to use (default: the default one)"
+        "--read-only", action="store_true", default=argparse.SUPPRESS, help=t("cli.help.read_only")
     )
-    where.add_argument("--server", help="a server URL for a one-off (with --account)")
-    where.add_argument("--account", help="the account to log in as (with --server)")
-    where.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help="read the password from the first line of stdin (never pass it as an argument)",
-    )
-    where.add_argument(
-        "--read-only",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="refuse every destructive command before anything is sent (also: the profile's "
-        "read_only, an operator account)",
-    )
-    _debug_option(parser)
+    _debug_option(parser, t)
     if lang:
         parser.add_argument(
-            "--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help="language of messages"
+            "--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help=t("cli.help.lang")
         )
     if formats:
         parser.add_argument(
             "--format",
             choices=("table", "json", "csv"),
             default="table",
-            help="output format (default: %(default)s)",
+            help=t("cli.help.format"),
         )
 
 
-def _selection(parser: argparse.ArgumentParser) -> None:
+def _selection(parser: argparse.ArgumentParser, t: Catalogue) -> None:
     # Every selector may be repeated, and every one counts: keeping only the last
     # ``--device`` (argparse's default) acted on fewer devices than the command line named.
-    chosen = parser.add_argument_group("devices (any combination; each may be repeated)")
+    chosen = parser.add_argument_group(t("cli.group.selection"))
+    chosen.add_argument("--group", action="append", metavar="G", help=t("cli.help.group"))
+    chosen.add_argument("--subgroups", action="store_true", help=t("cli.help.subgroups"))
     chosen.add_argument(
-        "--group", action="append", metavar="G", help="a group id or name (repeatable)"
+        "--device", action="extend", nargs="+", metavar="ID", help=t("cli.help.device")
     )
-    chosen.add_argument(
-        "--subgroups", action="store_true", help="with --group: their subgroups too"
-    )
-    chosen.add_argument(
-        "--device", action="extend", nargs="+", metavar="ID", help="device ids (repeatable)"
-    )
-    chosen.add_argument(
-        "--from-csv",
-        action="append",
-        metavar="FILE",
-        help="a column of serial numbers or device ids (UTF-8, with or without BOM, or "
-        "Shift_JIS as Japanese Excel saves it; at most 64 MiB and 1,000 columns); a header "
-        "row is detected (repeatable: every file is read)",
-    )
-    chosen.add_argument(
-        "--column",
-        action="append",
-        metavar="NAME",
-        help="with --from-csv: the column to read (its header, or its number from 1), when "
-        "the file leaves it in doubt; once for every file, or once per file in order",
-    )
+    chosen.add_argument("--from-csv", action="append", metavar="FILE", help=t("cli.help.from_csv"))
+    chosen.add_argument("--column", action="append", metavar="NAME", help=t("cli.help.column"))
 
 
-def _acting(parser: argparse.ArgumentParser) -> None:
+def _acting(parser: argparse.ArgumentParser, t: Catalogue) -> None:
     # From the domain, not the command: building the parser must not import the API client
     # (``mobitui demo`` starts its server before anything heavy is imported).
     from mobitui.domain.rules import ACKNOWLEDGEABLE
 
-    _connection(parser)
-    _selection(parser)
-    safety = parser.add_argument_group("safety")
-    safety.add_argument(
-        "--dry-run", action="store_true", help="print the preflight and send nothing"
-    )
-    safety.add_argument(
-        "--agree",
-        action="store_true",
-        help="「同意する」 for non-interactive runs (else asked on the terminal)",
-    )
+    _connection(parser, t)
+    _selection(parser, t)
+    safety = parser.add_argument_group(t("cli.group.safety"))
+    safety.add_argument("--dry-run", action="store_true", help=t("cli.help.dry_run"))
+    safety.add_argument("--agree", action="store_true", help=t("cli.help.agree"))
     safety.add_argument(
         "--acknowledge",
         action="append",
         choices=ACKNOWLEDGEABLE,
         metavar="WARNING",
-        help=f"acknowledge a warning that can cost a factory reset: {', '.join(ACKNOWLEDGEABLE)}",
+        help=t("cli.help.acknowledge", choices=", ".join(ACKNOWLEDGEABLE)),
     )
 
 
-def _headless(commands: argparse._SubParsersAction) -> None:
-    logout = commands.add_parser(
-        "logout",
-        help="revoke the profile's cached token on the server; delete it and the cached fleet",
-    )
-    _connection(logout, formats=False)
+def _headless(commands: argparse._SubParsersAction, t: Catalogue) -> None:
+    sub_metavar = t("cli.metavar.subcommand")
+    logout = _command(commands, "logout", t, t("cli.help.logout"))
+    _connection(logout, t, formats=False)
 
-    groups = commands.add_parser("groups", help="list the groups")
-    _connection(groups)
+    groups = _command(commands, "groups", t, t("cli.help.groups"))
+    _connection(groups, t)
 
-    devices = commands.add_parser("devices", help="list devices")
-    _connection(devices)
+    devices = _command(commands, "devices", t, t("cli.help.devices"))
+    _connection(devices, t)
+    devices.add_argument("--group", action="append", metavar="G", help=t("cli.help.group"))
+    devices.add_argument("--subgroups", action="store_true", help=t("cli.help.devices_subgroups"))
     devices.add_argument(
-        "--group", action="append", metavar="G", help="a group id or name (repeatable)"
+        "--state", choices=("active", "inactivation_pending", "inactive"), help=t("cli.help.state")
     )
-    devices.add_argument("--subgroups", action="store_true", help="with --group: subgroups too")
-    devices.add_argument(
-        "--state", choices=("active", "inactivation_pending", "inactive"), help="only this state"
-    )
-    devices.add_argument("--query", help="name, serial, user or phone contains this")
+    devices.add_argument("--query", help=t("cli.help.query"))
 
-    requests = commands.add_parser("requests", help="list inactivation requests (or cancel one)")
-    _connection(requests)
+    requests = _command(commands, "requests", t, t("cli.help.requests"))
+    _connection(requests, t)
     requests.add_argument(
-        "--status", choices=("scheduled", "in_progress", "completed", "cancelled")
+        "--status",
+        choices=("scheduled", "in_progress", "completed", "cancelled"),
+        help=t("cli.help.status"),
     )
-    sub = requests.add_subparsers(dest="requests_command", metavar="SUBCOMMAND")
-    cancel = sub.add_parser("cancel", help="cancel a scheduled request")
-    _connection(cancel)
-    cancel.add_argument("request_id", metavar="ID")
-    cancel.add_argument("--agree", action="store_true", help="do not ask for confirmation")
+    sub = requests.add_subparsers(dest="requests_command", metavar=sub_metavar)
+    cancel = _command(sub, "cancel", t, t("cli.help.cancel"))
+    _connection(cancel, t)
+    cancel.add_argument("request_id", metavar="ID", help=t("cli.help.request_id"))
+    cancel.add_argument("--agree", action="store_true", help=t("cli.help.no_confirm"))
 
-    inactivate = commands.add_parser(
-        "inactivate", help="一括インアクティベーション of the chosen devices"
-    )
-    _acting(inactivate)
+    inactivate = _command(commands, "inactivate", t, t("cli.help.inactivate"))
+    _acting(inactivate, t)
     inactivate.add_argument(
         "--remove-apple-mdm-profile",
         action="store_true",
-        help="「Apple MDMプロファイル削除」「有効にする」",
+        help=t("cli.help.remove_apple_mdm_profile"),
     )
-    inactivate.add_argument(
-        "--schedule",
-        metavar="DATETIME",
-        help="「予約日時を設定する」: YYYY-MM-DD HH:MM (local time) or RFC 3339",
-    )
+    inactivate.add_argument("--schedule", metavar="DATETIME", help=t("cli.help.schedule"))
 
-    force = commands.add_parser(
-        "force-inactivate", help="一括強制インアクティベーション of the chosen devices"
-    )
-    _acting(force)
-    force.add_argument(
-        "--delete-after", action="store_true", help="「有効」: delete the records right after"
-    )
+    force = _command(commands, "force-inactivate", t, t("cli.help.force_inactivate"))
+    _acting(force, t)
+    force.add_argument("--delete-after", action="store_true", help=t("cli.help.delete_after"))
 
-    delete = commands.add_parser("delete", help="端末一括削除 of the chosen (inactive) devices")
-    _acting(delete)
+    delete = _command(commands, "delete", t, t("cli.help.delete"))
+    _acting(delete, t)
 
-    resume = commands.add_parser(
-        "resume", help="finish an interrupted bulk operation of this server and account"
-    )
-    _connection(resume)
-    resume.add_argument("--operation", metavar="ID", help="only this operation")
-    resume.add_argument("--agree", action="store_true", help="do not ask for confirmation")
-    resume.add_argument(
-        "--abandon",
-        action="store_true",
-        help="with --operation: give the rest of it up for good (nothing is sent)",
-    )
+    resume = _command(commands, "resume", t, t("cli.help.resume"))
+    _connection(resume, t)
+    resume.add_argument("--operation", metavar="ID", help=t("cli.help.operation"))
+    resume.add_argument("--agree", action="store_true", help=t("cli.help.no_confirm"))
+    resume.add_argument("--abandon", action="store_true", help=t("cli.help.abandon"))
 
-    checklist = commands.add_parser("checklist", help="the on-device steps")
-    steps = checklist.add_subparsers(dest="checklist_command", metavar="SUBCOMMAND", required=True)
-    export = steps.add_parser("export", help="write instruction sheets for device users")
-    _connection(export, formats=False, lang=False)
-    _selection(export)
+    checklist = _command(commands, "checklist", t, t("cli.help.checklist"))
+    steps = checklist.add_subparsers(dest="checklist_command", metavar=sub_metavar, required=True)
+    export = _command(steps, "export", t, t("cli.help.export"))
+    _connection(export, t, formats=False, lang=False)
+    _selection(export, t)
     export.add_argument(
         "--lang",
         dest="sheet_langs",
         action="append",
         choices=("ja", "en"),
-        help="language of the sheets (repeat for both; default: the message language)",
+        help=t("cli.help.sheet_lang"),
     )
     export.add_argument(
         "--format",
         dest="formats",
         action="append",
         choices=("md", "txt"),
-        help="md and/or txt (default: both)",
+        help=t("cli.help.sheet_format"),
     )
-    export.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
+    export.add_argument("--out", required=True, metavar="DIR", help=t("cli.help.out_dir"))
 
-    retirement = commands.add_parser(
-        "retirement", help="the retirement records kept on this machine (no login needed)"
-    )
-    kept = retirement.add_subparsers(dest="retirement_command", metavar="SUBCOMMAND", required=True)
-    listed = kept.add_parser("list", help="the retirements of this server and account")
-    _connection(listed)
-    shown = kept.add_parser("show", help="one retirement: each device's stage and times")
-    _connection(shown)
-    shown.add_argument("retirement_id", metavar="ID")
-    renamed = kept.add_parser(
-        "rename", help="give one retirement a new name (kept on this machine)"
-    )
-    _connection(renamed, formats=False)
-    renamed.add_argument("retirement_id", metavar="ID")
-    renamed.add_argument(
-        "name",
-        metavar="NAME",
-        help="the new name, kept as typed (not empty, no control characters)",
-    )
-    report = kept.add_parser("report", help="one retirement's report (CSV or Markdown)")
-    _connection(report, formats=False)
-    report.add_argument("retirement_id", metavar="ID")
+    retirement = _command(commands, "retirement", t, t("cli.help.retirement"))
+    kept = retirement.add_subparsers(dest="retirement_command", metavar=sub_metavar, required=True)
+    listed = _command(kept, "list", t, t("cli.help.retirement_list"))
+    _connection(listed, t)
+    shown = _command(kept, "show", t, t("cli.help.retirement_show"))
+    _connection(shown, t)
+    shown.add_argument("retirement_id", metavar="ID", help=t("cli.help.retirement_id"))
+    renamed = _command(kept, "rename", t, t("cli.help.retirement_rename"))
+    _connection(renamed, t, formats=False)
+    renamed.add_argument("retirement_id", metavar="ID", help=t("cli.help.retirement_id"))
+    renamed.add_argument("name", metavar="NAME", help=t("cli.help.new_name"))
+    report = _command(kept, "report", t, t("cli.help.retirement_report"))
+    _connection(report, t, formats=False)
+    report.add_argument("retirement_id", metavar="ID", help=t("cli.help.retirement_id"))
     report.add_argument(
         "--format",
         dest="report_format",
         choices=("csv", "markdown"),
         default="markdown",
-        help="report format (default: %(default)s); its language: --lang",
+        help=t("cli.help.report_format"),
     )
-    report.add_argument("--out", metavar="FILE", help="write a new 0600 file, not stdout")
-    report.add_argument("--force", action="store_true", help="with --out: replace the file")
+    report.add_argument("--out", metavar="FILE", help=t("cli.help.out_file"))
+    report.add_argument("--force", action="store_true", help=t("cli.help.force"))
     report.add_argument(
-        "--audit-from-server",
-        action="store_true",
-        help="log in and compare with the server's audit log (the reference server's)",
+        "--audit-from-server", action="store_true", help=t("cli.help.audit_from_server")
     )
 
+    profile = _command(commands, "profile", t, t("cli.help.profile_cmd"))
+    about = profile.add_subparsers(dest="profile_command", metavar=sub_metavar, required=True)
+    listed = _command(about, "list", t, t("cli.help.profile_list"))
+    shown = _command(about, "show", t, t("cli.help.profile_show"))
+    for sub_parser in (listed, shown):
+        sub_parser.add_argument(
+            "--profile", default=argparse.SUPPRESS, help=t("cli.help.cmd_profile")
+        )
+        sub_parser.add_argument(
+            "--lang", choices=("ja", "en"), default=argparse.SUPPRESS, help=t("cli.help.lang")
+        )
+        sub_parser.add_argument(
+            "--format",
+            choices=("table", "json", "csv"),
+            default="table",
+            help=t("cli.help.format"),
+        )
+    shown.add_argument("profile_name", metavar="NAME", nargs="?", help=t("cli.help.profile_name"))
 
-def _tui_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=("ja", "en"), default=None, help="ja or en")
-    parser.add_argument("--read-only", action="store_true", help="disable every destructive action")
-    _debug_option(parser)
+    auth = _command(commands, "auth", t, t("cli.help.auth"))
+    login = auth.add_subparsers(dest="auth_command", metavar=sub_metavar, required=True)
+    status = _command(login, "status", t, t("cli.help.auth_status"))
+    _connection(status, t)
+    status.add_argument("--check", action="store_true", help=t("cli.help.check"))
+
+    completion = _command(commands, "completion", t, t("cli.help.completion"))
+    completion.add_argument("shell", choices=("bash", "zsh", "fish"), help=t("cli.help.shell"))
 
 
-def _debug_option(parser: argparse.ArgumentParser) -> None:
-    from mobitui.i18n import Catalogue
+def _tui_options(parser: argparse.ArgumentParser, t: Catalogue) -> None:
+    parser.add_argument("--lang", choices=("ja", "en"), default=None, help=t("cli.help.lang"))
+    parser.add_argument("--read-only", action="store_true", help=t("cli.help.tui_read_only"))
+    _debug_option(parser, t)
 
-    t = Catalogue("en")
+
+def _debug_option(parser: argparse.ArgumentParser, t: Catalogue) -> None:
     # SUPPRESS: a subcommand's default must not undo ``mobitui --debug COMMAND``.
     parser.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help=t("setup.help.debug")
@@ -513,15 +528,15 @@ def _serve(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _hash_password() -> int:
+def _hash_password(t: Catalogue) -> int:
     from mobitui.sim.accounts import hash_password
 
     if sys.stdin.isatty():
-        password = getpass.getpass("Password: ")
+        password = getpass.getpass(t("cli.password.prompt_plain"))
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     if not password:
-        print("mobitui hash-password: empty password", file=sys.stderr)
+        print(f"mobitui hash-password: {t('cli.password.empty')}", file=sys.stderr)
         return ExitCode.USAGE
     print(hash_password(password))
     return ExitCode.OK
@@ -539,6 +554,8 @@ HEADLESS = frozenset(
         "resume",
         "checklist",
         "retirement",
+        "profile",
+        "auth",
     }
 )
 
@@ -580,6 +597,16 @@ def _run_headless(args: argparse.Namespace) -> int | None:
             return run(args, acting.resume, destructive=not args.abandon)
         case "checklist":
             return run(args, acting.export_checklists)
+        case "profile":
+            from mobitui.commands import profiles
+
+            if args.profile_command == "list":
+                return profiles.profile_list(args)
+            return profiles.profile_show(args)
+        case "auth":
+            from mobitui.commands import profiles
+
+            return run(args, profiles.auth_status)
         case "retirement":
             from mobitui.commands import retirement
 
@@ -591,6 +618,15 @@ def _run_headless(args: argparse.Namespace) -> int | None:
             }[args.retirement_command]
             return run(args, command)
     raise AssertionError(args.command)
+
+
+def _completion(parser: argparse.ArgumentParser, shell: str) -> int:
+    """``mobitui completion bash|zsh|fish``: the completion script, generated from this very
+    parser by shtab (static: completing never runs mobitui)."""
+    import shtab
+
+    sys.stdout.write(shtab.complete(parser, shell=shell))
+    return ExitCode.OK
 
 
 def _is_text(word: str) -> bool:
@@ -631,19 +667,25 @@ def _degrade_output() -> None:
 
 def _main(argv: Sequence[str] | None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
+    lang = argv_lang(words)
+    from mobitui.i18n import Catalogue
+
+    t = Catalogue(lang)
     undecodable = next((i for i, w in enumerate(words, 1) if not _is_text(w)), None)
     if undecodable is not None:
         # Python hands bytes that are not UTF-8 over as lone surrogates: no terminal, URL,
         # JSON body or file name this program writes can hold them.
         shown = words[undecodable - 1].encode("utf-8", "surrogateescape")
         print(
-            f"mobitui: argument {undecodable} is not UTF-8 text ({shown!r}); "
-            "use UTF-8 (rename a file, or pass a path without such bytes)",
+            f"mobitui: {t('cli.not_utf8_argument', index=undecodable, shown=repr(shown))}",
             file=sys.stderr,
         )
         return ExitCode.USAGE
-    parser = build_parser()
-    args = parser.parse_args(words)
+    parser = build_parser(lang)
+    with argparse_words(lang):  # --help and the usage errors, in the language chosen
+        args = parser.parse_args(words)
+    if args.command == "completion":
+        return _completion(parser, args.shell)
     if (refused := _start_log(args)) is not None:
         return refused
     headless = _run_headless(args)
@@ -653,7 +695,7 @@ def _main(argv: Sequence[str] | None) -> int:
         case "serve":
             return _serve(args)
         case "hash-password":
-            return _hash_password()
+            return _hash_password(t)
         case "demo":
             return _demo(args)
         case _:

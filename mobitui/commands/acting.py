@@ -110,7 +110,9 @@ class Chosen:
     left_out: int
 
 
-async def choose(client: MobiClient, args: argparse.Namespace, sheets: list[Sheet]) -> Chosen:
+async def choose(
+    client: MobiClient, args: argparse.Namespace, sheets: list[Sheet], t: Catalogue
+) -> Chosen:
     """The devices named by every ``--group``, ``--device`` and ``--from-csv`` (together, each
     as often as given), each checked against what was asked before it may be acted on
     (:mod:`mobitui.domain.selection`): the server's filter, its answer for an id and its
@@ -183,9 +185,9 @@ async def choose(client: MobiClient, args: argparse.Namespace, sheets: list[Shee
                 + visible(", ".join(picked.duplicates))
             )
     if unmatched:
-        say(f"matched no device (left out): {visible(', '.join(unmatched))}")
+        say(t("cli.matched_none", values=visible(", ".join(unmatched))))
     for stray in strays:
-        say(f"not what was chosen (left out): {stray_text(stray)}")
+        say(t("cli.not_chosen", stray=stray_text(stray)))
     return Chosen(list(chosen.values()), len(unmatched) + left_out + len(strays))
 
 
@@ -209,17 +211,15 @@ def read_sheets(args: argparse.Namespace) -> list[Sheet]:
     """
     files = list(args.from_csv or ())
     if not (args.group or args.device or files):
-        raise CommandError(ExitCode.USAGE, "choose devices with --group, --device or --from-csv")
+        raise CommandError.said(ExitCode.USAGE, "cli.choose")
     columns: list[str | None] = list(args.column or ())
     if columns and not files:
-        raise CommandError(ExitCode.USAGE, "--column goes with --from-csv")
+        raise CommandError.said(ExitCode.USAGE, "cli.column_needs_csv")
     if len(columns) <= 1:
         columns = (columns or [None]) * len(files)
     elif len(columns) != len(files):
-        raise CommandError(
-            ExitCode.USAGE,
-            f"{len(columns)} --column for {len(files)} --from-csv: give one for every file "
-            "(in the same order), or one for all",
+        raise CommandError.said(
+            ExitCode.USAGE, "cli.columns_mismatch", columns=len(columns), files=len(files)
         )
     sheets: list[Sheet] = []
     for name, column in dict.fromkeys(zip(files, columns, strict=True)):
@@ -231,7 +231,9 @@ def read_sheets(args: argparse.Namespace) -> list[Sheet]:
             rows = load(data)
         except OSError as exc:
             why = exc.strerror or str(exc)
-            raise CommandError(ExitCode.USAGE, f"{shown}: cannot read: {why}") from None
+            raise CommandError.said(
+                ExitCode.USAGE, "cli.cannot_read", path=shown, why=why
+            ) from None
         except ValueError as exc:
             raise CommandError(ExitCode.USAGE, f"{shown}: {visible(str(exc))}") from None
         sheets.append(Sheet(path, rows, column))
@@ -244,9 +246,7 @@ def parse_schedule(text: str | None) -> datetime | None:
         return None
     when = read_schedule(text)
     if when is None:
-        raise CommandError(
-            ExitCode.USAGE, f"--schedule {text!r}: give YYYY-MM-DD HH:MM or an RFC 3339 time"
-        )
+        raise CommandError.said(ExitCode.USAGE, "cli.schedule_unreadable", text=visible(text))
     return when
 
 
@@ -267,13 +267,38 @@ def action_of(kind: ActionKind, args: argparse.Namespace) -> Action:
 # --------------------------------------------------------------------------- the preflight
 
 
-def plan_rows(t: Catalogue, pf: Preflight, devices: dict[str, Device]) -> list[dict[str, Any]]:
+#: What a dry run says a plan would come to, instead of an outcome nothing has had: its stable
+#: value (JSON, CSV) and its words (the table).
+WOULD = {
+    Outcome.ACCEPTED: ("would_act", "cli.plan.would_act"),
+    Outcome.DELETED: ("would_delete", "cli.plan.would_delete"),
+}
+
+
+def plan_rows(
+    t: Catalogue,
+    pf: Preflight,
+    devices: dict[str, Device],
+    *,
+    dry_run: bool = False,
+    words: bool = False,
+) -> list[dict[str, Any]]:
+    """One row per device; a dry run's devices acted on say what would be done (``words``:
+    in the run's language, for the table), not an outcome they never had."""
     kind = pf.action.kind
+
+    def outcome(plan: Any) -> str:
+        result = plan_result(plan)
+        if dry_run and result in WOULD:
+            value, key = WOULD[result]
+            return t(key) if words else value
+        return t(f"outcome.{result.value}") if words else result.value
+
     return [
         {
             "device_id": p.device_id,
             "name": devices[p.device_id].name if p.device_id in devices else "",
-            "outcome": plan_result(p).value,
+            "outcome": outcome(p),
             "reason": None if p.reason is None else p.reason.value,
             "plan": plan_outcome(t, kind, p),
             "on_device": work_text(t, p.on_device),
@@ -295,12 +320,29 @@ def print_preflight(
         say(line)
     for _warning, sentence in said.warnings:
         say("⚠ " + sentence)
-    rows = plan_rows(t, pf, devices)
+    table = fmt == "table"
+    rows = plan_rows(t, pf, devices, dry_run=to_stdout, words=table)
+    columns = plan_columns(t) if table else PLAN_COLUMNS
     if to_stdout:
-        emit(rows, PLAN_COLUMNS, fmt)  # type: ignore[arg-type]
+        emit(rows, columns, fmt)  # type: ignore[arg-type]
     else:
         with advisory():  # the preflight on stderr is for the person watching
-            emit(rows, PLAN_COLUMNS, fmt, sys.stderr)  # type: ignore[arg-type]
+            emit(rows, columns, fmt, sys.stderr)  # type: ignore[arg-type]
+
+
+def plan_columns(t: Catalogue) -> list[tuple[str, str]]:
+    """The preflight table's titles, in the run's language (JSON and CSV keep the keys)."""
+    titles = {
+        "device_id": t("cli.col.device_id"),
+        "name": t("cli.col.name"),
+        "outcome": t("cli.col.outcome"),
+        "reason": t("cli.col.reason"),
+        "plan": t("cli.col.plan"),
+        "on_device": t("cli.col.on_device"),
+        "jobs_cancelled": t("cli.col.jobs_cancelled"),
+        "warnings": t("cli.col.warnings"),
+    }
+    return [(key, titles[key]) for key, _ in PLAN_COLUMNS]
 
 
 def confirm(
@@ -311,22 +353,21 @@ def confirm(
     # In the order the warnings are declared, as the dialog shows them.
     missing = [w for w in pf.to_acknowledge if w.value not in acked]
     for warning in list(missing):
-        if not args.agree and ask(f"⚠ {t(f'warn.{warning.value}')}: acknowledge?"):
+        question = t("cli.acknowledge_question", warning=t(f"warn.{warning.value}"))
+        if not args.agree and ask(question):
             missing.remove(warning)
     if missing:
         flags = " ".join(f"--acknowledge {w.value}" for w in missing)
-        raise CommandError(
-            ExitCode.USAGE, f"not sent: these warnings must be acknowledged first: {flags}"
-        )
+        raise CommandError.said(ExitCode.USAGE, "cli.not_acknowledged", flags=flags)
     count = len(pf.acted_on)
     if args.agree:
         return
     if not ask(f"「{t('agree')}」 ({count})?"):
-        raise CommandError(ExitCode.USAGE, "not sent: agree on the terminal, or pass --agree")
+        raise CommandError.said(ExitCode.USAGE, "cli.not_agreed")
     if gate.count_needed(pf, settings.confirm_above):
         print(f"{t('action.count_confirm', count=count)}: ", end="", file=sys.stderr, flush=True)
         if not gate.count_matches(sys.stdin.readline().strip(), count):
-            raise CommandError(ExitCode.USAGE, "not sent: the count did not match")
+            raise CommandError.said(ExitCode.USAGE, "cli.count_mismatch")
 
 
 class StderrProgress:
@@ -396,7 +437,7 @@ async def act(kind: ActionKind, args: argparse.Namespace, settings: ConnectionSe
         paths.ensure_state_dir()  # the journal's home, checked before the login, not after
     t = Catalogue(settings.lang)
     sheets = read_sheets(args)
-    secret = Secret(args.password_stdin)
+    secret = Secret(args.password_stdin, lang=settings.lang)
     client = await connect(settings, secret)
     async with client:
         action = action_of(kind, args)
@@ -404,7 +445,7 @@ async def act(kind: ActionKind, args: argparse.Namespace, settings: ConnectionSe
             problem = schedule_problem(action.scheduled_at, client.server_now())
             if problem is not None:
                 raise CommandError(ExitCode.USAGE, f"--schedule: {problem.replace('_', ' ')}")
-        chosen = await choose(client, args, sheets)
+        chosen = await choose(client, args, sheets, t)
         devices = chosen.devices
         by_id = {d.id: d for d in devices}
         pf = preflight(devices, action, client.server_now())
@@ -414,7 +455,7 @@ async def act(kind: ActionKind, args: argparse.Namespace, settings: ConnectionSe
         refused = any(p.outcome is Outcome.REFUSED for p in pf.not_acted_on)
         partial = chosen.left_out > 0 or refused
         if args.dry_run:
-            say("--dry-run: nothing was sent")
+            say(t("cli.dry_run"))
             return ExitCode.PARTIAL if partial else ExitCode.OK
         if not pf.acted_on:
             say(t("action.nothing_to_do"))
@@ -460,7 +501,7 @@ async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     refuse_read_only(settings, "mobitui resume")
     paths.ensure_state_dir()
     t = Catalogue(settings.lang)
-    secret = Secret(args.password_stdin)
+    secret = Secret(args.password_stdin, lang=settings.lang)
     journal, audit = journal_and_audit()
     client = await connect(settings, secret)
     async with client:
@@ -474,9 +515,11 @@ async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
         if args.operation:
             found = [f for f in found if f.state.spec.id == args.operation]
             if not found:
-                raise CommandError(ExitCode.USAGE, f"no unfinished operation {args.operation!r}")
+                raise CommandError.said(
+                    ExitCode.USAGE, "cli.no_operation", id=visible(args.operation)
+                )
         if not found:
-            say(nothing_to_resume(journal, settings, account))
+            say(nothing_to_resume(t, journal, settings, account))
             return ExitCode.USAGE if errors else ExitCode.OK
         code = ExitCode.OK
         for loaded in found:
@@ -496,7 +539,7 @@ async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
                 say(f"mobitui: {loaded.torn}")  # the batch it was about is simply still open
             say(t("resume.explain"))
             if not (args.agree or ask(f"「{t('action.resume')}」 {spec.id}?")):
-                raise CommandError(ExitCode.USAGE, "not resumed: agree on the terminal, or --agree")
+                raise CommandError.said(ExitCode.USAGE, "cli.not_resumed")
             await still_the_same(client, state)
             with journal.open(loaded.path) as operation:
                 try:
@@ -518,14 +561,16 @@ async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     return code
 
 
-def nothing_to_resume(journal: Journal, settings: ConnectionSettings, account: str) -> str:
+def nothing_to_resume(
+    t: Catalogue, journal: Journal, settings: ConnectionSettings, account: str
+) -> str:
     """Say "nothing to resume for …" and name the unfinished operations of other servers,
     profiles or accounts, if any: a server spelt otherwise (``localhost`` for ``127.0.0.1``)
     or another profile is named, not silently taken for "all is done"."""
     here = visible(f"{settings.base_url} ({settings.profile}, {account})")
     others = journal.elsewhere(server=settings.base_url, profile=settings.profile, account=account)
     if not others:
-        return f"nothing to resume for {here}"
+        return t("cli.nothing_to_resume", here=here)
     listed = "; ".join(
         visible(
             f"{o.state.spec.id} on {o.state.spec.server} ({o.state.spec.profile}, "
@@ -533,11 +578,7 @@ def nothing_to_resume(journal: Journal, settings: ConnectionSettings, account: s
         )
         for o in others
     )
-    return (
-        f"nothing to resume for {here}; {len(others)} unfinished operation(s) of another "
-        f"server, profile or account: {listed} (resume with that --server/--profile and "
-        "--account)"
-    )
+    return t("cli.nothing_to_resume_here", here=here, count=len(others), listed=listed)
 
 
 async def still_the_same(client: MobiClient, state: OperationState) -> None:
@@ -569,7 +610,7 @@ def abandon(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     """``resume --abandon``: end an unfinished operation for good; nothing is sent (its open
     devices keep whatever state the server gives them, as after 「残りを取りやめる」)."""
     if not args.operation:
-        raise CommandError(ExitCode.USAGE, "--abandon needs --operation ID")
+        raise CommandError.said(ExitCode.USAGE, "cli.abandon_needs_operation")
     journal, _ = journal_and_audit()
     account = args.account or settings.account
     found, _errors = journal.scan(
@@ -577,22 +618,24 @@ def abandon(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     )
     loaded = next((f for f in found if f.state.spec.id == args.operation), None)
     if loaded is None:
-        raise CommandError(ExitCode.USAGE, f"no unfinished operation {args.operation!r}")
+        raise CommandError.said(ExitCode.USAGE, "cli.no_operation", id=visible(args.operation))
     open_count = sum(len(b) for b in loaded.state.open_batches)
-    question = f"give up operation {args.operation} ({open_count} device(s) not sent)?"
+    t = Catalogue(settings.lang)
+    shown = visible(args.operation)
+    question = t("cli.abandon_question", id=shown, count=open_count)
     if not (args.agree or ask(question)):
-        raise CommandError(ExitCode.USAGE, "not abandoned: agree on the terminal, or --agree")
+        raise CommandError.said(ExitCode.USAGE, "cli.not_abandoned")
     with journal.open(loaded.path) as operation:
         operation.end(Ending.ABANDONED)
-    say(f"operation {args.operation} abandoned: {open_count} device(s) were not sent")
+    say(t("cli.abandoned", id=shown, count=open_count))
     return ExitCode.OK
 
 
 async def export_checklists(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     sheets = read_sheets(args)
-    client = await connect(settings, Secret(args.password_stdin))
+    client = await connect(settings, Secret(args.password_stdin, lang=settings.lang))
     async with client:
-        chosen = await choose(client, args, sheets)
+        chosen = await choose(client, args, sheets, Catalogue(settings.lang))
     jobs = []
     for device in chosen.devices:
         a = Assignment.of(device)
@@ -603,8 +646,11 @@ async def export_checklists(args: argparse.Namespace, settings: ConnectionSettin
         written = export_sheets(jobs, Path(args.out), langs, formats)
     except OSError as exc:
         where = visible(str(exc.filename))
-        raise CommandError(ExitCode.USAGE, f"{where}: cannot write: {exc.strerror}") from None
+        raise CommandError.said(
+            ExitCode.USAGE, "cli.cannot_write", path=where, why=exc.strerror
+        ) from None
     for path in written:
         print(visible(str(path)))
-    say(f"{len(written)} file(s) in {visible(str(Path(args.out).expanduser()))}")
+    where = visible(str(Path(args.out).expanduser()))
+    say(Catalogue(settings.lang)("cli.files_written", count=len(written), where=where))
     return ExitCode.PARTIAL if chosen.left_out else ExitCode.OK

@@ -35,7 +35,7 @@ from mobitui.domain.csv_select import CsvProblem
 from mobitui.domain.selection import Stray, StrayReason
 from mobitui.domain.text import visible
 from mobitui.exit_codes import ExitCode
-from mobitui.i18n import Catalogue, choose_lang
+from mobitui.i18n import Catalogue, Lang, choose_lang
 from mobitui.local import profiles
 from mobitui.local.journal import JournalError
 from mobitui.local.paths import ConfigError
@@ -47,12 +47,31 @@ Command = Callable[[argparse.Namespace, ConnectionSettings], Coroutine[Any, Any,
 
 
 class CommandError(Exception):
-    """Ends a command with ``message`` on stderr and ``code``."""
+    """Ends a command with ``message`` on stderr and ``code``; one made by :meth:`said` is
+    said in the run's language (its catalogue key), ``message`` being its English."""
 
-    def __init__(self, code: ExitCode, message: str) -> None:
+    def __init__(
+        self,
+        code: ExitCode,
+        message: str,
+        *,
+        key: str | None = None,
+        values: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
+        self.key = key
+        self.values = values or {}
+
+    @classmethod
+    def said(cls, code: ExitCode, key: str, **values: object) -> CommandError:
+        """The refusal of catalogue message ``key`` (with its ``values``)."""
+        return cls(code, Catalogue("en")(key, **values), key=key, values=values)
+
+    def text(self, t: Catalogue) -> str:
+        """The message in ``t``'s language (a plain message as it was written)."""
+        return self.message if self.key is None else t(self.key, **self.values)
 
 
 def resolve(args: argparse.Namespace) -> ConnectionSettings:
@@ -74,18 +93,16 @@ def refuse_read_only(settings: ConnectionSettings, what: str) -> None:
     """Read-only mode ends a destructive command here, before any request leaves (the login
     included): a flag or a profile setting must not depend on what a server answers."""
     if settings.read_only:
-        raise CommandError(
-            ExitCode.USAGE,
-            f"read-only (--read-only or the profile's read_only): {what}; nothing was sent",
-        )
+        raise CommandError.said(ExitCode.USAGE, "cli.read_only", what=what)
 
 
 class Secret:
     """The account password, asked at most once per run and kept only in memory."""
 
-    def __init__(self, from_stdin: bool, stdin: TextIO | None = None) -> None:
+    def __init__(self, from_stdin: bool, stdin: TextIO | None = None, lang: Lang = "en") -> None:
         self.from_stdin = from_stdin
         self._stdin = stdin or sys.stdin
+        self._t = Catalogue(lang)
         self._value: str | None = None
 
     def get(self, account: str) -> str:
@@ -93,15 +110,12 @@ class Secret:
             if self.from_stdin:
                 value = self._stdin.readline().rstrip("\r\n")
             elif self._stdin.isatty() and sys.stderr.isatty():
-                value = getpass.getpass(f"Password for {account}: ", stream=sys.stderr)
+                prompt = self._t("cli.password.prompt", account=visible(account))
+                value = getpass.getpass(prompt, stream=sys.stderr)
             else:
-                raise CommandError(
-                    ExitCode.AUTH,
-                    "a password is needed and there is no terminal to ask it on: "
-                    "pass it with --password-stdin",
-                )
+                raise CommandError.said(ExitCode.AUTH, "cli.password.no_terminal")
             if not value:
-                raise CommandError(ExitCode.AUTH, "empty password")
+                raise CommandError.said(ExitCode.AUTH, "cli.password.empty")
             self._value = value
         return self._value
 
@@ -137,10 +151,7 @@ def require_admin(client: MobiClient) -> None:
     """Operators read; a destructive call from one never leaves this machine."""
     account = client.account
     if account is not None and not account.may_destroy:
-        raise CommandError(
-            ExitCode.AUTH,
-            f"{account.name} is an operator: it may not change devices; nothing was sent",
-        )
+        raise CommandError.said(ExitCode.AUTH, "cli.operator", name=visible(account.name))
 
 
 def ask(question: str, stdin: TextIO | None = None) -> bool:
@@ -222,7 +233,7 @@ def run(args: argparse.Namespace, command: Command, *, destructive: bool = False
         t = Catalogue(settings.lang)
         return asyncio.run(command(args, settings))
     except CommandError as exc:
-        say(f"mobitui: {exc.message}")
+        say(f"mobitui: {exc.text(t)}")
         return exc.code
     except (InvalidCredentials, Unauthenticated, InvalidPassword) as exc:
         say(f"mobitui: {error_text(t, exc)}")
@@ -236,7 +247,7 @@ def run(args: argparse.Namespace, command: Command, *, destructive: bool = False
                 "`mobitui resume` finishes it"
             )
             return ExitCode.PROTOCOL
-        say("mobitui: nothing is lost: `mobitui resume` finishes it")
+        say(f"mobitui: {t('cli.resume_hint')}")
         return ExitCode.UNREACHABLE if isinstance(exc.cause, Unreachable) else ExitCode.PARTIAL
     except ProtocolError as exc:
         say(f"mobitui: {error_text(t, exc)}")
@@ -254,7 +265,7 @@ def run(args: argparse.Namespace, command: Command, *, destructive: bool = False
         say(f"mobitui: {exc}")
         return ExitCode.USAGE
     except KeyboardInterrupt:
-        say("mobitui: interrupted; `mobitui resume` finishes what was started")
+        say(f"mobitui: {t('cli.interrupted')}")
         return ExitCode.INTERRUPTED
     except BrokenPipeError:
         # The reader of stdout went away; nothing more can reach it.

@@ -60,7 +60,7 @@ def request_row(request: InactivationRequest, full: bool) -> dict[str, Any]:
 async def logout(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     """Revoke the cached token on the server and delete its file, and the cached fleet's."""
     if not settings.cache_token:
-        raise CommandError(ExitCode.USAGE, "logout is per profile: give --profile")
+        raise CommandError.said(ExitCode.USAGE, "cli.logout_per_profile")
     cached = tokens.load_token(settings.profile, settings.account, server=settings.base_url)
     if cached is not None:
         client = client_for(settings)
@@ -78,12 +78,13 @@ async def logout(args: argparse.Namespace, settings: ConnectionSettings) -> int:
         snapshot.forget(settings.profile, settings.account)
     except OSError as exc:
         raise CommandError(ExitCode.USAGE, f"cannot delete the fleet cache: {exc}") from None
-    say(f"logged out: {settings.account} on {settings.profile}")
+    t = Catalogue(settings.lang)
+    say(t("cli.logged_out", account=visible(settings.account), profile=settings.profile))
     return ExitCode.OK
 
 
 async def groups(args: argparse.Namespace, settings: ConnectionSettings) -> int:
-    client = await connect(settings, Secret(args.password_stdin))
+    client = await connect(settings, Secret(args.password_stdin, lang=settings.lang))
     async with client:
         found = await client.groups()
     rows = [g.to_json() for g in found]
@@ -113,8 +114,8 @@ def resolve_group(found: list[Group], wanted: str) -> str:
     if len(named) == 1:
         return named[0].id
     if named:
-        raise CommandError(ExitCode.USAGE, f"{len(named)} groups are named {shown!r}: use the id")
-    raise CommandError(ExitCode.USAGE, f"no group {shown!r} (see `mobitui groups`)")
+        raise CommandError.said(ExitCode.USAGE, "cli.groups_named", count=len(named), value=shown)
+    raise CommandError.said(ExitCode.USAGE, "cli.no_group", value=shown)
 
 
 def _group_text(group: Group) -> str:
@@ -145,7 +146,7 @@ async def devices(args: argparse.Namespace, settings: ConnectionSettings) -> int
     what admins save and feed back with ``--from-csv``, so a device the server slipped in
     (a group filter an adapter ignores, a device beyond the account's scope) is left out,
     named on stderr, and the exit code says so."""
-    client = await connect(settings, Secret(args.password_stdin))
+    client = await connect(settings, Secret(args.password_stdin, lang=settings.lang))
     state = None if args.state is None else DeviceState(args.state)
     found: dict[str, Device] = {}
     strays: list[Stray] = []
@@ -173,12 +174,12 @@ async def devices(args: argparse.Namespace, settings: ConnectionSettings) -> int
                 found.setdefault(device.id, device)
     emit(device_rows(list(found.values())), DEVICE_COLUMNS, args.format)
     for stray in strays:
-        say(f"not what was asked (left out): {stray_text(stray)}")
+        say(Catalogue(settings.lang)("cli.not_asked", stray=stray_text(stray)))
     return ExitCode.PARTIAL if strays else ExitCode.OK
 
 
 async def requests(args: argparse.Namespace, settings: ConnectionSettings) -> int:
-    client = await connect(settings, Secret(args.password_stdin))
+    client = await connect(settings, Secret(args.password_stdin, lang=settings.lang))
     async with client:
         status = None if args.status is None else RequestStatus(args.status)
         found = await client.inactivations(status)
@@ -197,7 +198,7 @@ async def cancel(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     refuse_read_only(settings, "mobitui requests cancel")
     wanted: str = args.request_id
     shown = visible(wanted)
-    client = await connect(settings, Secret(args.password_stdin))
+    client = await connect(settings, Secret(args.password_stdin, lang=settings.lang))
     async with client:
         require_admin(client)
         request = await client.inactivation(wanted)
@@ -208,15 +209,17 @@ async def cancel(args: argparse.Namespace, settings: ConnectionSettings) -> int:
                 f"{visible(request.id)} (a protocol error): nothing was cancelled",
             )
         if request.status is not RequestStatus.SCHEDULED:
-            raise CommandError(
+            raise CommandError.said(
                 ExitCode.USAGE,
-                f"request {shown} is {request.status.value}: only a scheduled "
-                "request can be cancelled",
+                "cli.not_scheduled",
+                id=shown,
+                status=Catalogue(settings.lang)(f"request.{request.status.value}"),
             )
         accepted = sum(1 for i in request.items if i.progress is not None)
         say(f"request {shown}: scheduled at {request.scheduled_at}, {accepted} device(s)")
-        if not (args.agree or ask(f"Cancel request {shown}?")):
-            raise CommandError(ExitCode.USAGE, "not cancelled: confirm with --agree")
+        question = Catalogue(settings.lang)("cli.cancel_question", id=shown)
+        if not (args.agree or ask(question)):
+            raise CommandError.said(ExitCode.USAGE, "cli.not_cancelled")
         cancelled = await client.cancel_inactivation(wanted)
         if cancelled.id != wanted:
             raise CommandError(

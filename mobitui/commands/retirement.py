@@ -96,9 +96,8 @@ def _load(settings: ConnectionSettings, wanted: str) -> Retirement:
     except RetirementError:
         path = None
     if path is None or not os.path.lexists(path):
-        raise CommandError(
-            ExitCode.USAGE,
-            f"no retirement {shown!r} of {_where(settings)} (see `mobitui retirement list`)",
+        raise CommandError.said(
+            ExitCode.USAGE, "cli.no_retirement", id=shown, where=_where(settings)
         )
     try:
         return store.load(wanted)
@@ -210,12 +209,16 @@ async def rename_retirement(args: argparse.Namespace, settings: ConnectionSettin
     try:
         renamed = rename(retirement, args.name)
     except InvalidName as exc:
-        raise CommandError(ExitCode.USAGE, f"not renamed: {name_refused(t, exc)}") from None
+        raise CommandError.said(
+            ExitCode.USAGE, "cli.not_renamed", why=name_refused(t, exc)
+        ) from None
     if renamed != retirement:
         try:
             _store(settings).save(renamed)  # whole or not at all, 0600
         except RetirementError as exc:
-            raise CommandError(ExitCode.USAGE, f"not renamed: {visible(str(exc))}") from None
+            raise CommandError.said(
+                ExitCode.USAGE, "cli.not_renamed", why=visible(str(exc))
+            ) from None
     say(t("retirement.rename.done", id=visible(renamed.id), name=visible(renamed.name)))
     return ExitCode.OK
 
@@ -232,10 +235,7 @@ async def _audit(
         entries = await client.sim_audit()
         now = client.server_now()
     if entries is None:
-        say(
-            "mobitui: this server has no audit log (GET /sim/audit, the reference server's): "
-            "the audit column says not available"
-        )
+        say(f"mobitui: {Catalogue(settings.lang)('cli.no_audit_log')}")
     return entries, now
 
 
@@ -263,7 +263,7 @@ async def report(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     audit: Sequence[Mapping[str, Any]] | None = None
     now = _now()
     if args.audit_from_server:
-        audit, now = await _audit(settings, Secret(args.password_stdin))
+        audit, now = await _audit(settings, Secret(args.password_stdin, lang=settings.lang))
     render = report_csv if args.report_format == "csv" else report_markdown
     text = render(retirement, settings.lang, now, audit, settings.stall_after)
     if args.out is None:
@@ -275,12 +275,12 @@ async def report(args: argparse.Namespace, settings: ConnectionSettings) -> int:
         write_new(path, text.encode("utf-8"), force=args.force)
     except PrivateFileError as exc:
         if exc.errno == errno.EEXIST:
-            raise CommandError(
-                ExitCode.USAGE, f"{shown}: already exists; not overwritten (--force replaces it)"
-            ) from None
+            raise CommandError.said(ExitCode.USAGE, "cli.already_exists", path=shown) from None
         raise CommandError(ExitCode.USAGE, visible(str(exc))) from None
     except OSError as exc:
-        raise CommandError(ExitCode.USAGE, f"{shown}: cannot write: {exc.strerror}") from None
+        raise CommandError.said(
+            ExitCode.USAGE, "cli.cannot_write", path=shown, why=exc.strerror
+        ) from None
     print(shown)
-    say(f"report of retirement {visible(retirement.id)} written (0600)")
+    say(Catalogue(settings.lang)("cli.report_written", id=visible(retirement.id)))
     return ExitCode.OK

@@ -17,6 +17,7 @@ from mobitui.domain.models import DeviceState, Enrollment, Platform
 from mobitui.domain.text import Lang
 from mobitui.i18n import (
     checklist,
+    cli,
     detail,
     dialogs,
     errors,
@@ -60,6 +61,7 @@ MESSAGES: Mapping[str, tuple[str, str]] = _merge(
     detail.MESSAGES,
     retirement.MESSAGES,
     settings.MESSAGES,
+    cli.MESSAGES,
 )
 
 

@@ -39,6 +39,8 @@ LANGS = ("ja", "en")
 TRUST_CHOICES = ("certifi", "system")
 #: Above this many devices a bulk run also asks to type the count, unless a profile says.
 DEFAULT_CONFIRM_ABOVE = 100
+#: The environment variable naming the profile to use when ``--profile`` is not given.
+PROFILE_ENV = "MOBITUI_PROFILE"
 #: The profile name of a one-off ``--server URL --account NAME``: no token is cached for it.
 ONE_OFF = "-"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -258,8 +260,9 @@ def resolve_settings(
     configured: Profiles | None = None,
 ) -> ConnectionSettings:
     """The settings of a run: ``server`` and ``account`` for a one-off, else the profile named
-    (or the default one) of ``configured`` (read from the file unless given). The language is
-    ``lang``, else the profile's, else the locale's (``environ``, default ``os.environ``).
+    (else ``$MOBITUI_PROFILE``, else the default one) of ``configured`` (read from the file
+    unless given). The language is ``lang``, else the profile's, else the locale's
+    (``environ``, default ``os.environ``).
 
     :class:`ConfigError` for a broken profiles file, a one-off missing half of its pair, or a
     profile that is not there (naming the known ones).
@@ -273,11 +276,15 @@ def resolve_settings(
         return ConnectionSettings.one_off(server, account, choose_lang(lang, None, env), read_only)
     if configured is None:
         configured = load_profiles()
+    from_env = profile is None and bool(env.get(PROFILE_ENV))
+    if from_env:  # --profile, else $MOBITUI_PROFILE, else the file's default
+        profile = env[PROFILE_ENV]
     found = configured.get(profile)
     if found is None:
         known = ", ".join(sorted(configured.profiles)) or "none; run mobitui once to create one"
         wanted = profile or "the default profile"
-        raise ConfigError(f"no profile {wanted!r} (known: {known})")
+        origin = f" (${PROFILE_ENV})" if from_env else ""
+        raise ConfigError(f"no profile {wanted!r}{origin} (known: {known})")
     return ConnectionSettings.from_profile(found, choose_lang(lang, found.lang, env), read_only)
 
 

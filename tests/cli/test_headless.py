@@ -121,7 +121,7 @@ def test_dry_run_prints_the_preflight_and_sends_nothing(server, monkeypatch, cap
     )
     assert run.code == 0, run.err
     assert [p["device_id"] for p in run.json()] == targets
-    assert all(p["outcome"] == "accepted" for p in run.json())
+    assert all(p["outcome"] == "would_act" for p in run.json())  # nothing was accepted
     assert "3 to act on" in run.err and "nothing was sent" in run.err
     assert audit(server) == []  # not a single destructive call reached the server
 
