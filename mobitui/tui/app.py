@@ -30,6 +30,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
@@ -50,13 +51,18 @@ from mobitui.tui.bindings import localise
 from mobitui.tui.hangup import watch_hangup
 from mobitui.tui.launch import Launch
 from mobitui.tui.messages import ConnectionState, FleetChanged, FleetLoaded, fleet_changed_signal
-from mobitui.tui.palette import AppCommands
+from mobitui.tui.palette import AppCommands, Palette, system_commands
 from mobitui.tui.screens.bulk import dialog_for
 from mobitui.tui.screens.main import MainScreen
 from mobitui.tui.styles import stylesheets
 from mobitui.tui.widgets.device_grid import DeviceGrid
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.app import SystemCommand
+    from textual.screen import Screen
+
     from mobitui.local.checklists import ChecklistStore
     from mobitui.tui.controllers.files import Files
     from mobitui.tui.controllers.operations import Operations
@@ -663,6 +669,29 @@ class MobiApp(App[None]):
         # Textual binds the palette's key itself, without an id: named here for the help.
         palette = Binding(self.COMMAND_PALETTE_BINDING, "command_palette", id="app.palette")
         self.push_screen(HelpScreen(self.t, [*self.BINDINGS, palette]))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's system commands of the palette, in the admin's language."""
+        return system_commands(self, screen, self.t)
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: Textual's palette, its placeholder and keys in the admin's language."""
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
+            self.push_screen(Palette(self.t))
+
+    def search_themes(self) -> None:
+        """The palette's 「テーマ」: Textual's theme picker, in the admin's language."""
+        from textual.theme import ThemeProvider
+
+        self.push_screen(Palette(self.t, [ThemeProvider], "palette.themes"))
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: Textual's "Do you want to quit? Press ctrl+q", in the admin's language."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                title = self.t("quit.ctrl_c.title")
+                self.notify(self.t("quit.ctrl_c", keys=key), title=title, markup=False)
+                return
 
     async def action_quit_app(self) -> None:
         """q (on the main screen)."""

@@ -10,13 +10,29 @@ command and its key cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
-from typing import ClassVar, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from rich.align import Align
+from rich.text import Text
+from textual.app import SystemCommand
+from textual.command import (
+    CommandList,
+    CommandPalette,
+    DiscoveryHit,
+    Hit,
+    Hits,
+    Provider,
+    ProviderSource,
+)
+from textual.widgets.option_list import Option
 
 from mobitui.i18n import Catalogue
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +77,7 @@ class Commands(Provider):
 
 
 class AppCommands(Commands):
-    """On every screen (beside Textual's own: quit, theme, keys, screenshot)."""
+    """On every screen (beside the system commands of :func:`system_commands`)."""
 
     ENTRIES = (
         Entry("key.app.help", "help.help", "app.help"),
@@ -113,3 +129,80 @@ class RetirementCommands(Commands):
         Entry("key.retirement.sheets", "help.retirement_keys", "sheets"),
         Entry("key.retirement.rename", "help.retirement_keys", "rename"),
     )
+
+
+#: The palette's own keys (Textual's, in English) → their catalogue keys, by action.
+_PALETTE_KEYS = {
+    "escape": "palette.key.escape",
+    "cursor_down": "palette.key.down",
+    "command_list('first')": "palette.key.first",
+    "command_list('last')": "palette.key.last",
+    "command_list('page_down')": "palette.key.page_down",
+    "command_list('page_up')": "palette.key.page_up",
+    "command_list('cursor_up')": "palette.key.up",
+}
+
+
+class Palette(CommandPalette):
+    """Textual's command palette in the admin's language: its placeholder, its "no matches"
+    line and its keys' names (Textual writes them in English)."""
+
+    def __init__(
+        self,
+        t: Catalogue,
+        providers: ProviderSource | None = None,
+        placeholder: str = "palette.placeholder",
+    ) -> None:
+        """``providers`` None: the App's and the screen's (ctrl+p); ``placeholder`` a key."""
+        if providers is None:
+            super().__init__(placeholder=t(placeholder), id="--command-palette")
+        else:
+            super().__init__(providers, placeholder=t(placeholder))
+        self._t = t
+        for key, bindings in self._bindings.key_to_bindings.items():
+            self._bindings.key_to_bindings[key] = [
+                replace(b, description=t(_PALETTE_KEYS[b.action]))
+                if b.action in _PALETTE_KEYS
+                else b
+                for b in bindings
+            ]
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        """Textual's, with its "No matches found" in the catalogue's words."""
+        self._stop_no_matches_countdown()
+
+        def _show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(self._t("palette.no_matches"), style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, _show_no_matches)
+
+
+def system_commands(app: App[Any], screen: Screen[Any], t: Catalogue) -> Iterator[SystemCommand]:
+    """Textual's system commands that make sense here, in the admin's language.
+
+    Theme (saved in settings.toml: :mod:`mobitui.tui.preferences`; its picker is
+    :class:`Palette` too, ``MobiApp.search_themes``), Quit (the same question as ``q``
+    mid-run) and maximize/minimize stay. Left out: Keys (Textual's English key panel: ``?``
+    is our help, in the palette as 「ヘルプ」) and Screenshot (it writes an SVG of the screen,
+    device data included, into the working directory of a shared jump host).
+    """
+    yield SystemCommand(t("palette.theme"), t("palette.theme.help"), app.action_change_theme)
+    yield SystemCommand(t("palette.quit"), t("palette.quit.help"), app.action_quit)
+    if screen.maximized is not None:
+        yield SystemCommand(
+            t("palette.minimize"), t("palette.minimize.help"), screen.action_minimize
+        )
+    elif screen.focused is not None and screen.focused.allow_maximize:
+        yield SystemCommand(
+            t("palette.maximize"), t("palette.maximize.help"), screen.action_maximize
+        )
