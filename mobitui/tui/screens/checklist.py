@@ -43,6 +43,7 @@ from mobitui.local.checklists import ChecklistStore, progress_key
 from mobitui.local.paths import ConfigError
 from mobitui.local.retirements import RetirementStore, mark_c_done_in
 from mobitui.present.sheets import SheetJob
+from mobitui.present.wrap import Wrapped
 from mobitui.tui.bindings import localise
 from mobitui.tui.messages import follow_fleet
 from mobitui.tui.widgets.columns import STATE_GLYPH
@@ -85,7 +86,7 @@ class StepItem(Horizontal, can_focus=True):
         for note in notes:
             body.append("\n" + note, style="dim")
         self._mark = Label(self._mark_text(focused=False), classes="mark")
-        super().__init__(self._mark, Static(body, classes="body"))
+        super().__init__(self._mark, Static(Wrapped(body), classes="body"))
         self.set_class(ticked, "-ticked")
 
     def _mark_text(self, *, focused: bool) -> str:
@@ -432,9 +433,9 @@ def section_widgets(section: Section, lang: Lang, progress: ChecklistProgress) -
         Static(Text(f"{section.position}. {section.title.pick(lang)}"), classes="section")
     ]
     for note in section.notes:
-        widgets.append(Static(Text(mark + note.text.pick(lang)), classes="intro"))
+        widgets.append(Static(Wrapped(mark + note.text.pick(lang)), classes="intro"))
     if section.blocked is not None:
-        widgets.append(Static(Text(f"⚠ {section.blocked.text.pick(lang)}"), classes="blocked"))
+        widgets.append(Static(Wrapped(f"⚠ {section.blocked.text.pick(lang)}"), classes="blocked"))
     for step in section.steps:
         notes = [mark + n.text.pick(lang) for n in step.notes]
         tick = (section.id, step.number)

@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from mobitui.i18n import Catalogue
+from mobitui.present.wrap import Wrapped
 from mobitui.tui.screens.checklist import ChecklistScreen
 from mobitui.tui.screens.main import MainScreen
 from mobitui.tui.screens.requests import RequestsScreen
@@ -171,7 +172,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
         for keys, what in rows(self.t, self.bindings):
-            table.add_row(Text(keys), Text(what))
+            table.add_row(Text(keys), Wrapped(what))
         with Vertical(classes="dialog wide"):
             yield Label(self.t("help.title"), classes="dialog-title")
             with VerticalScroll():

@@ -13,6 +13,7 @@ from textual.widgets import Label, Static
 
 from mobitui.domain.procedures import GENERIC, NoteContext, ProcedureId, walk
 from mobitui.i18n import Catalogue
+from mobitui.present.wrap import Wrapped
 from mobitui.tui.widgets.stepper import steps_text
 
 
@@ -37,7 +38,7 @@ class StepsScreen(ModalScreen[None]):
             with VerticalScroll():
                 section = walk(self.pid, self.ctx)
                 body = steps_text(section, self.t.lang, highlight=self.highlight)
-                yield Static(body, id="steps-body")
+                yield Static(Wrapped(body), id="steps-body")
             yield Label(Text(self.t("detail.close_hint")), classes="hint")
 
     def action_close(self) -> None:

@@ -18,6 +18,7 @@ from textual.widgets import Checkbox, Label, Static
 
 from mobitui.domain.procedures import ProcedureId
 from mobitui.domain.rules import ActionKind, ForceInactivate
+from mobitui.present.wrap import Wrapped
 from mobitui.tui.screens.bulk.dialog import STEP_FIELD, BulkActionScreen, Field, StepRow
 from mobitui.tui.widgets.step_checkbox import StepCheckbox
 
@@ -32,8 +33,8 @@ class ForcedInactivationScreen(BulkActionScreen):
 
     def compose_intro(self) -> ComposeResult:
         t = self.t
-        yield Static(Text(t("forced.when")), classes="intro")
-        yield Static(Text(t("forced.nothing_reaches")), classes="warning intro")
+        yield Static(Wrapped(t("forced.when")), classes="intro")
+        yield Static(Wrapped(t("forced.nothing_reaches")), classes="warning intro")
 
     def compose_options(self) -> ComposeResult:
         t = self.t
