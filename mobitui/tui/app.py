@@ -43,7 +43,7 @@ from mobitui.exit_codes import ExitCode
 from mobitui.fleet import snapshot
 from mobitui.fleet.cache import Fleet
 from mobitui.fleet.sync import FleetSync
-from mobitui.i18n import Catalogue, Lang
+from mobitui.i18n import Catalogue, Lang, choose_lang
 from mobitui.local import crash_reports, paths, profiles
 from mobitui.present.errors import error_text
 from mobitui.tui import preferences
@@ -275,10 +275,23 @@ class MobiApp(App[None]):
         configured.profiles[profile.name] = profile
         configured.default = configured.default or profile.name
         profiles.save_profiles(configured)
-        self.launch = Launch.from_profile(profile, self.launch.lang, self.launch.read_only)
+        # The language chosen in the form, at once (it was the flag's or the locale's).
+        lang = choose_lang(profile.lang, self.launch.lang, {})
+        self.launch = Launch.from_profile(profile, lang, self.launch.read_only)
         self.needs_profile = False
+        if self.launch.lang != self.t.lang:
+            await self._use_language(self.launch.lang)
         self._update_header()
         return True
+
+    async def _use_language(self, lang: Lang) -> None:
+        """Speak ``lang`` from now on: the catalogue, the App's keys, and the main screen
+        rebuilt in it (the screens built afterwards take ``self.t``)."""
+        self.t = Catalogue(lang)
+        localise(self, self.t)
+        old, self.main_screen = self.main_screen, MainScreen(self.fleet, self.t)
+        if self.screen is old:  # else not pushed yet: the first paint pushes the new one
+            await self.switch_screen(self.main_screen)
 
     async def _authenticate(self, message: str | None) -> bool:
         """Get a working token (:func:`mobitui.api.session.sign_in`): the cached one, the
