@@ -31,6 +31,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "選択していた {count} 台が他で削除されたため、選択を外しました。",
         "{count} checked device(s) were deleted elsewhere and lost their check mark.",
     ),
+    "notice.cleared": (
+        "選択を解除しました（{count} 台、u で元に戻す）",
+        "Cleared {count} check mark(s) (u to undo)",
+    ),
+    "notice.restored": ("選択を元に戻しました（{count} 台）", "Restored {count} check mark(s)"),
+    "notice.nothing_to_undo": ("元に戻す選択はありません。", "No cleared selection to restore."),
+    "notice.copied_serial": (
+        "シリアル番号をコピーしました: {text}",
+        "Copied the serial: {text}",
+    ),
+    "notice.copied_id": ("端末 ID をコピーしました: {text}", "Copied the device id: {text}"),
+    # the column chooser (c)
+    "columns.title": ("表示する列", "Columns shown"),
+    "columns.hint": (
+        "Space で表示／非表示、Enter で決定、Esc で取り消し。"
+        "狭い画面では優先度の低い列から省かれます。",
+        "Space shows / hides, Enter applies, Esc cancels. A narrow terminal drops the least "
+        "important columns first.",
+    ),
     "read_only": ("読み取り専用", "READ-ONLY"),
     "role.admin": ("管理者", "admin"),
     "role.operator": ("オペレーター", "operator"),

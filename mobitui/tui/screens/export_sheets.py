@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue
 from mobitui.present.sheets import Format, Lang
+from mobitui.tui.widgets.step_checkbox import MarkedCheckbox
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,12 +56,12 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             yield Input(str(default_directory()), id="directory")
             yield Label(t("export.languages"))
             with Horizontal(classes="choices"):
-                yield Checkbox(t("export.lang.ja"), t.lang == "ja", id="ja", compact=True)
-                yield Checkbox(t("export.lang.en"), t.lang == "en", id="en", compact=True)
+                yield MarkedCheckbox(t("export.lang.ja"), t.lang == "ja", id="ja", compact=True)
+                yield MarkedCheckbox(t("export.lang.en"), t.lang == "en", id="en", compact=True)
             yield Label(t("export.formats"))
             with Horizontal(classes="choices"):
-                yield Checkbox(t("export.format.md"), True, id="md", compact=True)
-                yield Checkbox(t("export.format.txt"), True, id="txt", compact=True)
+                yield MarkedCheckbox(t("export.format.md"), True, id="md", compact=True)
+                yield MarkedCheckbox(t("export.format.txt"), True, id="txt", compact=True)
             yield Static(id="export-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("export.write"), variant="primary", id="write", compact=True)

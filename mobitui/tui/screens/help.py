@@ -53,10 +53,14 @@ ROWS: tuple[Row, ...] = (
     Row("help.extend", ("grid.extend_up", "grid.extend_down")),
     Row("help.check_all", ("main.check_all",)),
     Row("help.clear", ("main.clear",)),
+    Row("help.undo", ("main.undo",)),
     Row("help.only_checked", ("main.only_checked",)),
     Row("help.filter", ("main.filter",)),
     Row("help.subgroups", ("main.subgroups",)),
     Row("help.sort", ("main.sort", "main.reverse")),
+    Row("help.columns", ("main.columns",)),
+    Row("help.sidebar", ("main.sidebar",)),
+    Row("help.copy", ("grid.copy_serial", "grid.copy_id")),
     Row("help.menu", ("main.menu",)),
     Row("help.dialog_steps", keys="F1"),
     Row("help.requests", ("main.requests",)),
@@ -158,8 +162,36 @@ def rows(t: Catalogue, bindings: Mapping[str, Binding]) -> list[tuple[str, str]]
     return found
 
 
+class HelpBody(VerticalScroll):
+    """The keys, scrolled with ↑↓ PgUp PgDn; the line under it says where the view is."""
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        screen = self.screen
+        if isinstance(screen, HelpScreen):
+            screen.show_position()
+
+
 class HelpScreen(ModalScreen[None]):
+    """Fits 80×24: the second column wraps, the rows scroll, the last line says how to close
+    it and, when not all rows are in view, which part is (``12–30 / 40``)."""
+
     BINDINGS = [Binding("escape,q,question_mark", "close", "close", show=False)]
+
+    DEFAULT_CSS = """
+    HelpScreen > .dialog.wide {
+        height: auto;
+        max-height: 100%;
+    }
+    HelpScreen HelpBody {
+        height: auto;
+        max-height: 1fr;
+    }
+    HelpScreen #help-close {
+        width: 100%;
+        padding-top: 1;
+    }
+    """
 
     def __init__(self, catalogue: Catalogue, app_bindings: Iterable[BindingType] = ()) -> None:
         """``app_bindings``: the App's own (help, quit, the palette's key)."""
@@ -175,8 +207,29 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(Text(keys), Wrapped(what))
         with Vertical(classes="dialog wide"):
             yield Label(self.t("help.title"), classes="dialog-title")
-            with VerticalScroll():
+            with HelpBody(id="help-body"):
                 yield Static(table)
+            yield Label(self.t("help.close"), id="help-close", classes="hint")
+
+    def on_mount(self) -> None:
+        body = self.query_one(HelpBody)
+        body.focus()
+        self.call_after_refresh(self.show_position)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.show_position)
+
+    def show_position(self) -> None:
+        """The close hint, and the rows in view when they are not all shown."""
+        if not self.is_mounted:
+            return
+        body = self.query_one(HelpBody)
+        hint = self.t("help.close")
+        total, height = body.virtual_size.height, body.scrollable_content_region.height
+        if height and total > height:
+            top = round(body.scroll_y)
+            hint = f"{hint}　{top + 1}–{min(total, top + height)} / {total}"
+        self.query_one("#help-close", Label).update(Text(hint))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -147,9 +147,29 @@ class MainScreen(Screen[None]):
         Binding("o", "next_sort", "sort", show=False, id="main.sort"),
         Binding("O", "reverse_sort", "reverse", show=False, id="main.reverse"),
         Binding("r", "app.refresh_now", "refresh", id="main.refresh"),
+        Binding("b", "toggle_sidebar", "sidebar", show=False, id="main.sidebar"),
+        Binding("c", "choose_columns", "columns", show=False, id="main.columns"),
+        Binding("u", "undo_clear", "undo", show=False, id="main.undo"),
     ]
 
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
+    #: The key bar's order of importance (binding ids): what fits of it is shown, whole, in this
+    #: order; the help (``?``) lists every key anyway (``KeyFooter``).
+    KEY_PRIORITY = (
+        "grid.check",
+        "main.menu",
+        "app.help",
+        "app.quit",
+        "main.filter",
+        "main.requests",
+        "main.clear",
+        "main.jump",
+        "main.check_all",
+        "main.only_checked",
+        "main.refresh",
+    )
+
+    #: Below 100 columns the sidebar is narrower (80 columns keep the serial in the grid).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-medium"), (100, "-wide")]
     COMMANDS = {MainCommands}
 
     def __init__(self, fleet: Fleet, catalogue: Catalogue) -> None:
@@ -170,6 +190,8 @@ class MainScreen(Screen[None]):
         self._jump_focus: object = None
         self._jump_matches: list[TreeNode[NodeData]] = []
         self._jump_index = 0
+        #: The check marks Esc last cleared (``u`` puts them back), None when there is none.
+        self._cleared: set[str] | None = None
         localise(self, catalogue)
 
     def compose(self) -> ComposeResult:
@@ -208,7 +230,9 @@ class MainScreen(Screen[None]):
 
     def _draw_fleet(self) -> None:
         self.query_one(GroupTree).populate(self.fleet, self.include_subgroups)
-        self.refresh_view()
+        # A load the admin has not moved the cursor in yet starts on row 1 (the pages of a
+        # cold start would otherwise leave it on whichever device row 1 showed first).
+        self.refresh_view(top=not self.query_one(DeviceGrid).touched)
         _settle()  # the devices and the sorted order the view just built
         self._prepare_filter()
 
@@ -311,10 +335,10 @@ class MainScreen(Screen[None]):
             parts.append(t("status.subgroups"))
         arrow = "▼" if self.spec.descending else "▲"
         parts.append(t("status.sort", column=t(f"col.{_SORT_COLUMN[self.spec.sort]}"), arrow=arrow))
-        line = Text(" · ".join(parts))
+        line = Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
         if self.notice is not None:
-            line.append("  ")
-            line.append_text(self.notice)
+            # The notice first: on 80 columns the counts and the sort leave it no room after.
+            line = Text.assemble(self.notice, "  ", line, no_wrap=True, overflow="ellipsis")
         self.query_one(StatusLine).update(line)
 
     # ------------------------------------------------------------------ events
@@ -459,9 +483,56 @@ class MainScreen(Screen[None]):
         elif self.spec.only_checked:
             self.spec = replace(self.spec, only_checked=False)
         elif self.fleet.checked:
+            self._cleared = set(self.fleet.checked)
             self.fleet.checked.clear()
+            self.notice = Text(self.t("notice.cleared", count=len(self._cleared)))
+            self.refresh_view()
+            return
         self.notice = None
         self.refresh_view()
+
+    def action_undo_clear(self) -> None:
+        """u: the check marks Esc last cleared come back (those of devices still there)."""
+        if self._cleared is None:
+            self.notice = Text(self.t("notice.nothing_to_undo"))
+            self.update_status()
+            return
+        restored = [i for i in self._cleared if i in self.fleet.devices]
+        self._cleared = None
+        self.fleet.check(restored)
+        self.notice = Text(self.t("notice.restored", count=len(restored)))
+        self.refresh_view()
+
+    def action_toggle_sidebar(self) -> None:
+        """b: hide the sidebar (the grid takes its width), or show it again."""
+        hidden = not self.has_class("-nosidebar")
+        self.set_class(hidden, "-nosidebar")
+        if hidden and self.query_one(GroupTree).has_focus:
+            self.query_one(DeviceGrid).focus()
+
+    def action_choose_columns(self) -> None:
+        """c: which of the grid's columns to show (kept for the session)."""
+        from mobitui.tui.screens.column_chooser import ColumnChooser
+
+        grid = self.query_one(DeviceGrid)
+
+        def chosen(hidden: frozenset[str] | None) -> None:
+            if hidden is not None:
+                grid.set_hidden(hidden)
+
+        self.app.push_screen(ColumnChooser(self.t, grid.hidden), chosen)
+
+    @on(DeviceGrid.CopyRequested)
+    def _copy(self, event: DeviceGrid.CopyRequested) -> None:
+        """y / Y: the cursor device's serial / id to the clipboard (OSC 52), as shown."""
+        device = self.fleet.devices.get(event.device_id)
+        if device is None:
+            return
+        text = visible(device.serial if event.what == "serial" else device.id)
+        self.app.copy_to_clipboard(text)
+        key = "notice.copied_serial" if event.what == "serial" else "notice.copied_id"
+        self.notice = Text(self.t(key, text=text))
+        self.update_status()
 
     def action_check_all(self) -> None:
         self.fleet.check(self.query_one(DeviceGrid).rows)

@@ -66,12 +66,14 @@ COLUMNS: tuple[Column, ...] = (
         "enrollment",
         "col.enrollment",
         13,
-        3,
+        4,
         SortKey.ENROLLMENT,
         lambda d, t: t.enrollment(d.enrollment),
     ),
-    Column("user", "col.user", 14, 2, SortKey.USER, lambda d, t: d.user_name),
-    Column("serial", "col.serial", 13, 4, SortKey.SERIAL, lambda d, t: d.serial),
+    Column("user", "col.user", 14, 3, SortKey.USER, lambda d, t: d.user_name),
+    # The serial is what an admin reads out to a user and types into the console: it stays
+    # right after the name, OS and state (80 columns show these four).
+    Column("serial", "col.serial", 13, 2, SortKey.SERIAL, lambda d, t: d.serial),
     Column("last_seen", "col.last_seen", 11, 5, SortKey.LAST_SEEN, _last_seen),
     Column("jobs", "col.jobs", 4, 6, SortKey.JOBS, lambda d, t: str(d.pending_jobs)),
 )
@@ -81,10 +83,18 @@ MIN_NAME = 12
 GAP = 1
 
 
-@lru_cache(maxsize=32)
-def layout(width: int) -> tuple[tuple[Column, int], ...]:
-    """Columns that fit in ``width`` cells, with their widths, in display order."""
-    shown = list(COLUMNS)
+#: Columns the admin may hide with the column chooser (``c``): all but the check and the name.
+CHOOSABLE: tuple[Column, ...] = tuple(c for c in COLUMNS if c.priority > 0)
+
+
+@lru_cache(maxsize=64)
+def layout(width: int, hidden: frozenset[str] = frozenset()) -> tuple[tuple[Column, int], ...]:
+    """Columns that fit in ``width`` cells, with their widths, in display order.
+
+    ``hidden``: keys of the columns the admin chose not to see. The others are dropped by
+    priority (the highest number first) until the name column has ``MIN_NAME`` cells.
+    """
+    shown = [c for c in COLUMNS if c.priority == 0 or c.key not in hidden]
     while True:
         fixed = sum(c.width for c in shown if c.width) + GAP * (len(shown) - 1)
         name_width = width - fixed

@@ -9,9 +9,9 @@ The cursor follows a device, not a row number: when the view changes (a filter, 
 a new sort) the cursor stays on the same device if it is still shown, else on the row where it
 was, clamped (:func:`mobitui.fleet.view.follow`).
 
-Over SSH every byte counts, so the cursor is a two-cell marker (``>`` and the check mark, in
-the accent colour) rather than a highlighted row: moving it repaints those two cells on two rows,
-about a hundred bytes, where a row highlight rewrites two whole lines. Each line is handed to
+The cursor row is highlighted whole (the ``device-grid--cursor`` component class) and keeps its
+``>`` marker, so it is found without colour too (NO_COLOR, TERM=linux). Moving it repaints the
+two rows it left and reached, and nothing else. Each line is handed to
 Textual with adjacent same-style segments joined, because every segment is written with its
 own colour codes: a page of rows then costs about half the bytes.
 """
@@ -19,7 +19,7 @@ own colour codes: a page of rows then costs about half the bytes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 from rich.cells import cell_len, set_cell_size
@@ -69,6 +69,8 @@ class DeviceGrid(ScrollView, can_focus=True):
         Binding("shift+up", "extend_up", "extend ↑", show=False, id="grid.extend_up"),
         Binding("shift+down", "extend_down", "extend ↓", show=False, id="grid.extend_down"),
         Binding("enter", "open", "detail", show=False, id="grid.open"),
+        Binding("y", "copy_serial", "copy serial", show=False, id="grid.copy_serial"),
+        Binding("Y", "copy_id", "copy id", show=False, id="grid.copy_id"),
     ]
 
     COMPONENT_CLASSES = {
@@ -124,6 +126,14 @@ class DeviceGrid(ScrollView, can_focus=True):
     class RowsCounted(Message):
         """The view is worked out to the end: how many rows it has is known now."""
 
+    class CopyRequested(Message):
+        """``y`` / ``Y``: copy the cursor device's serial / id (the screen copies and says so)."""
+
+        def __init__(self, device_id: str, what: str) -> None:
+            super().__init__()
+            self.device_id = device_id
+            self.what = what
+
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     def __init__(self, fleet: Fleet, catalogue: Catalogue, **kwargs: object) -> None:
@@ -137,6 +147,10 @@ class DeviceGrid(ScrollView, can_focus=True):
         self.descending = False
         self._styles: _Styles | None = None
         self._lines: dict[tuple[object, ...], tuple[Device, Strip]] = {}
+        #: Columns the admin hid with the column chooser (kept for the session).
+        self.hidden: frozenset[str] = frozenset()
+        #: The admin moved the cursor (a key or a click): until then a new load starts on row 1.
+        self.touched = False
         localise(self, catalogue)
 
     # ------------------------------------------------------------------ data
@@ -225,7 +239,7 @@ class DeviceGrid(ScrollView, can_focus=True):
     def _header(self, width: int) -> Strip:
         style = (self._styles or _Styles.of(self)).header
         segments: list[Segment] = []
-        for column, cells in layout(width):
+        for column, cells in layout(width, self.hidden):
             title = self.t(column.title_key)
             if column.sort is not None and column.sort is self.sort:
                 title += " ▼" if self.descending else " ▲"
@@ -238,21 +252,23 @@ class DeviceGrid(ScrollView, can_focus=True):
         # A line depends on the device record (a new object when it changes), the width, the
         # cursor, the check mark and the styles: reuse it while none of them changed. Typing a
         # filter, a change-feed refresh or scrolling back redraws mostly the same devices.
-        key = (device.id, width, at_cursor, checked, styles)
+        key = (device.id, width, at_cursor, checked, styles, self.hidden)
         cached = self._lines.get(key)
         if cached is not None and cached[0] is device:
             return cached[1]
         segments: list[Segment] = []
-        for column, cells in layout(width):
+        # The cursor row is drawn in the cursor's style (its own styles: ``_Styles.at_cursor``).
+        row_styles = (styles.at_cursor if at_cursor else None) or styles
+        base = row_styles.base
+        for column, cells in layout(width, self.hidden):
             if column.key == "check":
-                # The cursor marker and the check mark: all a cursor move repaints.
                 mark = (MARKER if at_cursor else " ") + (CHECK if checked else "·")
-                style = styles.cursor if at_cursor else styles.checked if checked else styles.base
+                style = row_styles.checked if checked else base
                 segments.append(Segment(set_cell_size(mark, cells), style))
             else:
-                segments.append(self._cell(column, device, cells, styles))
-            segments.append(Segment(" " * GAP, styles.base))
-        strip = Strip(Segment.simplify(segments)).adjust_cell_length(width, styles.base)
+                segments.append(self._cell(column, device, cells, row_styles))
+            segments.append(Segment(" " * GAP, base))
+        strip = Strip(Segment.simplify(segments)).adjust_cell_length(width, base)
         if len(self._lines) >= LINE_CACHE:
             self._lines.clear()
         self._lines[key] = (device, strip)
@@ -295,8 +311,8 @@ class DeviceGrid(ScrollView, can_focus=True):
         if refresh_all:
             self.refresh()
         elif old != index:
-            self._refresh_gutter(old)
-            self._refresh_gutter(index)
+            self._refresh_row(old)
+            self._refresh_row(index)
         if old != index or refresh_all:
             self.post_message(self.CursorMoved(self.cursor_id))
 
@@ -310,29 +326,44 @@ class DeviceGrid(ScrollView, can_focus=True):
             self.cursor = max(top, min(self.cursor, top + page - 1, shown - 1))
             self.post_message(self.CursorMoved(self.cursor_id))
 
+    def _moved_by_admin(self, index: int) -> None:
+        self.touched = True
+        self._move(index)
+
     def action_cursor_up(self) -> None:
-        self._move(self.cursor - 1)
+        self._moved_by_admin(self.cursor - 1)
 
     def action_cursor_down(self) -> None:
-        self._move(self.cursor + 1)
+        self._moved_by_admin(self.cursor + 1)
 
     def action_page_up(self) -> None:
-        self._move(self.cursor - self._page())
+        self._moved_by_admin(self.cursor - self._page())
 
     def action_page_down(self) -> None:
-        self._move(self.cursor + self._page())
+        self._moved_by_admin(self.cursor + self._page())
 
     def action_first(self) -> None:
-        self._move(0)
+        self._moved_by_admin(0)
 
     def action_last(self) -> None:
-        self._move(len(self.rows) - 1)  # works the view out to its end
+        self._moved_by_admin(len(self.rows) - 1)  # works the view out to its end
+
+    def set_hidden(self, hidden: frozenset[str]) -> None:
+        """Hide the columns ``hidden`` (keys), show the others that fit."""
+        if hidden != self.hidden:
+            self.hidden = hidden
+            self._lines.clear()
+            self.refresh()
 
     # ------------------------------------------------------------------ check marks
 
     def _refresh_gutter(self, index: int) -> None:
         """Repaint only the marker and check cells of row ``index`` (when on screen)."""
         self.refresh(Region(0, index + 1 - self.scroll_offset.y, GUTTER, 1))
+
+    def _refresh_row(self, index: int) -> None:
+        """Repaint row ``index`` (when on screen): the cursor's highlight is the whole row."""
+        self.refresh(Region(0, index + 1 - self.scroll_offset.y, self.size.width, 1))
 
     def action_toggle_check(self) -> None:
         device_id = self.cursor_id
@@ -364,6 +395,14 @@ class DeviceGrid(ScrollView, can_focus=True):
         if (device_id := self.cursor_id) is not None:
             self.post_message(self.Opened(device_id))
 
+    def action_copy_serial(self) -> None:
+        if (device_id := self.cursor_id) is not None:
+            self.post_message(self.CopyRequested(device_id, "serial"))
+
+    def action_copy_id(self) -> None:
+        if (device_id := self.cursor_id) is not None:
+            self.post_message(self.CopyRequested(device_id, "id"))
+
     # ------------------------------------------------------------------ mouse
 
     def on_click(self, event: events.Click) -> None:
@@ -372,13 +411,13 @@ class DeviceGrid(ScrollView, can_focus=True):
             return
         index = self.scroll_offset.y + event.y - 1
         if 0 <= index < self.rows.available(index + 1):
-            self._move(index)
+            self._moved_by_admin(index)
             if event.chain == 2:
                 self.action_open()
 
     def _sort_by_header(self, x: int) -> None:
         left = 0
-        for column, cells in layout(self._width):
+        for column, cells in layout(self._width, self.hidden):
             if left <= x < left + cells + GAP and column.sort is not None:
                 self.post_message(SortRequested(column.sort))
                 return
@@ -399,18 +438,36 @@ class _Styles:
     checked: Style
     inactive: Style
     pending: Style
+    #: The same styles over the cursor row's highlight (None: these are the cursor row's).
+    at_cursor: _Styles | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, grid: DeviceGrid) -> _Styles:
         base = grid.rich_style
         part = grid.get_component_rich_style
+        header = part("device-grid--header")
+        cursor = base + part("device-grid--cursor")
+        checked = part("device-grid--checked")
+        inactive = part("device-grid--inactive")
+        pending = part("device-grid--pending")
+        # Over the cursor row each part keeps its colour and takes the cursor's background.
+        below = Style(bgcolor=cursor.bgcolor)
+        at_cursor = cls(
+            base=cursor,
+            header=header,
+            cursor=cursor,
+            checked=cursor + checked + below,
+            inactive=cursor + inactive + below,
+            pending=cursor + pending + below,
+        )
         return cls(
             base=base,
-            header=part("device-grid--header"),
-            cursor=base + part("device-grid--cursor"),
-            checked=base + part("device-grid--checked"),
-            inactive=base + part("device-grid--inactive"),
-            pending=base + part("device-grid--pending"),
+            header=header,
+            cursor=cursor,
+            checked=base + checked,
+            inactive=base + inactive,
+            pending=base + pending,
+            at_cursor=at_cursor,
         )
 
 

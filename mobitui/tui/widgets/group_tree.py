@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from rich.cells import cell_len, set_cell_size
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -25,6 +27,15 @@ from mobitui.i18n import Catalogue
 
 #: Tree node data: a group id, or None for "every device".
 NodeData = str | None
+
+
+def fit_label(name: str, count: str, width: int) -> Text:
+    """``name (count)`` in ``width`` cells: the count whole, the name cut with "…" before it."""
+    room = width - cell_len(count)
+    if cell_len(name) > room:
+        # rstrip: a wide character that did not fit leaves a padding space before the "…".
+        name = set_cell_size(name, max(0, room - 1)).rstrip() + "…" if room > 0 else ""
+    return Text.assemble(name, (count, "dim"))
 
 
 def fold(text: str) -> str:
@@ -50,6 +61,8 @@ class GroupTree(Tree[NodeData]):
         self._shown: object = None
         #: Each group's folded name (the root's is "all devices"), for :meth:`matches`.
         self._folded: dict[NodeData, str] = {None: fold(catalogue("all_devices"))}
+        #: Each node's name and count (" (3)"): the label is cut to the tree's width from them.
+        self._parts: dict[NodeData, tuple[str, str]] = {}
 
     def populate(self, fleet: Fleet, include_subgroups: bool) -> None:
         """Rebuild the tree from the cache, keeping the cursor on the same group.
@@ -76,14 +89,14 @@ class GroupTree(Tree[NodeData]):
             return direct[gid] + sum(subtree_count(c) for c in children.get(gid, ()))
 
         self.clear()
-        self.root.set_label(
-            Text.assemble(self.t("all_devices"), (f" ({sum(direct.values())})", "dim"))
-        )
+        self._parts = {None: (self.t("all_devices"), f" ({sum(direct.values())})")}
+        self.root.set_label(Text.assemble(*self._parts[None][:1], (self._parts[None][1], "dim")))
         keep: TreeNode[NodeData] | None = None
 
         def add(parent: TreeNode[NodeData], gid: str) -> None:
             nonlocal keep
             count = subtree_count(gid) if include_subgroups else direct[gid]
+            self._parts[gid] = (fleet.groups[gid].name, f" ({count})")
             label = Text.assemble(fleet.groups[gid].name, (f" ({count})", "dim"))
             kids = children.get(gid, [])
             node = parent.add(label, data=gid, expand=True, allow_expand=bool(kids))
@@ -97,6 +110,28 @@ class GroupTree(Tree[NodeData]):
         self.root.expand()
         if keep is not None:
             self.move_cursor(keep)
+
+    def render_label(self, node: TreeNode[NodeData], base_style: Style, style: Style) -> Text:
+        """The label cut to what is left of the line after the guides: the count stays whole."""
+        every: dict[NodeData, tuple[str, str]] = getattr(self, "_parts", {})
+        parts = every.get(node.data)
+        text = super().render_label(node, base_style, style)
+        if parts is None or not self.size.width:
+            return text
+        depth = 0
+        parent = node.parent
+        while parent is not None:
+            depth += 1
+            parent = parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        prefix = text.cell_len - node._label.cell_len
+        if text.cell_len <= room:
+            return text
+        name, count = parts
+        label = fit_label(name, count, room - prefix)
+        label.stylize(style)
+        head = text[:prefix] if prefix else Text()
+        return Text.assemble(head, label)
 
     # ------------------------------------------------------------------ type-to-jump
 

@@ -12,11 +12,25 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Checkbox
 
+#: Inside the box: ticked and unticked differ by character, not only by colour (NO_COLOR,
+#: TERM=linux draw Textual's "X" for both).
+TICKED = "✓"
+UNTICKED = " "
 
-class StepCheckbox(Checkbox, inherit_bindings=False):
+
+class MarkedCheckbox(Checkbox):
+    """A checkbox whose tick is a character: ``▐✓▌`` ticked, ``▐ ▌`` not, with or without colour."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = TICKED if self.value else UNTICKED
+        return super().render()
+
+
+class StepCheckbox(MarkedCheckbox, inherit_bindings=False):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_button", "toggle", show=False),
         Binding("enter", "go_on", "go on", show=False),
