@@ -13,6 +13,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "セッションの有効期限が切れました。もう一度ログインしてください。",
         "Your session expired. Please log in again.",
     ),
+    "login.waiting": (
+        "サーバーの応答を待っています（{seconds} 秒経過）…",
+        "Waiting for the server ({seconds} s)…",
+    ),
+    "login.retry_in": (
+        "サーバーが待つよう求めています。あと {seconds} 秒で再試行します…",
+        "The server asked to wait: trying again in {seconds} s…",
+    ),
+    "login.wait_before": (
+        "あと {seconds} 秒待ってから入力してください。",
+        "Wait {seconds} s before entering the password again.",
+    ),
     "cancel": ("キャンセル", "Cancel"),
     "yes": ("はい", "Yes"),
     "no": ("いいえ", "No"),

@@ -37,6 +37,7 @@ from textual.worker import Worker, WorkerState
 from mobitui.api import session
 from mobitui.api.client import MobiClient
 from mobitui.api.errors import ApiError, Unauthenticated, Unreachable
+from mobitui.api.retry import RetryPolicy
 from mobitui.domain.models import Account, Device, Role
 from mobitui.domain.rules import ActionKind
 from mobitui.exit_codes import ExitCode
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     from mobitui.tui.controllers.files import Files
     from mobitui.tui.controllers.operations import Operations
     from mobitui.tui.screens.bulk.dialog import DialogContext
+    from mobitui.tui.screens.login import LoginScreen
 
 # Everything else (the dialogs, the checklist, the requests screen, journals and files) is
 # imported where it is first used: none of it is needed to show the devices, and importing it
@@ -122,6 +124,8 @@ class MobiApp(App[None]):
         #: The first full sync succeeded (until then, r retries the whole connection).
         self.loaded = False
         self._auth_lock = asyncio.Lock()
+        #: The login dialog while a login is asked for (``_authenticate``).
+        self._login_screen: LoginScreen | None = None
         self._poll_timer: Timer | None = None
         self._sync: FleetSync | None = None
         self._holding_paint = False
@@ -139,9 +143,20 @@ class MobiApp(App[None]):
         if self._client is None:
             launch = self.launch
             self._client = MobiClient(
-                launch.base_url, ca_bundle=launch.ca_bundle, proxy=launch.proxy, trust=launch.trust
+                launch.base_url,
+                ca_bundle=launch.ca_bundle,
+                proxy=launch.proxy,
+                trust=launch.trust,
+                retry=RetryPolicy(sleep=self._retry_wait),
             )
         return self._client
+
+    async def _retry_wait(self, seconds: float) -> None:
+        """The client's every wait between two attempts of a call: the login dialog, if it
+        waits for an answer, counts it down (the server's slowdown after wrong passwords)."""
+        if self._login_screen is not None:
+            self._login_screen.retrying(seconds)
+        await asyncio.sleep(seconds)
 
     @property
     def sync(self) -> FleetSync:
@@ -305,15 +320,28 @@ class MobiApp(App[None]):
                 if failure is not None:
                     raise failure  # the demo's own password: nobody to ask another one
                 return demo
+            from mobitui.present.errors import wait_seconds
             from mobitui.tui.screens.login import LoginScreen
 
-            shown = message if failure is None else failure.message
-            return await self.push_screen_wait(
-                LoginScreen(self.t, launch.base_url, launch.account, shown)
-            )
+            # One dialog for every attempt: it stays up (saying it waits) while the server
+            # answers, and says why a password failed, in the admin's language.
+            dialog = self._login_screen
+            if dialog is None:
+                shown = message if failure is None else error_text(self.t, failure)
+                dialog = LoginScreen(self.t, launch.base_url, launch.account, shown)
+                self._login_screen = dialog
+                await self.push_screen(dialog)
+            elif failure is not None:
+                dialog.failed(error_text(self.t, failure), wait_seconds(failure))
+            return await dialog.password()
 
         reuse = message is None and launch.demo_password is None
-        account = await session.sign_in(self.client, launch, password, reuse_token=reuse)
+        try:
+            account = await session.sign_in(self.client, launch, password, reuse_token=reuse)
+        finally:
+            dialog, self._login_screen = self._login_screen, None
+            if dialog is not None and not dialog.cancelled and dialog.is_current:
+                dialog.dismiss(None)
         if account is None:
             return False
         self.account = account
@@ -348,7 +376,7 @@ class MobiApp(App[None]):
         try:
             delta = await self.call(self.sync.poll)
         except Unreachable as exc:
-            self.post_message(ConnectionState("disconnected", exc.message))
+            self.post_message(ConnectionState("disconnected", error_text(self.t, exc)))
         except ApiError as exc:
             # A 5xx or a malformed answer: shown in the header, once, not a modal per poll.
             self.post_message(ConnectionState("disconnected", error_text(self.t, exc)))
