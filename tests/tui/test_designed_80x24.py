@@ -171,21 +171,6 @@ async def test_the_retirement_view_s_keys_show_whole(pinned_server) -> None:
 # ------------------------------------------------------------------ 4. cursor
 
 
-async def test_the_cursor_row_is_highlighted_whole_and_keeps_its_marker(server) -> None:
-    app = make_app(server)
-    async with app.run_test(size=(120, 30)) as pilot:
-        grid = await loaded(pilot)
-        cursor = grid.get_component_rich_style("device-grid--cursor").bgcolor
-        base = grid.rich_style.bgcolor
-        assert cursor != base
-        row = list(grid.render_line(1))
-        assert row[0].text.startswith(">")
-        assert all(segment.style.bgcolor == cursor for segment in row if segment.text)
-        other = list(grid.render_line(2))
-        assert not other[0].text.startswith(">")
-        assert all(segment.style.bgcolor != cursor for segment in other if segment.text)
-
-
 async def test_a_cold_start_in_pages_puts_the_cursor_on_row_1(make_server) -> None:
     server = make_server(fleet=1300, seed=8, max_page=500)
     app = make_app(server, cache_fleet=False)

@@ -9,9 +9,10 @@ The cursor follows a device, not a row number: when the view changes (a filter, 
 a new sort) the cursor stays on the same device if it is still shown, else on the row where it
 was, clamped (:func:`mobitui.fleet.view.follow`).
 
-The cursor row is highlighted whole (the ``device-grid--cursor`` component class) and keeps its
-``>`` marker, so it is found without colour too (NO_COLOR, TERM=linux). Moving it repaints the
-two rows it left and reached, and nothing else. Each line is handed to
+Over SSH every byte counts, so the cursor is a two-cell marker (``>`` and the check mark, in
+the accent colour) rather than a highlighted row: moving it repaints those two cells on two rows,
+about a hundred bytes, where a row highlight rewrites two whole lines (376 B per ↓ at 120×40
+against the goal's 155 B; a bar over the name alone was 185 B). Each line is handed to
 Textual with adjacent same-style segments joined, because every segment is written with its
 own colour codes: a page of rows then costs about half the bytes.
 """
@@ -257,18 +258,17 @@ class DeviceGrid(ScrollView, can_focus=True):
         if cached is not None and cached[0] is device:
             return cached[1]
         segments: list[Segment] = []
-        # The cursor row is drawn in the cursor's style (its own styles: ``_Styles.at_cursor``).
-        row_styles = (styles.at_cursor if at_cursor else None) or styles
-        base = row_styles.base
+        # The cursor is the marker and the check cell in the cursor's style: all a move repaints
+        # (a highlighted row or name costs more bytes per ↓ than bench's goal allows).
         for column, cells in layout(width, self.hidden):
             if column.key == "check":
                 mark = (MARKER if at_cursor else " ") + (CHECK if checked else "·")
-                style = row_styles.checked if checked else base
+                style = styles.cursor if at_cursor else styles.checked if checked else styles.base
                 segments.append(Segment(set_cell_size(mark, cells), style))
             else:
-                segments.append(self._cell(column, device, cells, row_styles))
-            segments.append(Segment(" " * GAP, base))
-        strip = Strip(Segment.simplify(segments)).adjust_cell_length(width, base)
+                segments.append(self._cell(column, device, cells, styles))
+            segments.append(Segment(" " * GAP, styles.base))
+        strip = Strip(Segment.simplify(segments)).adjust_cell_length(width, styles.base)
         if len(self._lines) >= LINE_CACHE:
             self._lines.clear()
         self._lines[key] = (device, strip)
@@ -311,8 +311,8 @@ class DeviceGrid(ScrollView, can_focus=True):
         if refresh_all:
             self.refresh()
         elif old != index:
-            self._refresh_row(old)
-            self._refresh_row(index)
+            self._refresh_gutter(old)
+            self._refresh_gutter(index)
         if old != index or refresh_all:
             self.post_message(self.CursorMoved(self.cursor_id))
 
@@ -362,8 +362,9 @@ class DeviceGrid(ScrollView, can_focus=True):
         self.refresh(Region(0, index + 1 - self.scroll_offset.y, GUTTER, 1))
 
     def _refresh_row(self, index: int) -> None:
-        """Repaint row ``index`` (when on screen): the cursor's highlight is the whole row."""
-        self.refresh(Region(0, index + 1 - self.scroll_offset.y, self.size.width, 1))
+        """Repaint the cursor's bar of row ``index`` (when on screen): marker, check and name."""
+        lit = sum(cells + GAP for column, cells in layout(self._width, self.hidden)[:2])
+        self.refresh(Region(0, index + 1 - self.scroll_offset.y, lit, 1))
 
     def action_toggle_check(self) -> None:
         device_id = self.cursor_id
