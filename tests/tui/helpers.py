@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 from textual.pilot import Pilot
 
@@ -115,3 +117,11 @@ async def press_ok(pilot: Pilot) -> None:
 async def finished(pilot: Pilot) -> None:
     screen = pilot.app.screen
     await until(pilot, lambda: screen.phase != "running", tries=1500)
+
+
+def plain(widget: Any) -> str:
+    """The text a Static shows, whatever it was given: a str, a Rich Text, or a renderable
+    that wraps its text at render time (``present.wrap.Wrapped``, whose ``str`` is its text;
+    ``render()`` would give the visual that wraps it, not the words)."""
+    content = getattr(widget, "content", None)
+    return str(content) if content is not None else str(widget.render())

@@ -33,6 +33,7 @@ from tests.tui.helpers import (
     loaded,
     make_app,
     open_dialog,
+    plain,
     plain_active,
     press_ok,
     shown,
@@ -66,7 +67,7 @@ def server_states(server, ids: list[str]) -> dict[str, str]:
 
 
 def text_of(screen: BulkActionScreen, selector: str) -> str:
-    return str(screen.query_one(selector).render())
+    return plain(screen.query_one(selector))
 
 
 # --------------------------------------------------------------------------- A
@@ -188,7 +189,7 @@ async def test_dep_devices_gate_ok_until_the_option_is_on_or_they_are_acknowledg
         screen = await open_dialog(pilot, ids, 0)
         await confirm(pilot)
         assert screen.reasons() == ["warnings to acknowledge"]
-        warnings = " ".join(str(w.render()) for w in screen.query(".warning"))
+        warnings = " ".join(plain(w) for w in screen.query(".warning"))
         assert app.fleet.devices[ids[0]].name in warnings
         rows = screen.query_one("#plan", RowList).rows
         assert rows[0].key == ids[0] and rows[0].tone == "bad"  # shown first
@@ -277,7 +278,7 @@ async def test_forced_inactivation_flags_devices_still_communicating(tui_server)
         ids = pick(app, 1, recent) + pick(app, 2, silent)
         screen = await open_dialog(pilot, ids, 1)
         assert isinstance(screen, ForcedInactivationScreen)
-        intro = " ".join(str(w.render()) for w in screen.query(".intro"))
+        intro = " ".join(plain(w) for w in screen.query(".intro"))
         assert "端末には何も届きません" in intro and "修理" in intro
         assert screen.preflight.devices_with(DeviceWarning.STILL_COMMUNICATING) == (ids[0],)
         await confirm(pilot)
@@ -359,7 +360,7 @@ async def test_f1_shows_the_help_page_steps_of_the_dialog(tui_server) -> None:
         await pilot.press("f1")
         await shown(pilot, StepsScreen)
         await until(pilot, lambda: bool(app.screen.query("#steps-body")))
-        steps = str(app.screen.query_one("#steps-body").render())
+        steps = plain(app.screen.query_one("#steps-body"))
         assert "管理画面から端末を削除する" in steps
         assert "「端末一括削除」をクリックします。" in steps
         await pilot.press("escape")
@@ -681,7 +682,7 @@ async def test_an_acknowledgement_sits_under_the_step_it_belongs_to(tui_server) 
         slot = next(a for a in ack.ancestors if isinstance(a, AckSlot))
         assert slot.number == screen.STEPS[Field.REMOVE_PROFILE] == 6
         line = slot.query_one(".warning")
-        assert app.fleet.devices[screen.order[0]].name in str(line.render())
+        assert app.fleet.devices[screen.order[0]].name in plain(line)
         assert not screen.query_one("#warnings").query(".ack")  # not above 手順6
         chain = screen.focus_chain
         assert chain.index(ack) == chain.index(screen.query_one("#remove-profile")) + 1
