@@ -84,11 +84,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The server failed to handle the request.",
     ),
     "error.code.short_listing": (
-        "端末の一覧が途中で終わりました（{total} 台のうち {listed} 台。サーバーは今も {now} 台と"
-        "数えています）。不完全な一覧からは何も選べないため、使いません。",
-        "The device listing ended after {listed} of {total} devices, and the server still "
-        "counts {now}: devices are missing, so the listing is refused (nothing is chosen "
-        "from an incomplete listing).",
+        "端末の一覧（{endpoint}）が途中で終わりました（{total} 台のうち {listed} 台。"
+        "サーバーは今も {now} 台と数えています）。不完全な一覧からは何も選べないため、使いません。",
+        "The device listing ({endpoint}) is incomplete: the listing ended after {listed} of "
+        "the {total} devices its first page announced, and the server still counts {now}: "
+        "devices are missing from it, so it is refused (nothing is chosen from an incomplete "
+        "listing).",
     ),
     "error.kind.api": (
         "管理APIがエラーを返しました。",

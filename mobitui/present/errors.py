@@ -158,6 +158,7 @@ def _api_text(t: Catalogue, error: ApiError) -> str:
     if isinstance(error, ShortListing):
         return t(
             "error.code.short_listing",
+            endpoint=error.endpoint or "?",
             listed=f"{error.listed:,}",
             total=f"{error.total:,}",
             now=f"{error.now:,}",
