@@ -86,13 +86,22 @@ async def _settle(pilot) -> None:
     await pilot.pause(0.1)
 
 
-async def test_the_main_screen_and_its_menus(ja_server) -> None:
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_the_main_screen_and_its_menus(ja_server, size: tuple[int, int]) -> None:
     app = make_app(ja_server, lang="ja")
     found: dict[str, list[str]] = {}
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await loaded(pilot)
         await _settle(pilot)
         found["main"] = english(app)
+        # a device's detail (Enter on the grid)
+        app.main_screen.query_one("#grid").focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: type(app.screen).__name__ == "DetailScreen")
+        await _settle(pilot)
+        found["detail"] = english(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.main_screen)
         # 「端末管理」 menu
         app.fleet.check([next(d.id for d in app.fleet.devices.values() if plain_active(d))])
         app.main_screen.refresh_view()
