@@ -340,7 +340,7 @@ class MobiApp(App[None]):
             account = await session.sign_in(self.client, launch, password, reuse_token=reuse)
         finally:
             dialog, self._login_screen = self._login_screen, None
-            if dialog is not None and not dialog.cancelled and dialog.is_current:
+            if dialog is not None and not dialog.cancelled and self.screen is dialog:
                 dialog.dismiss(None)
         if account is None:
             return False
