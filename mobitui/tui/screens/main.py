@@ -378,6 +378,8 @@ class MainScreen(Screen[None]):
     def filter_by(self, query: str) -> None:
         if query != self.spec.query:
             # Narrowing to a query starts from its first match (clearing it keeps the device).
+            # The last action's notice is old news now: the filter takes the line.
+            self.notice = None
             self.spec = replace(self.spec, query=query)
             self.refresh_view(top=bool(query))
 
