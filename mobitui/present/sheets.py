@@ -7,6 +7,19 @@ version, enrollment, options and restrictions. Two formats: Markdown and plain t
 en; the labels are the catalogue's (``mobitui.i18n.sheets``), so the platform reads as the TUI
 writes it.
 
+A plain-text *file* is hard-wrapped to :data:`TXT_WIDTH` cells by the Japanese line-breaking
+rules (:mod:`mobitui.present.wrap`: kinsoku, phrases, terms such as ``Device Owner`` kept
+whole), each numbered step and ※/⚠ note hung under its marker: it is read in a text editor or a
+mail client that does not wrap, or wraps CJK anywhere. Markdown is never wrapped (its renderer
+wraps, and a break inside a paragraph would be a space in English), nor is the plain text that
+:func:`sheet` gives by default: the checklist copies that into a chat, whose window wraps to its
+own width (a phone's is narrower than 72 cells), so hard breaks would leave ragged lines.
+
+An English sheet quotes the Japanese labels of iOS (「許可」 (Allow)); the rules would take such
+a paragraph for Japanese and keep its every space between English words, breaking only beside
+the labels. So English is broken at its spaces, each label one unit; in both languages the
+product terms (:data:`_TERMS`: ``Hybrid MDM``, ``Device Owner``, ``iOS 12.1``) are never cut.
+
 Device names and other server text are untrusted: in Markdown each is a code span, so a device
 named ``[here](https://evil.example)``, ``www.evil.example`` or ``me@evil.example`` is neither
 markup nor a link in the admin's chat window.
@@ -22,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from rich.cells import cell_len
+
 from mobitui.domain.checklist import on_device_walk
 from mobitui.domain.models import Device
 from mobitui.domain.procedures import Section
@@ -29,10 +44,23 @@ from mobitui.domain.rules import OnDeviceWork
 from mobitui.domain.text import Lang
 from mobitui.i18n import Catalogue
 from mobitui.local import private_files
+from mobitui.present.wrap import line_spans
 
-__all__ = ["Format", "Lang", "SheetJob", "export_sheets", "md_literal", "sheet", "sheet_name"]
+__all__ = [
+    "TXT_WIDTH",
+    "Format",
+    "Lang",
+    "SheetJob",
+    "export_sheets",
+    "md_literal",
+    "sheet",
+    "sheet_name",
+]
 
 Format = Literal["md", "txt"]
+
+#: The width, in display cells (``rich.cells.cell_len``), of a plain-text sheet's file.
+TXT_WIDTH = 72
 
 
 def md_literal(text: str) -> str:
@@ -60,9 +88,69 @@ def sheet(
     *,
     remove_apple_mdm_profile: bool | None = None,
     request_id: str | None = None,
+    width: int | None = None,
 ) -> str:
-    """The whole sheet for one device, ending with a newline."""
+    """The whole sheet for one device, ending with a newline.
+
+    ``width``: plain text only, the cells a line may take (continuation lines hung under a
+    step's number or a note's mark); ``None`` leaves each paragraph on one line. Markdown is
+    never wrapped.
+    """
     md = fmt == "md"
+    lines = _sheet_lines(device, work, lang, md, remove_apple_mdm_profile, request_id)
+    if not md and width is not None:
+        lines = [part for line in lines for part in _wrap(line, width, latin=lang != "ja")]
+    return "\n".join(lines) + "\n"
+
+
+#: Terms whose spaces are no place to break, in English as in Japanese.
+_TERMS = re.compile(
+    r"(?<![A-Za-z0-9])(?:"
+    r"(?:Apple|Hybrid|IVI) MDM|(?:Device|Profile) Owner|Apple (?:Business|School) Manager"
+    r"|Profile Service|(?:Inventit )?MobiConnect for Business|(?:iOS|iPadOS|macOS|Android) \d"
+    r")(?![A-Za-z])"
+)
+#: A sheet line's marker: its continuation lines are hung under the text after it.
+_MARKER = re.compile(r" *(?:[※⚠] |\d{1,3}\. )?")
+
+
+def _wrap(line: str, width: int, *, latin: bool) -> list[str]:
+    """One line of a sheet broken by :func:`mobitui.present.wrap.line_spans` (its rules).
+
+    It is broken as a stand-in of the same widths, then cut where the stand-in was: each space
+    of a term a no-break space (never a break, even where the rules would take the term's words
+    for two: after ``: `` or beside a long name); in English (``latin``) each wide character two
+    letters, so a quoted label is one word and the spaces between English words are breaks.
+    """
+    kept = {
+        m.start() + i for m in _TERMS.finditer(line) for i, c in enumerate(m.group()) if c == " "
+    }
+    stand_in: list[str] = []
+    at: list[int] = []  # at[k]: the offset in ``line`` of the stand-in's k-th character
+    for i, ch in enumerate(line):
+        cells = cell_len(ch)
+        if i in kept:
+            ch = "\u00a0"
+        elif latin and cells > 1:
+            ch = "a" * cells
+        stand_in.append(ch)
+        at += [i] * len(ch)
+    at.append(len(line))
+    marker = _MARKER.match(line)
+    hang = len(marker.group()) if marker else 0
+    hang = hang if hang <= width // 2 else 0
+    spans = line_spans("".join(stand_in), width, hang=hang)
+    return [" " * (hang if k else 0) + line[at[a] : at[b]] for k, (a, b) in enumerate(spans)]
+
+
+def _sheet_lines(
+    device: Device,
+    work: OnDeviceWork | None,
+    lang: Lang,
+    md: bool,
+    remove_apple_mdm_profile: bool | None,
+    request_id: str | None,
+) -> list[str]:
     t = Catalogue(lang)
 
     def value(text: str) -> str:
@@ -88,18 +176,17 @@ def sheet(
     out.append("")
 
     if work is None:
-        out.append(t("sheet.unknown"))
-        return "\n".join(out) + "\n"
+        return [*out, t("sheet.unknown")]
     if work is OnDeviceWork.NOTHING_REACHES:
-        out.append(t("sheet.nothing_reaches"))
-        return "\n".join(out) + "\n"
+        return [*out, t("sheet.nothing_reaches")]
     if work is OnDeviceWork.NONE:
-        out.append(t("sheet.none"))
-        return "\n".join(out) + "\n"
+        return [*out, t("sheet.none")]
 
     for section in on_device_walk(device, work, remove_apple_mdm_profile):
         out += _section_lines(section, lang, md)
-    return "\n".join(out).rstrip("\n") + "\n"
+    while out and not out[-1]:
+        out.pop()
+    return out
 
 
 def _section_lines(section: Section, lang: Lang, md: bool) -> list[str]:
@@ -162,6 +249,7 @@ def export_sheets(
                     fmt,
                     remove_apple_mdm_profile=job.remove_apple_mdm_profile,
                     request_id=job.request_id,
+                    width=TXT_WIDTH if fmt == "txt" else None,
                 )
                 path = directory / sheet_name(job.device, lang, fmt)
                 private_files.write_atomic(path, text.encode("utf-8"), private=False)
