@@ -27,6 +27,7 @@ from mobitui.sim.demo_accounts import DEMO_PASSWORDS
 
 if TYPE_CHECKING:
     from mobitui.i18n import Catalogue, Lang
+    from mobitui.local.paths import ConfigError
     from mobitui.tui.app import MobiApp
 
 
@@ -428,6 +429,16 @@ def _lang(args: argparse.Namespace) -> Lang:
     return choose_lang(args.lang, None, os.environ)
 
 
+def _config_text(args: argparse.Namespace, error: ConfigError) -> str:
+    """A settings or file problem in the run's language (``--lang``, else the locale's)."""
+    from mobitui.domain.text import visible
+    from mobitui.i18n import Catalogue
+
+    if error.key is None:
+        return visible(str(error))
+    return visible(Catalogue(_lang(args))(error.key, **error.values))
+
+
 def _demo(args: argparse.Namespace) -> int:
     if (refused := _without_server("demo", args)) is not None:
         return refused
@@ -441,7 +452,7 @@ def _demo(args: argparse.Namespace) -> int:
         # Created 0700 and checked: the demo server's log goes there, and the journals.
         logs = ensure_state_dir()
     except ConfigError as exc:
-        print(f"mobitui demo: {exc}", file=sys.stderr)
+        print(f"mobitui demo: {_config_text(args, exc)}", file=sys.stderr)
         return ExitCode.USAGE
     with tempfile.TemporaryDirectory(prefix="mobitui-demo-") as tmp:
         db = args.db or Path(tmp) / "demo.sqlite3"
@@ -484,7 +495,7 @@ def _tui(args: argparse.Namespace) -> int:
                 args.profile, lang=args.lang, read_only=args.read_only, configured=configured
             )
     except ConfigError as exc:
-        print(f"mobitui: {exc}", file=sys.stderr)
+        print(f"mobitui: {_config_text(args, exc)}", file=sys.stderr)
         return ExitCode.USAGE
     if settings is None:
         app = MobiApp(None, lang=_lang(args), read_only=args.read_only)

@@ -135,7 +135,7 @@ async def choose(
             chosen.setdefault(device.id, device)
 
     for value in wanted_groups:
-        group = resolve_group(groups, value)
+        group = resolve_group(groups, value, t)
         wanted = subtree(groups, [group]) if args.subgroups else frozenset({group})
         pages = client.iter_devices(group_id=group, include_subgroups=args.subgroups)
         keep([d async for d in pages], wanted)
@@ -166,28 +166,24 @@ async def choose(
             raise CommandError(ExitCode.USAGE, f"{shown}: {visible(str(exc))}") from None
         if picked.guessed_header and picked.header is not None:
             # Perhaps a header, perhaps a mistyped value: said, and counted as left out.
-            say(
-                f"{shown}: the first row matched no device and was read as a header (left "
-                f"out, if it is a value): {visible(', '.join(picked.header))}"
-            )
+            header = visible(", ".join(picked.header))
+            say(t("cli.csv.header", path=shown, header=header))
         if picked.column is not None:
-            say(f"{shown}: read column {visible(picked.column.label)!r}")
+            say(t("cli.csv.column", path=shown, column=repr(visible(picked.column.label))))
         keep([everything[i] for i in picked.device_ids])
         left_out += len(picked.ambiguous) + (1 if picked.guessed_header else 0)
         for value in picked.unmatched:
             unmatched[value] = None
         if picked.ambiguous:
             text = visible(ambiguous_text(picked, everything))
-            say(f"{shown}: names more than one device (left out): {text}")
+            say(t("cli.csv.ambiguous", path=shown, devices=text))
         if picked.duplicates:
-            say(
-                f"{shown}: given more than once (acted on once): "
-                + visible(", ".join(picked.duplicates))
-            )
+            duplicates = visible(", ".join(picked.duplicates))
+            say(t("cli.csv.duplicates", path=shown, values=duplicates))
     if unmatched:
         say(t("cli.matched_none", values=visible(", ".join(unmatched))))
     for stray in strays:
-        say(t("cli.not_chosen", stray=stray_text(stray)))
+        say(t("cli.not_chosen", stray=stray_text(t, stray)))
     return Chosen(list(chosen.values()), len(unmatched) + left_out + len(strays))
 
 
@@ -404,7 +400,7 @@ def say_unknown(t: Catalogue, state: OperationState) -> None:
     unknown = state.unknown()
     if unknown:
         say(t("action.no_outcome", count=len(unknown), ids=named(unknown)))
-        say(f"mobitui: operation {state.spec.id} stays open: `mobitui resume` asks again")
+        say(f"mobitui: {t('cli.stays_open', id=state.spec.id)}")
 
 
 def fold_retirements(
@@ -419,8 +415,9 @@ def fold_retirements(
     store = RetirementStore(settings.base_url, settings.account)
     at = client.on_server_clock(state.spec.created_at)
     folded = fold_operation(store, state, state.spec.account, acknowledged, at)
+    t = Catalogue(settings.lang)
     for problem in folded.problems:
-        say(f"mobitui: retirement not updated: {problem}")
+        say(f"mobitui: {t('cli.retirement_not_updated', problem=visible(str(problem)))}")
 
 
 def journal_and_audit() -> tuple[Journal, AuditLog]:
@@ -540,7 +537,7 @@ async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
             say(t("resume.explain"))
             if not (args.agree or ask(f"「{t('action.resume')}」 {spec.id}?")):
                 raise CommandError.said(ExitCode.USAGE, "cli.not_resumed")
-            await still_the_same(client, state)
+            await still_the_same(client, state, t)
             with journal.open(loaded.path) as operation:
                 try:
                     finished = await run_operation(
@@ -581,7 +578,7 @@ def nothing_to_resume(
     return t("cli.nothing_to_resume_here", here=here, count=len(others), listed=listed)
 
 
-async def still_the_same(client: MobiClient, state: OperationState) -> None:
+async def still_the_same(client: MobiClient, state: OperationState, t: Catalogue) -> None:
     """Refuse to resend a plan whose ids now name other devices, or devices outside the
     account's scope (:func:`mobitui.domain.selection.same_devices`); nothing is sent then."""
     spec = state.spec
@@ -596,7 +593,7 @@ async def still_the_same(client: MobiClient, state: OperationState) -> None:
         scope=scope,
     )
     for stray in strays:
-        say(f"no longer what was planned: {stray_text(stray)}")
+        say(t("cli.stray.no_longer_planned", stray=stray_text(t, stray)))
     if strays:
         raise CommandError(
             ExitCode.USAGE,

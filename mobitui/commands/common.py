@@ -86,7 +86,13 @@ def resolve(args: argparse.Namespace) -> ConnectionSettings:
             read_only=bool(getattr(args, "read_only", False)),
         )
     except ConfigError as exc:
-        raise CommandError(ExitCode.USAGE, str(exc)) from None
+        raise CommandError(ExitCode.USAGE, str(exc), key=exc.key, values=exc.values) from None
+
+
+def config_text(t: Catalogue, error: ConfigError) -> str:
+    """A settings or file problem in ``t``'s language (one without a catalogue key as it was
+    written), made visible: it holds paths and the profiles file's own names."""
+    return visible(str(error) if error.key is None else t(error.key, **error.values))
 
 
 def refuse_read_only(settings: ConnectionSettings, what: str) -> None:
@@ -198,21 +204,26 @@ def silence(stream: TextIO) -> None:
         os.close(devnull)
 
 
-def stray_text(stray: Stray) -> str:
-    """``id name (serial): why``, made visible (all of it is server text)."""
+def stray_text(t: Catalogue, stray: Stray) -> str:
+    """``id name (serial): why`` in ``t``'s language, made visible (all of it is server text)."""
     device = stray.device
-    why = {
-        StrayReason.OUTSIDE_GROUP: f"in group {device.group_id}, outside the chosen groups",
-        StrayReason.OUTSIDE_SCOPE: f"in group {device.group_id}, outside this account's scope",
-        StrayReason.NOT_ASKED: f"the server answered with it for {stray.expected}",
-        StrayReason.CHANGED_IDENTITY: (
-            f"its serial was {stray.expected} when the run was planned"
+    reason = stray.reason
+    if reason is StrayReason.OUTSIDE_GROUP:
+        why = t("cli.stray.outside_group", group=device.group_id)
+    elif reason is StrayReason.OUTSIDE_SCOPE:
+        why = t("cli.stray.outside_scope", group=device.group_id)
+    elif reason is StrayReason.NOT_ASKED:
+        why = t("cli.stray.not_asked", expected=stray.expected)
+    elif reason is StrayReason.CHANGED_IDENTITY:
+        why = (
+            t("cli.stray.changed_serial", expected=stray.expected)
             if stray.expected
-            else "it had no serial number when the run was planned"
-        ),
-        StrayReason.CHANGED_NAME: f"its name was {stray.expected!r} when the run was planned",
-        StrayReason.UNVERIFIED: "the plan recorded neither its serial nor its name",
-    }[stray.reason]
+            else t("cli.stray.had_no_serial")
+        )
+    elif reason is StrayReason.CHANGED_NAME:
+        why = t("cli.stray.changed_name", name=repr(stray.expected))
+    else:
+        why = t("cli.stray.unverified")
     return visible(f"{device.id} {device.name} ({device.serial}): {why}")
 
 
@@ -241,11 +252,7 @@ def run(args: argparse.Namespace, command: Command, *, destructive: bool = False
     except BulkIncomplete as exc:
         say(f"mobitui: {error_text(t, exc)}")
         if isinstance(exc.cause, ProtocolError):
-            say(
-                "mobitui: nothing more was sent and nothing of that answer is trusted; the "
-                "operation stays open: once the server (or its gateway) is fixed, "
-                "`mobitui resume` finishes it"
-            )
+            say(f"mobitui: {t('cli.protocol_open')}")
             return ExitCode.PROTOCOL
         say(f"mobitui: {t('cli.resume_hint')}")
         return ExitCode.UNREACHABLE if isinstance(exc.cause, Unreachable) else ExitCode.PARTIAL
@@ -261,7 +268,10 @@ def run(args: argparse.Namespace, command: Command, *, destructive: bool = False
     except Overlap as exc:  # nothing was written or sent: resume or abandon that one first
         say(f"mobitui: {error_text(t, exc)}")
         return ExitCode.USAGE
-    except (ConfigError, JournalError, CsvProblem) as exc:
+    except ConfigError as exc:
+        say(f"mobitui: {config_text(t, exc)}")
+        return ExitCode.USAGE
+    except (JournalError, CsvProblem) as exc:
         say(f"mobitui: {exc}")
         return ExitCode.USAGE
     except KeyboardInterrupt:
@@ -272,8 +282,5 @@ def run(args: argparse.Namespace, command: Command, *, destructive: bool = False
         silence(sys.stdout)
         if not destructive:
             return ExitCode.OK  # `mobitui devices | head`: stop quietly
-        say(
-            "mobitui: the output was closed before every result was written; what the "
-            "server was sent is in the journal: `mobitui resume` finishes anything still open"
-        )
+        say(f"mobitui: {t('cli.output_closed')}")
         return ExitCode.PARTIAL

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from mobitui.api.errors import Unauthenticated
 from mobitui.api.session import forget_token
-from mobitui.commands.common import CommandError, client_for, say
+from mobitui.commands.common import CommandError, client_for, config_text, say
 from mobitui.domain.text import visible
 from mobitui.exit_codes import ExitCode
 from mobitui.i18n import Catalogue, choose_lang
@@ -77,7 +77,7 @@ def profile_list(args: argparse.Namespace) -> int:
     try:
         configured = load_profiles()
     except ConfigError as exc:
-        say(f"mobitui: {visible(str(exc))}")
+        say(f"mobitui: {config_text(t, exc)}")
         return ExitCode.USAGE
     chosen = chosen_name(configured, getattr(args, "profile", None), os.environ)
     rows = [
@@ -115,7 +115,7 @@ def profile_show(args: argparse.Namespace) -> int:
     try:
         configured = load_profiles()
     except ConfigError as exc:
-        say(f"mobitui: {visible(str(exc))}")
+        say(f"mobitui: {config_text(t, exc)}")
         return ExitCode.USAGE
     wanted = args.profile_name or chosen_name(
         configured, getattr(args, "profile", None), os.environ

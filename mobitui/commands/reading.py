@@ -93,7 +93,7 @@ async def groups(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     return ExitCode.OK
 
 
-def resolve_group(found: list[Group], wanted: str) -> str:
+def resolve_group(found: list[Group], wanted: str, t: Catalogue) -> str:
     """A group by id, or by name when exactly one group of ``found`` has it.
 
     A value that is one group's id and another group's name (a department code used as a
@@ -103,11 +103,13 @@ def resolve_group(found: list[Group], wanted: str) -> str:
     named = [g for g in found if g.name == wanted and g.id != wanted]
     shown = visible(wanted)
     if by_id and named:
-        raise CommandError(
+        raise CommandError.said(
             ExitCode.USAGE,
-            f"{shown!r} is the id of group {_group_text(by_id[0])} and the name of "
-            f"{', '.join(_group_text(g) for g in named)}: nothing was sent; "
-            f"{_other_names(found, [*by_id, *named], wanted)}",
+            "cli.group_id_and_name",
+            value=repr(shown),
+            group=_group_text(by_id[0]),
+            named=", ".join(_group_text(g) for g in named),
+            hints=_other_names(t, found, [*by_id, *named], wanted),
         )
     if by_id:
         return wanted
@@ -122,7 +124,7 @@ def _group_text(group: Group) -> str:
     return visible(f"{group.id} ({group.name})")
 
 
-def _other_names(found: list[Group], doubtful: list[Group], wanted: str) -> str:
+def _other_names(t: Catalogue, found: list[Group], doubtful: list[Group], wanted: str) -> str:
     """How to name each of ``doubtful`` without doubt: by its other value (its name, or its
     id), when that is neither another group's id nor another group's name."""
     hints = []
@@ -134,10 +136,10 @@ def _other_names(found: list[Group], doubtful: list[Group], wanted: str) -> str:
             and not any(g is not group and value in (g.id, g.name) for g in found)
         ]
         if usable:
-            hints.append(f"--group {visible(usable[0])!r} for {visible(group.id)}")
+            hints.append(t("cli.group_hint", value=repr(visible(usable[0])), id=visible(group.id)))
         else:
-            hints.append(f"{visible(group.id)} has no name without doubt (use --from-csv)")
-    return "say which: " + "; ".join(hints)
+            hints.append(t("cli.group_hint_none", id=visible(group.id)))
+    return "; ".join(hints)
 
 
 async def devices(args: argparse.Namespace, settings: ConnectionSettings) -> int:
@@ -158,7 +160,7 @@ async def devices(args: argparse.Namespace, settings: ConnectionSettings) -> int
         if args.group:
             asked = []
             for value in dict.fromkeys(args.group):
-                group = resolve_group(groups, value)
+                group = resolve_group(groups, value, Catalogue(settings.lang))
                 within = subtree(groups, [group]) if args.subgroups else frozenset({group})
                 asked.append((group, within))
         for group_id, wanted in asked:
@@ -174,7 +176,8 @@ async def devices(args: argparse.Namespace, settings: ConnectionSettings) -> int
                 found.setdefault(device.id, device)
     emit(device_rows(list(found.values())), DEVICE_COLUMNS, args.format)
     for stray in strays:
-        say(Catalogue(settings.lang)("cli.not_asked", stray=stray_text(stray)))
+        t = Catalogue(settings.lang)
+        say(t("cli.not_asked", stray=stray_text(t, stray)))
     return ExitCode.PARTIAL if strays else ExitCode.OK
 
 
@@ -203,10 +206,8 @@ async def cancel(args: argparse.Namespace, settings: ConnectionSettings) -> int:
         require_admin(client)
         request = await client.inactivation(wanted)
         if request.id != wanted:
-            raise CommandError(
-                ExitCode.PROTOCOL,
-                f"asked for request {shown}, the server answered with request "
-                f"{visible(request.id)} (a protocol error): nothing was cancelled",
+            raise CommandError.said(
+                ExitCode.PROTOCOL, "cli.cancel.answered_other", id=shown, other=visible(request.id)
             )
         if request.status is not RequestStatus.SCHEDULED:
             raise CommandError.said(
@@ -216,17 +217,15 @@ async def cancel(args: argparse.Namespace, settings: ConnectionSettings) -> int:
                 status=Catalogue(settings.lang)(f"request.{request.status.value}"),
             )
         accepted = sum(1 for i in request.items if i.progress is not None)
-        say(f"request {shown}: scheduled at {request.scheduled_at}, {accepted} device(s)")
+        t = Catalogue(settings.lang)
+        say(t("cli.cancel.scheduled", id=shown, at=request.scheduled_at, count=accepted))
         question = Catalogue(settings.lang)("cli.cancel_question", id=shown)
         if not (args.agree or ask(question)):
             raise CommandError.said(ExitCode.USAGE, "cli.not_cancelled")
         cancelled = await client.cancel_inactivation(wanted)
         if cancelled.id != wanted:
-            raise CommandError(
-                ExitCode.PROTOCOL,
-                f"the server's answer to cancelling request {shown} is about request "
-                f"{visible(cancelled.id)} (a protocol error): whether {shown} was cancelled is "
-                "unknown; check with `mobitui requests`",
+            raise CommandError.said(
+                ExitCode.PROTOCOL, "cli.cancel.unknown", id=shown, other=visible(cancelled.id)
             )
     emit([request_row(cancelled, args.format == "json")], REQUEST_COLUMNS, args.format)
     return ExitCode.OK

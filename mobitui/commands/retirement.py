@@ -141,7 +141,8 @@ async def list_retirements(args: argparse.Namespace, settings: ConnectionSetting
         columns = [(key, titles.get(key, title)) for key, title in LIST_COLUMNS]
     emit(rows, columns, args.format)
     for problem in listing.problems:
-        say(f"mobitui: not listed: {visible(str(problem))}")
+        t = Catalogue(settings.lang)
+        say(f"mobitui: {t('cli.retirement_not_listed', problem=visible(str(problem)))}")
     return ExitCode.PARTIAL if listing.problems else ExitCode.OK
 
 

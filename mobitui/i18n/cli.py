@@ -504,6 +504,204 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "サーバーはトークンを受け付けません（削除しました）",
         "the server refuses the token (it is deleted)",
     ),
+    # the settings and the profiles file (mobitui.local.profiles: ConfigError.said)
+    "cli.config.one_off_pair": (
+        "--server と --account は両方を指定してください",
+        "--server and --account go together",
+    ),
+    "cli.config.no_profile": (
+        "プロファイル {wanted}{origin} はありません（登録済み: {known}）",
+        "no profile {wanted}{origin} (known: {known})",
+    ),
+    "cli.config.no_profile_yet": (
+        "プロファイル {wanted}{origin} はありません（登録済みのプロファイルはありません。"
+        "mobitui を一度起動して作成してください）",
+        "no profile {wanted}{origin} (known: none; run mobitui once to create one)",
+    ),
+    "cli.config.no_default_profile": (
+        "既定のプロファイルがありません（登録済み: {known}）",
+        "no profile 'the default profile' (known: {known})",
+    ),
+    "cli.config.no_default_profile_yet": (
+        "プロファイルがまだありません。mobitui を一度起動して作成してください",
+        "no profile 'the default profile' (known: none; run mobitui once to create one)",
+    ),
+    "cli.config.cannot_read": (
+        "{path}: 読み取れません: {why}",
+        "{path}: cannot read: {why}",
+    ),
+    "cli.config.not_utf8": (
+        "{path}: UTF-8 のテキストではありません",
+        "{path}: not UTF-8 text",
+    ),
+    "cli.config.default_not_string": (
+        "{path}: default_profile: 文字列で指定してください",
+        "{path}: default_profile: must be a string",
+    ),
+    "cli.config.profiles_not_table": (
+        "{path}: profiles: プロファイルのテーブルで指定してください",
+        "{path}: profiles: must be a table of profiles",
+    ),
+    "cli.config.profile_not_table": (
+        "{where}: テーブルで指定してください",
+        "{where}: must be a table",
+    ),
+    "cli.config.unknown_key": (
+        "{where}: 不明なキー {field!r} です",
+        "{where}: unknown key {field!r}",
+    ),
+    "cli.config.not_string": (
+        "{where}.{field}: 文字列で指定してください",
+        "{where}.{field}: must be a string",
+    ),
+    "cli.config.not_bool": (
+        "{where}.{field}: true または false で指定してください",
+        "{where}.{field}: must be true or false",
+    ),
+    "cli.config.not_int": (
+        "{where}.{field}: 整数で指定してください",
+        "{where}.{field}: must be a whole number",
+    ),
+    "cli.config.default_missing": (
+        "{path}: default_profile: プロファイル {name} はありません",
+        "{path}: default_profile: no profile named {name}",
+    ),
+    "cli.config.value.name": (
+        "{where}.name: 英数字と '.'、'_'、'-' で指定してください（64 文字まで）",
+        "{where}.name: letters, digits, '.', '_' or '-' (up to 64)",
+    ),
+    "cli.config.value.base_url": (
+        "{where}.base_url: http:// または https:// のアドレスで指定してください",
+        "{where}.base_url: an http:// or https:// address",
+    ),
+    "cli.config.value.account": (
+        "{where}.account: 指定が必要です",
+        "{where}.account: required",
+    ),
+    "cli.config.value.proxy": (
+        "{where}.proxy: http://、https:// または socks5:// のアドレスで指定してください",
+        "{where}.proxy: an http://, https:// or socks5:// address",
+    ),
+    "cli.config.value.lang": (
+        "{where}.lang: ja または en で指定してください",
+        "{where}.lang: ja or en",
+    ),
+    "cli.config.value.confirm_above": (
+        "{where}.confirm_above: 0 以上で指定してください",
+        "{where}.confirm_above: 0 or more",
+    ),
+    "cli.config.value.stall_after_minutes": (
+        "{where}.stall_after_minutes: 1 以上で指定してください",
+        "{where}.stall_after_minutes: 1 or more",
+    ),
+    "cli.config.value.trust": (
+        "{where}.trust: certifi または system で指定してください（{value} は使えません）",
+        "{where}.trust: certifi or system (not {value})",
+    ),
+    # why a device is left out (commands.common.stray_text)
+    "cli.stray.outside_group": (
+        "グループ {group} に所属しており、選択したグループの外です",
+        "in group {group}, outside the chosen groups",
+    ),
+    "cli.stray.outside_scope": (
+        "グループ {group} に所属しており、このアカウントの権限の範囲外です",
+        "in group {group}, outside this account's scope",
+    ),
+    "cli.stray.not_asked": (
+        "{expected} の問い合わせにサーバーがこの端末を返しました",
+        "the server answered with it for {expected}",
+    ),
+    "cli.stray.changed_serial": (
+        "処理を計画した時点のシリアル番号は {expected} でした",
+        "its serial was {expected} when the run was planned",
+    ),
+    "cli.stray.had_no_serial": (
+        "処理を計画した時点ではシリアル番号がありませんでした",
+        "it had no serial number when the run was planned",
+    ),
+    "cli.stray.changed_name": (
+        "処理を計画した時点の端末名は {name} でした",
+        "its name was {name} when the run was planned",
+    ),
+    "cli.stray.unverified": (
+        "計画にシリアル番号も端末名も記録されていません",
+        "the plan recorded neither its serial nor its name",
+    ),
+    "cli.stray.no_longer_planned": (
+        "計画した端末と異なります: {stray}",
+        "no longer what was planned: {stray}",
+    ),
+    # --from-csv notes (commands.acting.choose)
+    "cli.csv.header": (
+        "{path}: 1 行目はどの端末にも一致しないため見出しとして読みました（値であれば対象外）: "
+        "{header}",
+        "{path}: the first row matched no device and was read as a header (left out, if it "
+        "is a value): {header}",
+    ),
+    "cli.csv.column": ("{path}: 列 {column} を読みました", "{path}: read column {column}"),
+    "cli.csv.ambiguous": (
+        "{path}: 複数の端末に一致します（対象外）: {devices}",
+        "{path}: names more than one device (left out): {devices}",
+    ),
+    "cli.csv.duplicates": (
+        "{path}: 複数回指定されています（処理は 1 回）: {values}",
+        "{path}: given more than once (acted on once): {values}",
+    ),
+    # how a run ends (commands.common.run, commands.acting)
+    "cli.protocol_open": (
+        "これ以上は何も送らず、その応答の内容は信用しません。処理は未完了のままです: サーバー"
+        "（またはそのゲートウェイ）が直ったら `mobitui resume` で完了できます",
+        "nothing more was sent and nothing of that answer is trusted; the operation stays "
+        "open: once the server (or its gateway) is fixed, `mobitui resume` finishes it",
+    ),
+    "cli.output_closed": (
+        "すべての結果を書き出す前に出力が閉じられました。サーバーに送った内容はジャーナルに"
+        "あります: 未完了の処理は `mobitui resume` で完了できます",
+        "the output was closed before every result was written; what the server was sent is "
+        "in the journal: `mobitui resume` finishes anything still open",
+    ),
+    "cli.stays_open": (
+        "処理 {id} は未完了のままです: `mobitui resume` で再度確認します",
+        "operation {id} stays open: `mobitui resume` asks again",
+    ),
+    "cli.retirement_not_updated": (
+        "端末の廃棄記録を更新できませんでした: {problem}",
+        "retirement not updated: {problem}",
+    ),
+    "cli.retirement_not_listed": (
+        "一覧に含めていません: {problem}",
+        "not listed: {problem}",
+    ),
+    # requests cancel
+    "cli.cancel.scheduled": (
+        "要求 {id}: 予約日時 {at}、端末 {count} 台",
+        "request {id}: scheduled at {at}, {count} device(s)",
+    ),
+    "cli.cancel.answered_other": (
+        "要求 {id} を問い合わせたところ、サーバーは要求 {other} を返しました（プロトコル"
+        "エラー）: 何も取り消していません",
+        "asked for request {id}, the server answered with request {other} (a protocol "
+        "error): nothing was cancelled",
+    ),
+    "cli.cancel.unknown": (
+        "要求 {id} の取り消しに対するサーバーの応答は要求 {other} についてのものです"
+        "（プロトコルエラー）: {id} が取り消されたかは不明です。`mobitui requests` で"
+        "確認してください",
+        "the server's answer to cancelling request {id} is about request {other} (a "
+        "protocol error): whether {id} was cancelled is unknown; check with `mobitui requests`",
+    ),
+    # --group: one group's id and another's name
+    "cli.group_id_and_name": (
+        "{value} はグループ {group} の ID であり、{named} の名前でもあります: 何も送って"
+        "いません。どちらか指定してください: {hints}",
+        "{value} is the id of group {group} and the name of {named}: nothing was sent; "
+        "say which: {hints}",
+    ),
+    "cli.group_hint": ("{id} には --group {value}", "--group {value} for {id}"),
+    "cli.group_hint_none": (
+        "{id} は名前では一意に指定できません（--from-csv を使ってください）",
+        "{id} has no name without doubt (use --from-csv)",
+    ),
 }
 
 #: argparse's own words, by the English text it asks ``gettext`` for (Python 3.11-3.13).

@@ -27,7 +27,25 @@ from mobitui.local.private_files import PrivateFileError
 
 
 class ConfigError(Exception):
-    """A configuration or state file cannot be used; the message names the file and place."""
+    """A configuration or state file cannot be used; the message names the file and place.
+
+    One made by :meth:`said` also carries its catalogue ``key`` and ``values``, so that the
+    CLI and the TUI say it in the run's language; ``str(error)`` is its English (for logs).
+    """
+
+    def __init__(
+        self, message: str, *, key: str | None = None, values: dict[str, object] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.key = key
+        self.values = values or {}
+
+    @classmethod
+    def said(cls, key: str, /, **values: object) -> ConfigError:
+        """The problem of catalogue message ``key`` (with its ``values``)."""
+        from mobitui.i18n import Catalogue
+
+        return cls(Catalogue("en")(key, **values), key=key, values=values)
 
 
 def config_dir() -> Path:

@@ -174,6 +174,17 @@ def validate_profile(profile: Profile) -> list[str]:
     return problems
 
 
+#: The catalogue's sentence for each problem :func:`validate_profile` finds, by its key.
+_VALUE_KEYS = {
+    "name": "cli.config.value.name",
+    "base_url": "cli.config.value.base_url",
+    "account": "cli.config.value.account",
+    "proxy": "cli.config.value.proxy",
+    "lang": "cli.config.value.lang",
+    "confirm_above": "cli.config.value.confirm_above",
+    "stall_after_minutes": "cli.config.value.stall_after_minutes",
+    "trust": "cli.config.value.trust",
+}
 _STRINGS = frozenset({"base_url", "account", "ca_bundle", "proxy", "lang", "trust"})
 _INTEGERS = frozenset({"confirm_above", "stall_after_minutes"})
 _BOOLEANS = frozenset({"read_only"})
@@ -194,7 +205,7 @@ def load_profiles(path: Path | None = None) -> Profiles:
     except PrivateFileError as exc:
         raise ConfigError(str(exc)) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+        raise ConfigError.said("cli.config.cannot_read", path=path, why=exc.strerror) from None
     try:
         # Whoever can write this folder chooses the server the password is typed for.
         private_files.check_private_dir(path.parent, writable=False)
@@ -203,31 +214,31 @@ def load_profiles(path: Path | None = None) -> Profiles:
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
+        raise ConfigError.said("cli.config.not_utf8", path=path) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: {_decode_error_line(exc)}: {exc}") from None
 
     default = data.get("default_profile")
     if default is not None and not isinstance(default, str):
-        raise ConfigError(f"{path}: default_profile: must be a string")
+        raise ConfigError.said("cli.config.default_not_string", path=path)
     section = data.get("profiles", {})
     if not isinstance(section, dict):
-        raise ConfigError(f"{path}: profiles: must be a table of profiles")
+        raise ConfigError.said("cli.config.profiles_not_table", path=path)
     profiles: dict[str, Profile] = {}
     for name, body in section.items():
         where = f"{path}: profiles.{name}"
         if not isinstance(body, dict):
-            raise ConfigError(f"{where}: must be a table")
+            raise ConfigError.said("cli.config.profile_not_table", where=where)
         unknown = set(body) - _STRINGS - _INTEGERS - _BOOLEANS
         if unknown:
-            raise ConfigError(f"{where}: unknown key {sorted(unknown)[0]!r}")
+            raise ConfigError.said("cli.config.unknown_key", where=where, field=sorted(unknown)[0])
         for key, value in body.items():
             if key in _STRINGS and not isinstance(value, str):
-                raise ConfigError(f"{where}.{key}: must be a string")
+                raise ConfigError.said("cli.config.not_string", where=where, field=key)
             if key in _BOOLEANS and not isinstance(value, bool):
-                raise ConfigError(f"{where}.{key}: must be true or false")
+                raise ConfigError.said("cli.config.not_bool", where=where, field=key)
             if key in _INTEGERS and (isinstance(value, bool) or not isinstance(value, int)):
-                raise ConfigError(f"{where}.{key}: must be a whole number")
+                raise ConfigError.said("cli.config.not_int", where=where, field=key)
         profile = Profile(
             name=name,
             base_url=body.get("base_url", ""),
@@ -242,10 +253,15 @@ def load_profiles(path: Path | None = None) -> Profiles:
         )
         problems = validate_profile(profile)
         if problems:
-            raise ConfigError(f"{where}.{problems[0]}")
+            field_name = problems[0].split(":", 1)[0]
+            raise ConfigError(
+                f"{where}.{problems[0]}",
+                key=_VALUE_KEYS[field_name],
+                values={"where": where, "value": repr(profile.trust)},
+            )
         profiles[name] = profile
     if default is not None and default not in profiles:
-        raise ConfigError(f"{path}: default_profile: no profile named {default!r}")
+        raise ConfigError.said("cli.config.default_missing", path=path, name=repr(default))
     return Profiles(profiles, default)
 
 
@@ -272,7 +288,7 @@ def resolve_settings(
     env = os.environ if environ is None else environ
     if server or account:
         if not (server and account):
-            raise ConfigError("--server and --account go together")
+            raise ConfigError.said("cli.config.one_off_pair")
         return ConnectionSettings.one_off(server, account, choose_lang(lang, None, env), read_only)
     if configured is None:
         configured = load_profiles()
@@ -281,10 +297,13 @@ def resolve_settings(
         profile = env[PROFILE_ENV]
     found = configured.get(profile)
     if found is None:
-        known = ", ".join(sorted(configured.profiles)) or "none; run mobitui once to create one"
-        wanted = profile or "the default profile"
+        known = ", ".join(sorted(configured.profiles))
         origin = f" (${PROFILE_ENV})" if from_env else ""
-        raise ConfigError(f"no profile {wanted!r}{origin} (known: {known})")
+        if profile:
+            key = "cli.config.no_profile" if known else "cli.config.no_profile_yet"
+        else:
+            key = "cli.config.no_default_profile" if known else "cli.config.no_default_profile_yet"
+        raise ConfigError.said(key, wanted=repr(profile), origin=origin, known=known)
     return ConnectionSettings.from_profile(found, choose_lang(lang, found.lang, env), read_only)
 
 
