@@ -71,13 +71,20 @@ def _settings_of(profile: Profile) -> dict[str, Any]:
     return data
 
 
+def _profiles(t: Catalogue) -> Profiles | None:
+    """The profiles file, or None once it was said (in the run's language) why not."""
+    try:
+        return load_profiles()
+    except ConfigError as exc:
+        say(f"mobitui: {config_text(t, exc)}")
+        return None
+
+
 def profile_list(args: argparse.Namespace) -> int:
     """Every profile: name, base_url, account, the file's default and the one chosen now."""
     t = _lang_of(args)
-    try:
-        configured = load_profiles()
-    except ConfigError as exc:
-        say(f"mobitui: {config_text(t, exc)}")
+    configured = _profiles(t)
+    if configured is None:
         return ExitCode.USAGE
     chosen = chosen_name(configured, getattr(args, "profile", None), os.environ)
     rows = [
@@ -112,10 +119,8 @@ def profile_list(args: argparse.Namespace) -> int:
 def profile_show(args: argparse.Namespace) -> int:
     """One profile's settings (the one chosen unless named); never a secret."""
     t = _lang_of(args)
-    try:
-        configured = load_profiles()
-    except ConfigError as exc:
-        say(f"mobitui: {config_text(t, exc)}")
+    configured = _profiles(t)
+    if configured is None:
         return ExitCode.USAGE
     wanted = args.profile_name or chosen_name(
         configured, getattr(args, "profile", None), os.environ

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from rich.cells import cell_len
 
-from mobitui.domain.models import Device, DeviceState, Enrollment, Platform
-from mobitui.domain.rules import is_android_factory_reset
 from mobitui.present.wrap import NO_START
 from tests.tui.conftest import PINNED
 from tests.tui.helpers import loaded, make_app, open_dialog
+from tests.tui.test_japanese_wrap import TERMS, _owner, _safari
 
 SIZE = (80, 24)
 SNAPSHOT = (
@@ -29,22 +28,8 @@ SNAPSHOT = (
     / "test_dialog_80x24"
     / "test_inactivation_dialog_at_80x24_ja.svg"
 )
-TERMS = ("Device Owner", "Hybrid MDM", "Apple MDM", "Android 11")
 #: The screen's frame and the dialog's scroll bar: not text.
 FRAME = "█▁▂▃▄▅▆▇ "
-
-
-def _owner(d: Device) -> bool:
-    return d.state is DeviceState.ACTIVE and is_android_factory_reset(d)
-
-
-def _safari(d: Device) -> bool:
-    return (
-        d.state is DeviceState.ACTIVE
-        and d.platform is not Platform.ANDROID
-        and d.enrollment is Enrollment.HYBRID_MDM
-        and d.safari_restricted
-    )
 
 
 async def _opening(pilot) -> None:
