@@ -9,18 +9,23 @@ The cursor follows a device, not a row number: when the view changes (a filter, 
 a new sort) the cursor stays on the same device if it is still shown, else on the row where it
 was, clamped (:func:`mobitui.fleet.view.follow`).
 
-Over SSH every byte counts, so the cursor is a two-cell marker (``>`` and the check mark, in
-the accent colour) rather than a highlighted row: moving it repaints those two cells on two rows,
-about a hundred bytes, where a row highlight rewrites two whole lines (376 B per ↓ at 120×40
-against the goal's 155 B; a bar over the name alone was 185 B). Each line is handed to
-Textual with adjacent same-style segments joined, because every segment is written with its
-own colour codes: a page of rows then costs about half the bytes.
+The cursor is a bar in the ``device-grid--cursor`` style over the ``>`` marker (so it is found
+without colour too: NO_COLOR, TERM=linux), the check mark and the device's name with one cell
+after it, and no further. Over SSH every byte counts: a terminal cannot recolour a cell without
+its character being written again, so a move costs the cells whose look changes on the two rows,
+plus about 40 B of position and colour codes each. A whole highlighted row rewrites both lines
+(376 B per ↓ at 120×40, more than twice the bench goal of 155 B); a bar the full name column
+wide cost 144 B with English names and 155 B with Japanese ones (three bytes a character); the
+bar that ends with the name costs 128 B and about 146 B, and the two-cell marker alone 102 B.
+A move repaints only those two bars (``_refresh_bar``), each as one run of colour codes. Each
+line is handed to Textual with adjacent same-style segments joined, because every segment is
+written with its own colour codes: a page of rows then costs about half the bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from rich.cells import cell_len, set_cell_size
@@ -258,15 +263,21 @@ class DeviceGrid(ScrollView, can_focus=True):
         if cached is not None and cached[0] is device:
             return cached[1]
         segments: list[Segment] = []
-        # The cursor is the marker and the check cell in the cursor's style: all a move repaints
-        # (a highlighted row or name costs more bytes per ↓ than bench's goal allows).
+        # The cursor's bar: the marker, the check mark and the name in one style (one run of
+        # colour codes), all a move repaints (see the module's docstring).
         for column, cells in layout(width, self.hidden):
             if column.key == "check":
                 mark = (MARKER if at_cursor else " ") + (CHECK if checked else "·")
                 style = styles.cursor if at_cursor else styles.checked if checked else styles.base
                 segments.append(Segment(set_cell_size(mark, cells), style))
-            else:
-                segments.append(self._cell(column, device, cells, styles))
+                segments.append(Segment(" " * GAP, style if at_cursor else styles.base))
+                continue
+            cell = self._cell(column, device, cells, styles)
+            if at_cursor and column.key == "name":
+                lit = _lit(cell.text)
+                segments.append(Segment(cell.text[:lit], styles.cursor))
+                cell = Segment(cell.text[lit:], styles.base)
+            segments.append(cell)
             segments.append(Segment(" " * GAP, styles.base))
         strip = Strip(Segment.simplify(segments)).adjust_cell_length(width, styles.base)
         if len(self._lines) >= LINE_CACHE:
@@ -274,8 +285,14 @@ class DeviceGrid(ScrollView, can_focus=True):
         self._lines[key] = (device, strip)
         return strip
 
-    def _cell(self, column: Column, device: Device, cells: int, styles: _Styles) -> Segment:
+    def _text(self, column: Column, device: Device, cells: int) -> str:
+        """What ``column`` shows of ``device`` in ``cells`` cells (cut with "…" when longer)."""
         text = column.cell(device, self.t)
+        if cell_len(text) > cells:
+            text = set_cell_size(text, max(0, cells - 1)) + "…"
+        return set_cell_size(text, cells)
+
+    def _cell(self, column: Column, device: Device, cells: int, styles: _Styles) -> Segment:
         style = styles.base
         if column.key == "os" and device.state is DeviceState.INACTIVE:
             # As the console greys the OS icon of an inactive device.
@@ -284,9 +301,7 @@ class DeviceGrid(ScrollView, can_focus=True):
             style = styles.pending
         elif column.key == "state" and device.state is DeviceState.INACTIVE:
             style = styles.inactive
-        if cell_len(text) > cells:
-            text = set_cell_size(text, max(0, cells - 1)) + "…"
-        return Segment(set_cell_size(text, cells), style)
+        return Segment(self._text(column, device, cells), style)
 
     # ------------------------------------------------------------------ cursor
 
@@ -311,8 +326,8 @@ class DeviceGrid(ScrollView, can_focus=True):
         if refresh_all:
             self.refresh()
         elif old != index:
-            self._refresh_gutter(old)
-            self._refresh_gutter(index)
+            self._refresh_bar(old)
+            self._refresh_bar(index)
         if old != index or refresh_all:
             self.post_message(self.CursorMoved(self.cursor_id))
 
@@ -361,9 +376,17 @@ class DeviceGrid(ScrollView, can_focus=True):
         """Repaint only the marker and check cells of row ``index`` (when on screen)."""
         self.refresh(Region(0, index + 1 - self.scroll_offset.y, GUTTER, 1))
 
-    def _refresh_row(self, index: int) -> None:
-        """Repaint the cursor's bar of row ``index`` (when on screen): marker, check and name."""
-        lit = sum(cells + GAP for column, cells in layout(self._width, self.hidden)[:2])
+    def _refresh_bar(self, index: int) -> None:
+        """Repaint the cells of row ``index`` under the cursor's bar (when on screen): the
+        marker, the check mark and the name; the bar is as long as the row's name."""
+        if not 0 <= index < self.rows.available(index + 1):
+            return
+        device = self.fleet.devices.get(self.rows[index])
+        if device is None:
+            return  # drawn blank, nothing lit
+        (_check, gutter), (name, cells) = layout(self._width, self.hidden)[:2]
+        text = self._text(name, device, cells)
+        lit = gutter + GAP + cell_len(text[: _lit(text)])
         self.refresh(Region(0, index + 1 - self.scroll_offset.y, lit, 1))
 
     def action_toggle_check(self) -> None:
@@ -439,8 +462,6 @@ class _Styles:
     checked: Style
     inactive: Style
     pending: Style
-    #: The same styles over the cursor row's highlight (None: these are the cursor row's).
-    at_cursor: _Styles | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, grid: DeviceGrid) -> _Styles:
@@ -451,16 +472,6 @@ class _Styles:
         checked = part("device-grid--checked")
         inactive = part("device-grid--inactive")
         pending = part("device-grid--pending")
-        # Over the cursor row each part keeps its colour and takes the cursor's background.
-        below = Style(bgcolor=cursor.bgcolor)
-        at_cursor = cls(
-            base=cursor,
-            header=header,
-            cursor=cursor,
-            checked=cursor + checked + below,
-            inactive=cursor + inactive + below,
-            pending=cursor + pending + below,
-        )
         return cls(
             base=base,
             header=header,
@@ -468,8 +479,12 @@ class _Styles:
             checked=base + checked,
             inactive=base + inactive,
             pending=base + pending,
-            at_cursor=at_cursor,
         )
+
+
+def _lit(text: str) -> int:
+    """Characters of a name cell under the cursor's bar: the name and one space after it."""
+    return min(len(text), len(text.rstrip(" ")) + 1)
 
 
 class SortRequested(Message):
