@@ -431,12 +431,10 @@ def _lang(args: argparse.Namespace) -> Lang:
 
 def _config_text(args: argparse.Namespace, error: ConfigError) -> str:
     """A settings or file problem in the run's language (``--lang``, else the locale's)."""
-    from mobitui.domain.text import visible
     from mobitui.i18n import Catalogue
+    from mobitui.present.errors import config_text
 
-    if error.key is None:
-        return visible(str(error))
-    return visible(Catalogue(_lang(args))(error.key, **error.values))
+    return config_text(Catalogue(_lang(args)), error)
 
 
 def _demo(args: argparse.Namespace) -> int:

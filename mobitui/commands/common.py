@@ -40,7 +40,7 @@ from mobitui.local import profiles
 from mobitui.local.journal import JournalError
 from mobitui.local.paths import ConfigError
 from mobitui.local.profiles import ConnectionSettings
-from mobitui.present.errors import error_text
+from mobitui.present.errors import config_text, error_text
 
 #: A headless command: the parsed arguments and the settings resolved from them.
 Command = Callable[[argparse.Namespace, ConnectionSettings], Coroutine[Any, Any, int]]
@@ -87,12 +87,6 @@ def resolve(args: argparse.Namespace) -> ConnectionSettings:
         )
     except ConfigError as exc:
         raise CommandError(ExitCode.USAGE, str(exc), key=exc.key, values=exc.values) from None
-
-
-def config_text(t: Catalogue, error: ConfigError) -> str:
-    """A settings or file problem in ``t``'s language (one without a catalogue key as it was
-    written), made visible: it holds paths and the profiles file's own names."""
-    return visible(str(error) if error.key is None else t(error.key, **error.values))
 
 
 def refuse_read_only(settings: ConnectionSettings, what: str) -> None:

@@ -37,6 +37,13 @@ from mobitui.local.journal import JournalBusy, JournalError
 from mobitui.local.paths import ConfigError
 
 
+def config_text(t: Catalogue, error: ConfigError) -> str:
+    """A settings or file problem in ``t``'s language (one without a catalogue key as it was
+    written), made visible: it holds paths and the profiles file's own names. The CLI and the
+    TUI say it alike."""
+    return visible(str(error) if error.key is None else t(error.key, **error.values))
+
+
 class StillLoading(Exception):
     """The fleet is not wholly loaded yet: nothing may be checked against it, nor sent."""
 
@@ -217,7 +224,7 @@ def error_text(t: Catalogue, error: BaseException) -> str:
     if isinstance(error, JournalError):
         return t("error.journal", detail=str(error))
     if isinstance(error, ConfigError):  # names the file or folder and what is wrong with it
-        return t("error.files", detail=str(error))
+        return t("error.files", detail=config_text(t, error))
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return t("error.unexpected", kind=f"{where}{error.strerror or error}")

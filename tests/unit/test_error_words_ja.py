@@ -135,3 +135,15 @@ def test_every_transport_cause_is_said_in_japanese(cause: str) -> None:
     leftover |= {"such", "file", "etc", "ca", "pem"}
     assert [w for w in english_words(said) if w not in leftover] == [], said
     assert cause_text(EN, cause) == cause
+
+
+def test_a_settings_problem_is_said_in_the_tuis_language_as_the_clis() -> None:
+    """A ConfigError with a catalogue key reaches the TUI in Japanese (it showed its English
+    ``str()``), through the one ``config_text`` the CLI uses too; its path stays inert."""
+    from mobitui.local.paths import ConfigError
+
+    error = ConfigError.said("cli.config.not_utf8", path="/home/a/\x1b[2Jprofiles.toml")
+    said = error_text(Catalogue("ja"), error)
+    assert said != error_text(Catalogue("en"), error)
+    assert "\x1b" not in said and "profiles.toml" in said
+    assert str(error) not in said  # not the English sentence
