@@ -11,14 +11,22 @@ the checklist and the plain-text sheets:
   ``……`` and ``――`` are never split;
 * **no break inside a Latin word**: a run of letters, digits and other narrow (one-cell)
   characters is one unit (``17.4``, ``mobiconnect.example``, ``⚠Android``);
-* **terms with a space stay whole**: in a paragraph that holds Japanese, a space between two
-  Latin words belongs to one term (``Device Owner``, ``Apple MDM``, ``Hybrid MDM``,
-  ``Android 11``, ``Apple Business Manager``): Japanese puts no spaces between its own words,
-  so such a space is not a place to break. It is broken there only when the whole term does
-  not fit on a line. In an English paragraph a space is an ordinary break;
+* **terms with a space stay whole**: Japanese puts no spaces between its own words, so a space
+  between two Latin words set in Japanese belongs to one term (``Device Owner``, ``Apple MDM``,
+  ``Android 11``, ``Apple Business Manager``) and is broken only when the whole term does not
+  fit on a line. Such a space has a Latin letter or digit on both sides (after ``:``, ``、``
+  or ``)`` a space is an ordinary break: ``列: Serial`` is a label and its value, often the
+  server's English), and its term, the run of at most four words so joined (the longest the
+  project names is ``Inventit MobiConnect for Business``; a longer run is English prose),
+  touches Japanese: a wide character right against it (``Device Owner端末``,
+  ``「Apple MDM」``), or past spaces a Japanese letter (``または RFC 3339 の``). Every other
+  space is an ordinary break: that is all of an English paragraph's, and so of one that quotes
+  a Japanese label (``Press OK on 「一括無効化」 to send the request …``: its words are spaced
+  from the brackets, and a bracket is no Japanese letter);
 * **phrases**: between Japanese characters, lines break at the phrase boundaries of Google's
   BudouX (its Japanese model, pure Python); inside a phrase only when the phrase alone is wider
-  than the line;
+  than the line. A label quoted between spaces (``on 「一括無効化」 to``: English text naming a
+  Japanese button) is one word, as a phrase is: broken inside only when it alone does not fit;
 * a unit wider than the line is still broken (between characters, by kinsoku where it can),
   so no line is wider than the width: the one exception is a width of 1 and a two-cell
   character, which is put alone on its line.
@@ -38,6 +46,7 @@ is never parsed as markup. Pure Python: no I/O.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
@@ -83,10 +92,15 @@ INSEPARABLE = frozenset("…‥—―")
 # Kinds of break, best first. A line breaks at the last break of the best kind that fits.
 _PHRASE = 0  # a phrase boundary, or a space not inside a term
 _INSIDE_PHRASE = 1  # between two characters of a Japanese phrase (kinsoku allowing)
-_IN_TERM = 2  # a space between two Latin words of a term, in Japanese text
+_IN_TERM = 2  # a space between two Latin words of a term set in Japanese
 _NONE = 3  # no break here (only when nothing else fits: anywhere, by kinsoku if it can)
 
 _SPACES = " \t"
+#: The most words a term with spaces has (``Inventit MobiConnect for Business``).
+_TERM_WORDS = 4
+#: A Japanese label quoted in Latin text: brackets with a space (or the paragraph's edge) before
+#: and after them (punctuation may follow), as in ``Press OK on 「一括無効化」 to send``.
+_LABEL = re.compile(r"(?:^|(?<=[ \t]))(?:「[^「」]*」|『[^『』]*』)(?=[.,;:!?)]*(?:[ \t]|$))")
 #: A paragraph's leading marker: continuation lines are hung under the text after it.
 _MARKER = re.compile(r"[ \t]*(?:[※⚠・•*\-–▸]+[ \t]*|\d{1,3}[.)][ \t]+|[☐☑][ \t]*)?")
 
@@ -119,6 +133,63 @@ def phrase_breaks(paragraph: str) -> frozenset[int]:
     return frozenset(out)
 
 
+def _latin(ch: str) -> bool:
+    return ch.isalnum() and not _wide(ch)
+
+
+def _japanese_letter(ch: str) -> bool:
+    """A kana, kanji or other wide letter or digit (not a bracket nor a mark)."""
+    return _wide(ch) and unicodedata.category(ch)[0] in "LN"
+
+
+def _term_spaces(s: str) -> frozenset[int]:
+    """Offsets of the words after each space that is inside a term (see the module's rules).
+
+    A word is a run of narrow characters other than spaces; two are one term's when only
+    spaces lie between them and a Latin letter or digit is on both sides of those spaces.
+    """
+    words: list[tuple[int, int]] = []
+    n = len(s)
+    i = 0
+    while i < n:
+        if s[i] in _SPACES or _wide(s[i]):
+            i += 1
+            continue
+        start = i
+        while i < n and s[i] not in _SPACES and not _wide(s[i]):
+            i += 1
+        words.append((start, i))
+    terms: list[list[tuple[int, int]]] = []
+    for word in words:
+        if terms:
+            last = terms[-1][-1]
+            gap = s[last[1] : word[0]]
+            if gap.strip(_SPACES) == "" and _latin(s[last[1] - 1]) and _latin(s[word[0]]):
+                terms[-1].append(word)
+                continue
+        terms.append([word])
+    out: set[int] = set()
+    for term in terms:
+        if 2 <= len(term) <= _TERM_WORDS and _touches_japanese(s, term[0][0], term[-1][1]):
+            out.update(start for start, _ in term[1:])
+    return frozenset(out)
+
+
+def _touches_japanese(s: str, start: int, end: int) -> bool:
+    """Whether ``s[start:end]`` has a wide character right against it, or a Japanese letter
+    past the spaces on one side (a bracket past spaces is English quoting a label)."""
+    before, after = start - 1, end
+    if (before >= 0 and _wide(s[before])) or (after < len(s) and _wide(s[after])):
+        return True
+    while before >= 0 and s[before] in _SPACES:
+        before -= 1
+    while after < len(s) and s[after] in _SPACES:
+        after += 1
+    return (before >= 0 and _japanese_letter(s[before])) or (
+        after < len(s) and _japanese_letter(s[after])
+    )
+
+
 @lru_cache(maxsize=4096)
 def _breaks(paragraph: str, phrases: bool) -> tuple[tuple[int, int, int], ...]:
     """The break opportunities of a paragraph: (next line's start, this line's end, kind).
@@ -130,6 +201,8 @@ def _breaks(paragraph: str, phrases: bool) -> tuple[tuple[int, int, int], ...]:
     n = len(s)
     japanese = any(_wide(ch) for ch in s)
     phrase_at = phrase_breaks(s) if phrases and japanese else None
+    in_term = _term_spaces(s) if japanese else frozenset()
+    in_label = {i for m in _LABEL.finditer(s) for i in range(m.start() + 1, m.end())}
     out: list[tuple[int, int, int]] = []
     i = 1
     while i < n:
@@ -145,7 +218,7 @@ def _breaks(paragraph: str, phrases: bool) -> tuple[tuple[int, int, int], ...]:
                 before = s[end - 1]
                 if b in NO_START or before in NO_END:
                     kind = _NONE
-                elif japanese and not _wide(before) and not _wide(b):
+                elif i in in_term:
                     kind = _IN_TERM
                 else:
                     kind = _PHRASE
@@ -159,7 +232,7 @@ def _breaks(paragraph: str, phrases: bool) -> tuple[tuple[int, int, int], ...]:
             kind = _NONE  # inside a Latin word
         elif b in NO_START or a in NO_END or (a in INSEPARABLE and b == a):
             kind = _NONE
-        elif phrase_at is None or i in phrase_at:
+        elif (phrase_at is None or i in phrase_at) and i not in in_label:
             kind = _PHRASE
         else:
             kind = _INSIDE_PHRASE

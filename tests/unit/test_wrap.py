@@ -183,6 +183,100 @@ def test_the_renderable_in_a_table_cell() -> None:
     _check(body, 36)
 
 
+# ------------------------------------------------------------------ which spaces are a term's
+
+COLUMN = "使った列: Serial Number Column Name"
+QUOTE = (
+    "Press OK on 「一括無効化」 to send the request to every checked device, "
+    "then wait for the change feed."
+)
+
+
+def _english(text: str, width: int) -> list[str]:
+    """How an English paragraph wraps: greedily at its spaces (wide characters two cells)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and cell_len(lines[-1]) + 1 + cell_len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+def test_a_space_after_a_colon_is_a_break_not_a_space_inside_a_term() -> None:
+    # The old rule took '列: Serial' for one term and broke between 使った and 列 instead.
+    assert wrap(COLUMN, 14) == ["使った列:", "Serial Number", "Column Name"]
+    for width in range(9, 35):  # wherever '使った列:' fits, the line goes on to it
+        lines = wrap(COLUMN, width)
+        assert lines[0].startswith("使った列:"), (width, lines)
+        _check(lines, width)
+    assert wrap("詳細: field 'id': expected a string", 20) == [
+        "詳細: field 'id':",
+        "expected a string",
+    ]
+    assert wrap("サーバー: https://mdm.example", 20) == ["サーバー:", "https://mdm.example"]
+    assert wrap("端末（ID、 Serial）を確認", 10) == ["端末（ID、", "Serial）を", "確認"]
+
+
+def test_terms_after_a_colon_or_beside_japanese_still_stay_whole() -> None:
+    texts = [
+        "注意: Device Owner端末は初期化されます",
+        "方式: Apple MDMプロファイルを削除します",
+        "⚠Android 11以降のDevice Owner端末です。",
+        "日時は YYYY-MM-DD HH:MM の形式で入力します",
+        "“構成プロファイル”の「Inventit MobiConnect for Business」をタップします。",
+    ]
+    terms = (*TERMS, "YYYY-MM-DD HH:MM", "Inventit MobiConnect for Business")
+    for text in texts:
+        for width in range(14, 60):
+            lines = wrap(text, width)
+            _check(lines, width)
+            for term in terms:
+                quoted = f"「{term}」" in text  # kinsoku keeps the brackets with it
+                if cell_len(term) + (4 if quoted else 0) <= width:
+                    assert not _split_term(lines, term), (term, width, lines)
+
+
+def test_an_english_paragraph_quoting_japanese_wraps_as_english() -> None:
+    # The old rule took every space of it for a term's (the paragraph holds Japanese), kept
+    # 'to send the request to every checked' together and cut 「一括 / 無効化」 at 20 cells.
+    assert wrap(QUOTE, 40) == [
+        "Press OK on 「一括無効化」 to send the",
+        "request to every checked device, then",
+        "wait for the change feed.",
+    ]
+    assert wrap(QUOTE, 30) == [
+        "Press OK on 「一括無効化」 to",
+        "send the request to every",
+        "checked device, then wait for",
+        "the change feed.",
+    ]
+    for width in range(14, 100):  # the label alone fits from 14 cells
+        lines = wrap(QUOTE, width)
+        assert lines == _english(QUOTE, width), width
+        assert any("「一括無効化」" in line for line in lines), lines
+        _check(lines, width)
+    said = "Under configuration profiles, tap 「Inventit MobiConnect for Business」."
+    assert wrap(said, 40) == [
+        "Under configuration profiles, tap",
+        "「Inventit MobiConnect for Business」.",
+    ]
+
+
+_WORDS = st.sampled_from(
+    [
+        *("the", "device", "OK", "on", "to", "send", "request,", "every", "Apple", "MDM", "11"),
+        *("「一括無効化」", "「同意する」", "「許可」.", "「端末管理」,", "「Resume」"),
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=30).map(" ".join), st.integers(14, 60))
+def test_property_english_quoting_japanese_labels_wraps_as_english(text: str, width: int) -> None:
+    assert wrap(text, width) == _english(text, width)
+
+
 # --------------------------------------------------------------------------- properties
 
 _ALPHABET = st.sampled_from(
