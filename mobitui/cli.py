@@ -23,6 +23,7 @@ import platformdirs
 
 from mobitui import __version__
 from mobitui.exit_codes import ExitCode
+from mobitui.help_format import CellHelpFormatter
 from mobitui.sim.demo_accounts import DEMO_PASSWORDS
 
 if TYPE_CHECKING:
@@ -122,7 +123,10 @@ def _build_parser(t: Catalogue) -> argparse.ArgumentParser:
     speed = partial(_positive_float, t)
     number = partial(_any_int, t)
     parser = argparse.ArgumentParser(
-        prog="mobitui", description=t("cli.help.description"), add_help=False
+        prog="mobitui",
+        description=t("cli.help.description"),
+        add_help=False,
+        formatter_class=CellHelpFormatter,  # widths in cells, Japanese line breaking
     )
     _help(parser, t)
     parser.add_argument(
@@ -181,7 +185,11 @@ def _command(
 ) -> argparse.ArgumentParser:
     """A subcommand whose ``--help`` says what it does (its help, unless a longer text)."""
     sub: argparse.ArgumentParser = commands.add_parser(
-        name, help=help, description=description or help, add_help=False
+        name,
+        help=help,
+        description=description or help,
+        add_help=False,
+        formatter_class=CellHelpFormatter,
     )
     _help(sub, t)
     return sub
