@@ -408,7 +408,7 @@ def _start_log(args: argparse.Namespace) -> int | None:
     try:
         started = logging_setup.start_from(debug)
     except ConfigError as exc:
-        print(f"mobitui: {exc}", file=sys.stderr)
+        print(f"mobitui: {_config_text(args, exc)}", file=sys.stderr)
         return ExitCode.USAGE
     if started is not None and started[1]:
         t = Catalogue(choose_lang(getattr(args, "lang", None), None, os.environ))
@@ -440,9 +440,9 @@ def _lang(args: argparse.Namespace) -> Lang:
 def _config_text(args: argparse.Namespace, error: ConfigError) -> str:
     """A settings or file problem in the run's language (``--lang``, else the locale's)."""
     from mobitui.i18n import Catalogue
-    from mobitui.present.errors import config_text
+    from mobitui.present.errors import problem_text
 
-    return config_text(Catalogue(_lang(args)), error)
+    return problem_text(Catalogue(_lang(args)), error)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -540,7 +540,10 @@ def _serve(args: argparse.Namespace) -> int:
         config.db_path.parent.mkdir(parents=True, exist_ok=True)
         run(config, host=args.host, port=args.port)
     except (ValueError, OSError) as exc:
-        print(f"mobitui serve: {exc}", file=sys.stderr)
+        from mobitui.i18n import Catalogue
+        from mobitui.present.errors import problem_text
+
+        print(f"mobitui serve: {problem_text(Catalogue(_lang(args)), exc)}", file=sys.stderr)
         return ExitCode.USAGE
     return ExitCode.OK
 

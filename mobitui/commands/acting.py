@@ -69,15 +69,17 @@ from mobitui.domain.selection import (
 from mobitui.domain.text import visible
 from mobitui.exit_codes import ExitCode
 from mobitui.i18n import Catalogue
-from mobitui.local import paths
+from mobitui.local import paths, private_files
 from mobitui.local.audit_log import FILE_NAME, AuditLog
 from mobitui.local.journal import Journal
 from mobitui.local.profiles import ConnectionSettings
 from mobitui.local.retirements import RetirementStore, fold_operation
+from mobitui.present.errors import problem_text
 from mobitui.present.preflight import summary
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import RESULT_COLUMNS, emit, result_rows
 from mobitui.present.words import (
+    blocker_text,
     count_summary,
     plan_outcome,
     plan_result,
@@ -158,12 +160,13 @@ async def choose(
         try:
             picked = select(sheet.rows, everything.values(), column=sheet.column)
         except ColumnChoice as choice:
-            raise CommandError(
-                ExitCode.USAGE,
-                f"{shown}: {visible(str(choice))}; nothing was sent: say which with --column NAME",
+            raise CommandError.said(
+                ExitCode.USAGE, "cli.csv.column_choice", path=shown, problem=choice
             ) from None
         except CsvProblem as exc:
-            raise CommandError(ExitCode.USAGE, f"{shown}: {visible(str(exc))}") from None
+            raise CommandError.said(
+                ExitCode.USAGE, "cli.csv.problem", path=shown, problem=exc
+            ) from None
         if picked.guessed_header and picked.header is not None:
             # Perhaps a header, perhaps a mistyped value: said, and counted as left out.
             header = visible(", ".join(picked.header))
@@ -226,12 +229,12 @@ def read_sheets(args: argparse.Namespace) -> list[Sheet]:
                 data = handle.read(MAX_BYTES + 1)
             rows = load(data)
         except OSError as exc:
-            why = exc.strerror or str(exc)
+            failure = private_files.failure(path, "read", exc)
+            raise CommandError.said(ExitCode.USAGE, "problem.file", problem=failure) from None
+        except CsvProblem as exc:
             raise CommandError.said(
-                ExitCode.USAGE, "cli.cannot_read", path=shown, why=why
+                ExitCode.USAGE, "cli.csv.problem", path=shown, problem=exc
             ) from None
-        except ValueError as exc:
-            raise CommandError(ExitCode.USAGE, f"{shown}: {visible(str(exc))}") from None
         sheets.append(Sheet(path, rows, column))
     return sheets
 
@@ -417,7 +420,7 @@ def fold_retirements(
     folded = fold_operation(store, state, state.spec.account, acknowledged, at)
     t = Catalogue(settings.lang)
     for problem in folded.problems:
-        say(f"mobitui: {t('cli.retirement_not_updated', problem=visible(str(problem)))}")
+        say(f"mobitui: {t('cli.retirement_not_updated', problem=problem_text(t, problem))}")
 
 
 def journal_and_audit() -> tuple[Journal, AuditLog]:
@@ -441,7 +444,8 @@ async def act(kind: ActionKind, args: argparse.Namespace, settings: ConnectionSe
         if isinstance(action, Inactivate):
             problem = schedule_problem(action.scheduled_at, client.server_now())
             if problem is not None:
-                raise CommandError(ExitCode.USAGE, f"--schedule: {problem.replace('_', ' ')}")
+                why = blocker_text(t, gate.Blocker(problem.value), client.server_now())
+                raise CommandError(ExitCode.USAGE, f"--schedule: {why}")
         chosen = await choose(client, args, sheets, t)
         devices = chosen.devices
         by_id = {d.id: d for d in devices}
@@ -508,7 +512,7 @@ async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
             server=settings.base_url, profile=settings.profile, account=account
         )
         for error in errors:
-            say(f"mobitui: {error}")
+            say(f"mobitui: {problem_text(t, error)}")
         if args.operation:
             found = [f for f in found if f.state.spec.id == args.operation]
             if not found:
@@ -533,7 +537,8 @@ async def resume(args: argparse.Namespace, settings: ConnectionSettings) -> int:
                 )
             )
             if loaded.torn is not None:
-                say(f"mobitui: {loaded.torn}")  # the batch it was about is simply still open
+                # the batch it was about is simply still open
+                say(f"mobitui: {problem_text(t, loaded.torn)}")
             say(t("resume.explain"))
             if not (args.agree or ask(f"「{t('action.resume')}」 {spec.id}?")):
                 raise CommandError.said(ExitCode.USAGE, "cli.not_resumed")
@@ -595,12 +600,7 @@ async def still_the_same(client: MobiClient, state: OperationState, t: Catalogue
     for stray in strays:
         say(t("cli.stray.no_longer_planned", stray=stray_text(t, stray)))
     if strays:
-        raise CommandError(
-            ExitCode.USAGE,
-            f"not resumed: {len(strays)} device(s) of operation {spec.id} are no longer the "
-            f"devices it planned; nothing was sent. Check them, then give the rest up with "
-            f"`mobitui resume --operation {spec.id} --abandon`",
-        )
+        raise CommandError.said(ExitCode.USAGE, "cli.resume_strays", count=len(strays), id=spec.id)
 
 
 def abandon(args: argparse.Namespace, settings: ConnectionSettings) -> int:
@@ -642,10 +642,8 @@ async def export_checklists(args: argparse.Namespace, settings: ConnectionSettin
     try:
         written = export_sheets(jobs, Path(args.out), langs, formats)
     except OSError as exc:
-        where = visible(str(exc.filename))
-        raise CommandError.said(
-            ExitCode.USAGE, "cli.cannot_write", path=where, why=exc.strerror
-        ) from None
+        failure = private_files.failure(exc.filename or args.out, "write", exc)
+        raise CommandError.said(ExitCode.USAGE, "problem.file", problem=failure) from None
     for path in written:
         print(visible(str(path)))
     where = visible(str(Path(args.out).expanduser()))

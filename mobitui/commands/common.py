@@ -16,7 +16,7 @@ import contextlib
 import getpass
 import os
 import sys
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from typing import Any, TextIO
 
 from mobitui.api import session
@@ -32,6 +32,7 @@ from mobitui.api.errors import (
 )
 from mobitui.api.runner import Overlap
 from mobitui.domain.csv_select import CsvProblem
+from mobitui.domain.said import Said
 from mobitui.domain.selection import Stray, StrayReason
 from mobitui.domain.text import visible
 from mobitui.exit_codes import ExitCode
@@ -40,13 +41,13 @@ from mobitui.local import profiles
 from mobitui.local.journal import JournalError
 from mobitui.local.paths import ConfigError
 from mobitui.local.profiles import ConnectionSettings
-from mobitui.present.errors import config_text, error_text
+from mobitui.present.errors import error_text, problem_text
 
 #: A headless command: the parsed arguments and the settings resolved from them.
 Command = Callable[[argparse.Namespace, ConnectionSettings], Coroutine[Any, Any, int]]
 
 
-class CommandError(Exception):
+class CommandError(Said):
     """Ends a command with ``message`` on stderr and ``code``; one made by :meth:`said` is
     said in the run's language (its catalogue key), ``message`` being its English."""
 
@@ -56,13 +57,11 @@ class CommandError(Exception):
         message: str,
         *,
         key: str | None = None,
-        values: dict[str, object] | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
-        super().__init__(message)
+        super().__init__(message, key=key, values=values)
         self.code = code
         self.message = message
-        self.key = key
-        self.values = values or {}
 
     @classmethod
     def said(cls, code: ExitCode, key: str, **values: object) -> CommandError:
@@ -71,7 +70,7 @@ class CommandError(Exception):
 
     def text(self, t: Catalogue) -> str:
         """The message in ``t``'s language (a plain message as it was written)."""
-        return self.message if self.key is None else t(self.key, **self.values)
+        return self.message if self.key is None else problem_text(t, self)
 
 
 def resolve(args: argparse.Namespace) -> ConnectionSettings:
@@ -263,10 +262,10 @@ def run(args: argparse.Namespace, command: Command, *, destructive: bool = False
         say(f"mobitui: {error_text(t, exc)}")
         return ExitCode.USAGE
     except ConfigError as exc:
-        say(f"mobitui: {config_text(t, exc)}")
+        say(f"mobitui: {problem_text(t, exc)}")
         return ExitCode.USAGE
     except (JournalError, CsvProblem) as exc:
-        say(f"mobitui: {exc}")
+        say(f"mobitui: {problem_text(t, exc)}")
         return ExitCode.USAGE
     except KeyboardInterrupt:
         say(f"mobitui: {t('cli.interrupted')}")

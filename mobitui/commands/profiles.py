@@ -20,7 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from mobitui.api.errors import Unauthenticated
 from mobitui.api.session import forget_token
-from mobitui.commands.common import CommandError, client_for, config_text, say
+from mobitui.commands.common import CommandError, client_for, say
 from mobitui.domain.text import visible
 from mobitui.exit_codes import ExitCode
 from mobitui.i18n import Catalogue, choose_lang
@@ -33,6 +33,7 @@ from mobitui.local.profiles import (
     Profiles,
     load_profiles,
 )
+from mobitui.present.errors import problem_text
 from mobitui.present.tables import emit
 
 
@@ -76,7 +77,7 @@ def _profiles(t: Catalogue) -> Profiles | None:
     try:
         return load_profiles()
     except ConfigError as exc:
-        say(f"mobitui: {config_text(t, exc)}")
+        say(f"mobitui: {problem_text(t, exc)}")
         return None
 
 

@@ -69,15 +69,14 @@ async def logout(args: argparse.Namespace, settings: ConnectionSettings) -> int:
             try:
                 await client.logout()
             except Unreachable as exc:
-                say(
-                    f"{error_text(Catalogue(settings.lang), exc)} The token is forgotten "
-                    f"here; on the server it expires at {cached.expires_at.isoformat()}."
-                )
+                t = Catalogue(settings.lang)
+                error, expires = error_text(t, exc), cached.expires_at.isoformat()
+                say(t("cli.logout_unreachable", error=error, expires=expires))
     forget_token(settings)
     try:
         snapshot.forget(settings.profile, settings.account)
     except OSError as exc:
-        raise CommandError(ExitCode.USAGE, f"cannot delete the fleet cache: {exc}") from None
+        raise CommandError.said(ExitCode.USAGE, "cli.fleet_cache_kept", problem=exc) from None
     t = Catalogue(settings.lang)
     say(t("cli.logged_out", account=visible(settings.account), profile=settings.profile))
     return ExitCode.OK

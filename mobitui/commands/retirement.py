@@ -47,6 +47,7 @@ from mobitui.local import private_files
 from mobitui.local.private_files import PrivateFileError
 from mobitui.local.profiles import ConnectionSettings
 from mobitui.local.retirements import RetirementError, RetirementStore
+from mobitui.present.errors import problem_text
 from mobitui.present.retirement_report import report_csv, report_markdown
 from mobitui.present.tables import emit
 from mobitui.present.words import name_refused
@@ -102,7 +103,7 @@ def _load(settings: ConnectionSettings, wanted: str) -> Retirement:
     try:
         return store.load(wanted)
     except RetirementError as exc:
-        raise CommandError(ExitCode.USAGE, f"cannot read: {visible(str(exc))}") from None
+        raise CommandError.said(ExitCode.USAGE, "problem.file", problem=exc) from None
 
 
 def _time(value: datetime | None) -> str | None:
@@ -142,7 +143,7 @@ async def list_retirements(args: argparse.Namespace, settings: ConnectionSetting
     emit(rows, columns, args.format)
     for problem in listing.problems:
         t = Catalogue(settings.lang)
-        say(f"mobitui: {t('cli.retirement_not_listed', problem=visible(str(problem)))}")
+        say(f"mobitui: {t('cli.retirement_not_listed', problem=problem_text(t, problem))}")
     return ExitCode.PARTIAL if listing.problems else ExitCode.OK
 
 
@@ -277,11 +278,10 @@ async def report(args: argparse.Namespace, settings: ConnectionSettings) -> int:
     except PrivateFileError as exc:
         if exc.errno == errno.EEXIST:
             raise CommandError.said(ExitCode.USAGE, "cli.already_exists", path=shown) from None
-        raise CommandError(ExitCode.USAGE, visible(str(exc))) from None
+        raise CommandError.said(ExitCode.USAGE, "problem.file", problem=exc) from None
     except OSError as exc:
-        raise CommandError.said(
-            ExitCode.USAGE, "cli.cannot_write", path=shown, why=exc.strerror
-        ) from None
+        failure = private_files.failure(path, "write", exc)
+        raise CommandError.said(ExitCode.USAGE, "problem.file", problem=failure) from None
     print(shown)
     say(Catalogue(settings.lang)("cli.report_written", id=visible(retirement.id)))
     return ExitCode.OK

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from mobitui.domain.models import Device
+from mobitui.domain.said import Said
 
 #: Header cells that name the column to use (compared case-insensitively, spaces ignored).
 HEADERS = frozenset(
@@ -56,17 +57,24 @@ MAX_COLUMNS = 1000
 _MAX_COMMAS = 10 * MAX_COLUMNS
 
 
-class CsvProblem(ValueError):
-    """The file cannot be read as CSV text; the message says where."""
+class CsvProblem(Said, ValueError):
+    """The file cannot be read as CSV text; the message says where (``key``: the catalogue's
+    ``csv.problem.*``, for the admin's language)."""
+
+    def __init__(self, message: str, key: str, /, **values: object) -> None:
+        super().__init__(message, key=f"csv.problem.{key}", values=values)
 
 
 def load(data: bytes) -> list[list[str]]:
     """:func:`parse` of :func:`decode`, refusing more than :data:`MAX_BYTES` (read at most
     ``MAX_BYTES + 1`` bytes: a larger file is refused without being read whole)."""
     if len(data) > MAX_BYTES:
+        mib = MAX_BYTES // (1024 * 1024)
         raise CsvProblem(
-            f"larger than {MAX_BYTES // (1024 * 1024)} MiB: not a list of devices "
-            "(save only the column of serial numbers or ids)"
+            f"larger than {mib} MiB: not a list of devices "
+            "(save only the column of serial numbers or ids)",
+            "too_large",
+            mib=mib,
         )
     return parse(decode(data))
 
@@ -81,14 +89,19 @@ def decode(data: bytes) -> str:
         return data.decode("cp932")
     except UnicodeDecodeError as exc:
         raise CsvProblem(
-            f"byte {exc.start}: neither UTF-8 nor Shift_JIS (save the file as CSV UTF-8)"
+            f"byte {exc.start}: neither UTF-8 nor Shift_JIS (save the file as CSV UTF-8)",
+            "encoding",
+            byte=exc.start,
         ) from None
 
 
 def _too_wide(line: int) -> CsvProblem:
     return CsvProblem(
         f"line {line}: more than {MAX_COLUMNS:,} columns, the most that is read "
-        "(save only the columns of the devices)"
+        "(save only the columns of the devices)",
+        "too_wide",
+        line=line,
+        most=MAX_COLUMNS,
     )
 
 
@@ -108,7 +121,11 @@ def parse(text: str) -> list[list[str]]:
                 raise CsvProblem(
                     f"line {pending['line']}: more than {_MAX_COMMAS:,} commas in one row "
                     f"(at most {MAX_COLUMNS:,} columns are read; save only the columns of the "
-                    "devices)"
+                    "devices)",
+                    "too_many_commas",
+                    line=pending["line"],
+                    commas=_MAX_COMMAS,
+                    most=MAX_COLUMNS,
                 )
             yield line
 
@@ -123,7 +140,8 @@ def parse(text: str) -> list[list[str]]:
             if any(cells):
                 rows.append(cells)
     except csv.Error as exc:
-        raise CsvProblem(f"line {reader.line_num}: {exc}") from None
+        line = reader.line_num
+        raise CsvProblem(f"line {line}: {exc}", "syntax", line=line, detail=str(exc)) from None
     return rows
 
 
@@ -168,10 +186,11 @@ class ColumnChoice(CsvProblem):
             silent = ", ".join(repr(c.label) for c in columns if not c.matches)
             super().__init__(
                 f"the header names {silent} as the device column but it matches no device, "
-                f"while another column does: {listed}"
+                f"while another column does: {listed}",
+                doubt.value,
             )
         else:
-            super().__init__(f"more than one column names devices: {listed}")
+            super().__init__(f"more than one column names devices: {listed}", doubt.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,17 +286,33 @@ def _named(wanted: str | int, header: Sequence[str] | None, width: int) -> tuple
     if isinstance(wanted, int):
         if 0 <= wanted < width:
             return wanted, False
-        raise CsvProblem(f"no column {wanted + 1}")
+        raise CsvProblem(f"no column {wanted + 1}", "no_such_column", column=wanted + 1)
     if header is not None:
         hits = [i for i, cell in enumerate(header) if _norm_header(cell) == _norm_header(wanted)]
         if len(hits) == 1:
             return hits[0], True
         if len(hits) > 1:
-            raise CsvProblem(f"column {wanted!r}: more than one column has that header")
+            raise CsvProblem(
+                f"column {wanted!r}: more than one column has that header",
+                "header_twice",
+                column=repr(wanted),
+            )
     if wanted.isdigit() and 1 <= int(wanted) <= width:
         return int(wanted) - 1, False
-    known = ", ".join(repr(c) for c in header) if header else f"1 to {width}"
-    raise CsvProblem(f"no column {wanted!r} (columns: {known})")
+    if header:
+        known = ", ".join(repr(c) for c in header)
+        raise CsvProblem(
+            f"no column {wanted!r} (columns: {known})",
+            "no_column",
+            column=repr(wanted),
+            known=known,
+        )
+    raise CsvProblem(
+        f"no column {wanted!r} (columns: 1 to {width})",
+        "no_column_numbered",
+        column=repr(wanted),
+        width=width,
+    )
 
 
 def select(

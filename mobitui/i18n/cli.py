@@ -351,8 +351,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{columns} --column for {files} --from-csv: give one for every file (in the same "
         "order), or one for all",
     ),
-    "cli.cannot_read": ("{path}: 読めません: {why}", "{path}: cannot read: {why}"),
-    "cli.cannot_write": ("{path}: 書けません: {why}", "{path}: cannot write: {why}"),
     "cli.schedule_unreadable": (
         "--schedule {text!r}: YYYY-MM-DD HH:MM または RFC 3339 の時刻を指定してください",
         "--schedule {text!r}: give YYYY-MM-DD HH:MM or an RFC 3339 time",
@@ -526,10 +524,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "プロファイルがまだありません。mobitui を一度起動して作成してください",
         "no profile 'the default profile' (known: none; run mobitui once to create one)",
     ),
-    "cli.config.cannot_read": (
-        "{path}: 読み取れません: {why}",
-        "{path}: cannot read: {why}",
-    ),
     "cli.config.not_utf8": (
         "{path}: UTF-8 のテキストではありません",
         "{path}: not UTF-8 text",
@@ -663,6 +657,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cli.stays_open": (
         "処理 {id} は未完了のままです: `mobitui resume` で再度確認します",
         "operation {id} stays open: `mobitui resume` asks again",
+    ),
+    "cli.csv.problem": ("{path}: {problem}", "{path}: {problem}"),
+    "cli.csv.column_choice": (
+        "{path}: {problem}。何も送っていません。--column 列名 で端末の列を指定してください",
+        "{path}: {problem}; nothing was sent: say which with --column NAME",
+    ),
+    "cli.resume_strays": (
+        "再開していません: 処理 {id} の {count} 台が、計画した時の端末ではなくなりました。"
+        "何も送っていません。端末を確かめてから、残りを "
+        "`mobitui resume --operation {id} --abandon` で破棄してください",
+        "not resumed: {count} device(s) of operation {id} are no longer the devices it "
+        "planned; nothing was sent. Check them, then give the rest up with "
+        "`mobitui resume --operation {id} --abandon`",
+    ),
+    "cli.fleet_cache_kept": (
+        "端末一覧のキャッシュを削除できません: {problem}",
+        "cannot delete the fleet cache: {problem}",
+    ),
+    "cli.logout_unreachable": (
+        "{error} このトークンはここでは破棄しました。"
+        "サーバー上では {expires} に期限切れになります。",
+        "{error} The token is forgotten here; on the server it expires at {expires}.",
     ),
     "cli.retirement_not_updated": (
         "端末の廃棄記録を更新できませんでした: {problem}",

@@ -66,4 +66,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "check the devices listed in a CSV (serials or ids; unmatched values are listed)",
     ),
     "help.export_csv": ("表示中の端末をCSVに書き出す", "export the shown devices to CSV"),
+    # a file that is not a list of devices (mobitui.domain.csv_select.CsvProblem)
+    "csv.problem.too_large": (
+        "{mib} MiB より大きいため端末の一覧として読みません"
+        "（シリアル番号または端末IDの列だけを保存してください）",
+        "larger than {mib} MiB: not a list of devices (save only the column of serial numbers "
+        "or ids)",
+    ),
+    "csv.problem.encoding": (
+        "{byte} バイト目: UTF-8 でも Shift_JIS でもありません（CSV UTF-8 で保存してください）",
+        "byte {byte}: neither UTF-8 nor Shift_JIS (save the file as CSV UTF-8)",
+    ),
+    "csv.problem.too_wide": (
+        "{line} 行目: 列が {most:,} より多くあります（端末の列だけを保存してください）",
+        "line {line}: more than {most:,} columns, the most that is read (save only the "
+        "columns of the devices)",
+    ),
+    "csv.problem.too_many_commas": (
+        "{line} 行目: 1 行のカンマが {commas:,} 個より多くあります"
+        "（読むのは {most:,} 列まで。端末の列だけを保存してください）",
+        "line {line}: more than {commas:,} commas in one row (at most {most:,} columns are "
+        "read; save only the columns of the devices)",
+    ),
+    "csv.problem.syntax": (
+        '{line} 行目: CSV として読めません（引用符「"」が閉じていないなど）',
+        "line {line}: {detail}",
+    ),
+    "csv.problem.no_such_column": ("列 {column} はありません", "no column {column}"),
+    "csv.problem.header_twice": (
+        "列 {column}: その見出しの列が複数あります",
+        "column {column}: more than one column has that header",
+    ),
+    "csv.problem.no_column": (
+        "列 {column} はありません（列: {known}）",
+        "no column {column} (columns: {known})",
+    ),
+    "csv.problem.no_column_numbered": (
+        "列 {column} はありません（列: 1〜{width}）",
+        "no column {column} (columns: 1 to {width})",
+    ),
+    "csv.problem.column": ("「{label}」（{count} 件一致）", "'{label}' ({count} matched)"),
+    "csv.problem.label": ("「{label}」", "'{label}'"),
+    "csv.problem.disagree": (
+        "複数の列が端末に一致し、その内容が食い違っています: {columns}",
+        "more than one column names devices: {columns}",
+    ),
+    "csv.problem.named_matches_nothing": (
+        "見出しが端末の列とする列 {silent} はどの端末にも一致せず、別の列が一致しています: "
+        "{columns}",
+        "the header names {silent} as the device column but it matches no device, while "
+        "another column does: {columns}",
+    ),
 }

@@ -93,7 +93,7 @@ class AuditLog:
         try:
             private_files.append_line(self.path, private_files.json_line(entry))
         except PrivateFileError as exc:
-            raise JournalError(str(exc)) from None
+            raise JournalError.of(exc) from None
 
     def read(self) -> AuditRead:
         """Every entry, oldest first; a torn last line (a crash mid-write) and any line that
@@ -103,7 +103,7 @@ class AuditLog:
         except FileNotFoundError:
             return AuditRead([], [])
         except OSError as exc:
-            raise JournalError(str(private_files.failure(self.path, "read", exc))) from None
+            raise JournalError.of(private_files.failure(self.path, "read", exc)) from None
         split = private_files.split_lines(self.path, raw)
         found: list[dict[str, Any]] = []
         problems: list[str] = []
@@ -117,7 +117,7 @@ class AuditLog:
                 continue
             found.append(entry)
         if split.torn_note is not None:
-            problems.append(split.torn_note)
+            problems.append(str(split.torn_note))
         for problem in problems:
             log.warning("%s", problem)
         return AuditRead(found, problems)

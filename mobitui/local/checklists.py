@@ -39,7 +39,7 @@ class ChecklistStore:
         self.path = path or paths.state_dir() / FILE_NAME
         self._all: dict[str, dict[str, Any]] = {}
         #: Why the file cannot be used (then nothing is written over it).
-        self.problem: str | None = None
+        self.problem: ConfigError | None = None
         self._load()
 
     def _load(self) -> None:
@@ -47,11 +47,13 @@ class ChecklistStore:
             raw = private_files.read_private(self.path).decode("utf-8")
         except FileNotFoundError:
             return
-        except private_files.PrivateFileError as exc:
-            self.problem = str(exc)
+        except OSError as exc:
+            self.problem = ConfigError.of(private_files.failure(self.path, "read", exc))
             return
-        except (OSError, UnicodeDecodeError) as exc:
-            self.problem = f"{self.path}: cannot read: {exc}"
+        except UnicodeDecodeError:
+            self.problem = ConfigError.of(
+                private_files.PrivateFileError.refused(self.path, "not_utf8")
+            )
             return
         try:
             data = json.loads(raw)
@@ -60,9 +62,9 @@ class ChecklistStore:
             for value in data.values():
                 ChecklistProgress.from_json(value)
         except json.JSONDecodeError as exc:
-            self.problem = f"{self.path}: line {exc.lineno}: {exc.msg}"
+            self.problem = ConfigError.said("problem.not_json", path=self.path, line=exc.lineno)
         except (ValueError, WireError) as exc:
-            self.problem = f"{self.path}: {exc}"
+            self.problem = ConfigError.said("problem.not_ours", path=self.path, detail=str(exc))
         else:
             self._all = data
 
@@ -78,12 +80,12 @@ class ChecklistStore:
         """
         self._all[key] = progress.to_json()
         if self.problem is not None:
-            raise ConfigError(self.problem)
+            raise self.problem
         body = json.dumps(self._all, ensure_ascii=False, indent=1, sort_keys=True)
         try:
             private_files.write_atomic(self.path, body.encode("utf-8"))
         except private_files.PrivateFileError as exc:
-            raise ConfigError(str(exc)) from None
+            raise ConfigError.of(exc) from None
 
 
 # --------------------------------------------------------------------------- sheets

@@ -42,6 +42,7 @@ from mobitui.domain.models import BulkResult, InactivationRequest, WireError, fo
 from mobitui.domain.operation import BatchDone, Ending, OperationSpec, OperationState
 from mobitui.local import private_files
 from mobitui.local.private_files import PrivateFileError
+from mobitui.local.problem import LocalProblem
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ SUFFIX = ".jsonl"
 FINISHED_DIR = "finished"
 
 
-class JournalError(Exception):
+class JournalError(LocalProblem):
     """A journal file cannot be used; the message names the file (and line)."""
 
 
@@ -68,7 +69,7 @@ class Loaded:
     #: Bytes of the file up to the end of its last complete line.
     good_length: int
     #: The torn last line named (file, line, size), or None: it was ignored.
-    torn: str | None = None
+    torn: LocalProblem | None = None
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -103,12 +104,12 @@ def read(path: Path) -> Loaded:
     try:
         raw = private_files.read_private(path)
     except OSError as exc:
-        raise JournalError(str(private_files.failure(path, "read", exc))) from None
+        raise JournalError.of(private_files.failure(path, "read", exc)) from None
     split = private_files.split_lines(path, raw)
     if not split.lines:
         if split.torn:
-            raise JournalError(f"{path}: line 1: torn plan (no newline): never started")
-        raise JournalError(f"{path}: line 1: empty journal (no operation header)")
+            raise JournalError.said("problem.journal_torn_plan", path=path)
+        raise JournalError.said("problem.journal_empty", path=path)
     state: OperationState | None = None
     for number, line in enumerate(split.lines, start=1):
         try:
@@ -120,7 +121,9 @@ def read(path: Path) -> Loaded:
             else:
                 state.apply(record)
         except (UnicodeDecodeError, json.JSONDecodeError, WireError, ValueError) as exc:
-            raise JournalError(f"{path}: line {number}: {exc}") from None
+            raise JournalError.said(
+                "problem.line", path=path, line=number, detail=str(exc)
+            ) from None
     assert state is not None
     torn = split.torn_note
     if torn is not None:
@@ -171,7 +174,7 @@ class JournalFile:
         except OSError as exc:
             # The end is on disk: the file is finished wherever it stays.
             self.close()
-            raise JournalError(str(private_files.failure(self.path, "move", exc))) from None
+            raise JournalError.of(private_files.failure(self.path, "move", exc)) from None
         self.path = target
         self.close()
 
@@ -182,7 +185,7 @@ class JournalFile:
         its thousand items are not read a second time.
         """
         if self._fd is None:
-            raise JournalError(f"{self.path}: the journal is closed")
+            raise JournalError.said("problem.journal_closed", path=self.path)
         if done is None:
             self.state.apply(record)
         else:
@@ -190,7 +193,7 @@ class JournalFile:
         try:
             private_files.append_locked(self._fd, private_files.json_line(record), self.path)
         except PrivateFileError as exc:
-            raise JournalError(str(exc)) from None
+            raise JournalError.of(exc) from None
 
     def close(self) -> None:
         if self._fd is not None:
@@ -215,7 +218,7 @@ class Journal:
         try:
             private_files.ensure_private_dir(self.directory, root=self.directory.parent)
         except PrivateFileError as exc:
-            raise JournalError(f"{exc} (the journal directory)") from None
+            raise JournalError.of(exc, "problem.journal_dir") from None
 
     def start(self, spec: OperationSpec) -> JournalFile:
         """Write the plan of a new operation and hold its file open and locked.
@@ -230,7 +233,7 @@ class Journal:
         try:
             fd = private_files.create_exclusive(path, data)
         except PrivateFileError as exc:
-            raise JournalError(str(exc)) from None
+            raise JournalError.of(exc) from None
         return JournalFile(Loaded(path, OperationState(spec), len(data)), fd, resumed=False)
 
     def open(self, path: Path) -> JournalFile:
@@ -239,12 +242,12 @@ class Journal:
             private_files.check_private_dir(path.parent)
             fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)
         except OSError as exc:
-            raise JournalError(str(private_files.failure(path, "open", exc))) from None
+            raise JournalError.of(private_files.failure(path, "open", exc)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise JournalBusy(f"{path}: another mobitui is running this operation") from None
+            raise JournalBusy.said("problem.journal_busy", path=path) from None
         try:
             loaded = read(path)
             if loaded.good_length < os.fstat(fd).st_size:
@@ -252,7 +255,8 @@ class Journal:
                 os.fsync(fd)
         except OSError as exc:
             os.close(fd)
-            raise JournalError(str(private_files.failure(path, "cut a torn line", exc))) from None
+            failure = private_files.failure(path, "truncate", exc)
+            raise JournalError.of(failure) from None
         except BaseException:
             os.close(fd)
             raise
@@ -305,7 +309,7 @@ class Journal:
         except PrivateFileError as exc:
             if exc.errno == errno.ENOENT:
                 return
-            raise JournalError(f"{exc} (the journal directory)") from None
+            raise JournalError.of(exc, "problem.journal_dir") from None
         except OSError as exc:
-            raise JournalError(str(private_files.failure(self.directory, "list", exc))) from None
+            raise JournalError.of(private_files.failure(self.directory, "list", exc)) from None
         yield from names

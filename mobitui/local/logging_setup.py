@@ -130,18 +130,18 @@ def open_private_log(path: Path) -> int:
         try:
             st = os.fstat(fd)
             if not stat.S_ISREG(st.st_mode):
-                raise PrivateFileError(path, "not a regular file (refused)")
+                raise PrivateFileError.refused(path, "not_regular")
             if st.st_uid != os.getuid():
-                raise PrivateFileError(path, "owned by another user (refused)", errno.EPERM)
+                raise PrivateFileError.refused(
+                    path, "another_owner", errno.EPERM, owner=st.st_uid, me=os.getuid()
+                )
             os.fchmod(fd, PRIVATE_FILE)  # the umask may have made it narrower; never wider
         except BaseException:
             os.close(fd)
             raise
-    except PrivateFileError as exc:
-        raise ConfigError(f"{exc} (the debug log; ${LOG_ENV} sets it)") from None
     except OSError as exc:
-        why = private_files.failure(path, "open", exc)
-        raise ConfigError(f"{why} (the debug log; ${LOG_ENV} sets it)") from None
+        failure = private_files.failure(path, "open", exc)
+        raise ConfigError.said("problem.debug_log", problem=failure, env=LOG_ENV) from None
     return fd
 
 

@@ -24,28 +24,15 @@ import platformdirs
 
 from mobitui.local import private_files
 from mobitui.local.private_files import PrivateFileError
+from mobitui.local.problem import LocalProblem
 
 
-class ConfigError(Exception):
+class ConfigError(LocalProblem):
     """A configuration or state file cannot be used; the message names the file and place.
 
-    One made by :meth:`said` also carries its catalogue ``key`` and ``values``, so that the
-    CLI and the TUI say it in the run's language; ``str(error)`` is its English (for logs).
+    Made by :meth:`said` or :meth:`of`, it is said in the run's language; ``str(error)`` is its
+    English (for logs).
     """
-
-    def __init__(
-        self, message: str, *, key: str | None = None, values: dict[str, object] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.key = key
-        self.values = values or {}
-
-    @classmethod
-    def said(cls, key: str, /, **values: object) -> ConfigError:
-        """The problem of catalogue message ``key`` (with its ``values``)."""
-        from mobitui.i18n import Catalogue
-
-        return cls(Catalogue("en")(key, **values), key=key, values=values)
 
 
 def config_dir() -> Path:
@@ -71,7 +58,7 @@ def ensure_state_dir() -> Path:
     try:
         return private_files.ensure_private_dir(state_dir())
     except PrivateFileError as exc:
-        raise ConfigError(f"{exc} (the state directory; $MOBITUI_STATE_DIR sets it)") from None
+        raise ConfigError.of(exc, "problem.state_dir") from None
 
 
 def fleet_cache_path(profile: str, account: str) -> Path:

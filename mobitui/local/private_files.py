@@ -41,6 +41,8 @@ from typing import Any
 
 import msgspec
 
+from mobitui.local.problem import LocalProblem
+
 log = logging.getLogger(__name__)
 
 PRIVATE_FILE = 0o600
@@ -54,16 +56,48 @@ class PrivateFileError(OSError):
 
     ``filename`` and ``strerror`` are set like any ``OSError``'s (``strerror`` is the bare
     reason), so callers that print ``f"{exc.filename}: cannot write: {exc.strerror}"`` keep
-    working; ``str()`` is the whole line, with what was being done.
+    working; ``str()`` is the whole line, with what was being done, in English (for logs).
+
+    What the admin reads is said from the parts, in the run's language
+    (:func:`mobitui.present.errors.file_text`): ``action`` (``"write"``), and either the
+    catalogue ``key`` of one of mobitui's own refusals (:meth:`refused`, with its ``values``)
+    or the ``errno`` of the system's.
     """
 
     def __init__(
-        self, path: Path | str, reason: str, code: int | None = None, *, action: str | None = None
+        self,
+        path: Path | str,
+        reason: str,
+        code: int | None = None,
+        *,
+        action: str | None = None,
+        key: str | None = None,
+        values: dict[str, object] | None = None,
     ) -> None:
         super().__init__(code or 0, reason, str(path))
         self.path = Path(path)
         self.reason = reason
         self.action = action
+        self.key = key
+        self.values = values or {}
+
+    @classmethod
+    def refused(
+        cls,
+        path: Path | str,
+        key: str,
+        code: int | None = None,
+        /,
+        *,
+        action: str | None = None,
+        **values: object,
+    ) -> PrivateFileError:
+        """mobitui's own refusal of ``path``: the catalogue's ``file.reason.<key>``."""
+        from mobitui.i18n import Catalogue
+
+        full = f"file.reason.{key}"
+        english = Catalogue("en")(full, **values)
+        return cls(path, english, code, action=action, key=full, values=values)
 
     def __str__(self) -> str:
         doing = f"cannot {self.action}: " if self.action else ""
@@ -71,8 +105,6 @@ class PrivateFileError(OSError):
 
 
 def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ELOOP:
-        return "is a symbolic link (refused)"
     return exc.strerror or str(exc)
 
 
@@ -80,16 +112,19 @@ def failure(path: Path | str, action: str, exc: OSError) -> PrivateFileError:
     """``exc`` as a one-line error naming ``path``: ``<path>: cannot <action>: <why>``."""
     if isinstance(exc, PrivateFileError):
         return exc
+    if exc.errno == errno.ELOOP:  # opened with O_NOFOLLOW: a link planted at our name
+        return PrivateFileError.refused(path, "symlink", errno.ELOOP, action=action)
     return PrivateFileError(path, _reason(exc), exc.errno, action=action)
 
 
-# --------------------------------------------------------------------------- directories
-
-
 def _who(mode: int) -> str:
+    """Who besides the owner may write: the key of the refusal that says so."""
     if mode & stat.S_IWGRP and mode & stat.S_IWOTH:
-        return "its group and everyone"
-    return "its group" if mode & stat.S_IWGRP else "everyone"
+        return "writable_by_group_and_others"
+    return "writable_by_group" if mode & stat.S_IWGRP else "writable_by_others"
+
+
+# --------------------------------------------------------------------------- directories
 
 
 def check_private_dir(directory: Path, *, writable: bool = True) -> None:
@@ -104,21 +139,16 @@ def check_private_dir(directory: Path, *, writable: bool = True) -> None:
     except OSError as exc:
         raise failure(directory, "use", exc) from None
     if not stat.S_ISDIR(st.st_mode):
-        raise PrivateFileError(directory, "not a directory", errno.ENOTDIR)
+        raise PrivateFileError.refused(directory, "not_directory", errno.ENOTDIR)
     uid = os.geteuid()
     if st.st_uid != uid:
-        raise PrivateFileError(
-            directory,
-            f"owned by another user (uid {st.st_uid}, this is uid {uid}): refused",
-            errno.EPERM,
+        raise PrivateFileError.refused(
+            directory, "another_owner", errno.EPERM, owner=st.st_uid, me=uid
         )
     mode = stat.S_IMODE(st.st_mode)
     if mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise PrivateFileError(
-            directory,
-            f"writable by {_who(mode)} (mode {mode:04o}): refused; make it private "
-            f"(chmod 700 {directory})",
-            errno.EPERM,
+        raise PrivateFileError.refused(
+            directory, _who(mode), errno.EPERM, mode=f"{mode:04o}", path=directory
         )
     if mode & 0o077:
         with contextlib.suppress(OSError):  # a read-only mount: then refused just below
@@ -127,8 +157,9 @@ def check_private_dir(directory: Path, *, writable: bool = True) -> None:
         read_only = False
         with contextlib.suppress(OSError):
             read_only = bool(os.statvfs(directory).f_flag & os.ST_RDONLY)
-        why = "read-only file system" if read_only else "not writable by this user"
-        raise PrivateFileError(directory, why, errno.EROFS if read_only else errno.EACCES)
+        if read_only:
+            raise PrivateFileError.refused(directory, "read_only", errno.EROFS)
+        raise PrivateFileError.refused(directory, "not_writable", errno.EACCES)
 
 
 def ensure_private_dir(directory: Path, *, root: Path | None = None, writable: bool = True) -> Path:
@@ -151,7 +182,7 @@ def ensure_private_dir(directory: Path, *, root: Path | None = None, writable: b
             raise failure(probe, "use", exc) from None
         else:
             if not stat.S_ISDIR(st.st_mode):
-                raise PrivateFileError(probe, "not a directory", errno.ENOTDIR)
+                raise PrivateFileError.refused(probe, "not_directory", errno.ENOTDIR)
             break
         if probe.parent == probe:
             break
@@ -314,7 +345,7 @@ def append_line(path: Path, line: bytes, *, root: Path | None = None) -> None:
     try:
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise PrivateFileError(path, "not a regular file (refused)")
+                raise PrivateFileError.refused(path, "not_regular")
             fcntl.flock(fd, fcntl.LOCK_EX)
         except OSError as exc:
             raise failure(path, "open", exc) from None
@@ -330,12 +361,12 @@ def _publish(tmp: Path, path: Path) -> None:
     try:
         os.link(tmp, path, follow_symlinks=False)
     except FileExistsError:
-        raise PrivateFileError(path, "already exists", errno.EEXIST) from None
+        raise PrivateFileError.refused(path, "exists", errno.EEXIST) from None
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
             raise
         if os.path.lexists(path):  # no hard links here: the narrow window of a rename
-            raise PrivateFileError(path, "already exists", errno.EEXIST) from None
+            raise PrivateFileError.refused(path, "exists", errno.EEXIST) from None
         os.rename(tmp, path)
     else:
         os.unlink(tmp)
@@ -357,7 +388,7 @@ def create_exclusive(path: Path, data: bytes) -> int:
     tmp = directory / f".{path.name}.{secrets.token_hex(8)}.tmp"
     flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     if os.path.lexists(path):
-        raise PrivateFileError(path, "already exists", errno.EEXIST)
+        raise PrivateFileError.refused(path, "exists", errno.EEXIST)
     try:
         fd = os.open(tmp, flags, PRIVATE_FILE)
     except OSError as exc:
@@ -408,14 +439,12 @@ class Lines:
     torn: bytes
 
     @property
-    def torn_note(self) -> str | None:
+    def torn_note(self) -> LocalProblem | None:
         """The torn line named (file, line, size), or None when there is none."""
         if not self.torn:
             return None
-        return (
-            f"{self.path}: line {len(self.lines) + 1}: torn (no newline, "
-            f"{len(self.torn)} bytes): ignored"
-        )
+        line = len(self.lines) + 1
+        return LocalProblem.said("problem.torn", path=self.path, line=line, size=len(self.torn))
 
 
 def split_lines(path: Path, raw: bytes) -> Lines:

@@ -29,6 +29,7 @@ from mobitui.domain.rules import DEFAULT_STALL
 from mobitui.local import private_files
 from mobitui.local.paths import ConfigError, config_dir
 from mobitui.local.private_files import PrivateFileError
+from mobitui.local.problem import toml_problem
 
 if TYPE_CHECKING:
     from mobitui.i18n import Lang
@@ -190,11 +191,6 @@ _INTEGERS = frozenset({"confirm_above", "stall_after_minutes"})
 _BOOLEANS = frozenset({"read_only"})
 
 
-def _decode_error_line(exc: tomllib.TOMLDecodeError) -> str:
-    match = re.search(r"line (\d+)", str(exc))
-    return f"line {match.group(1)}" if match else "unknown line"
-
-
 def load_profiles(path: Path | None = None) -> Profiles:
     """Read the profiles file; a missing file is an empty set, a broken one a ConfigError."""
     path = path or config_dir() / PROFILES_FILE
@@ -202,21 +198,19 @@ def load_profiles(path: Path | None = None) -> Profiles:
         raw = private_files.read_private(path)
     except FileNotFoundError:
         return Profiles()
-    except PrivateFileError as exc:
-        raise ConfigError(str(exc)) from None
     except OSError as exc:
-        raise ConfigError.said("cli.config.cannot_read", path=path, why=exc.strerror) from None
+        raise ConfigError.of(private_files.failure(path, "read", exc)) from None
     try:
         # Whoever can write this folder chooses the server the password is typed for.
         private_files.check_private_dir(path.parent, writable=False)
     except PrivateFileError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError.of(exc) from None
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError.said("cli.config.not_utf8", path=path) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {_decode_error_line(exc)}: {exc}") from None
+        raise toml_problem(ConfigError, path, exc) from None
 
     default = data.get("default_profile")
     if default is not None and not isinstance(default, str):
@@ -317,5 +311,5 @@ def save_profiles(profiles: Profiles, path: Path | None = None) -> Path:
     try:
         private_files.write_atomic(path, tomli_w.dumps(data).encode("utf-8"))
     except PrivateFileError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError.of(exc) from None
     return path

@@ -30,6 +30,7 @@ from mobitui.domain.rules import DeviceWarning
 from mobitui.local import paths, private_files
 from mobitui.local.journal import server_key
 from mobitui.local.private_files import PrivateFileError
+from mobitui.local.problem import LocalProblem
 
 DIR_NAME = "retirements"
 SUFFIX = ".json"
@@ -37,7 +38,7 @@ SUFFIX = ".json"
 MAX_BYTES = 64 * 1024 * 1024
 
 
-class RetirementError(Exception):
+class RetirementError(LocalProblem):
     """A retirement file or directory cannot be used; the message names it."""
 
 
@@ -72,8 +73,9 @@ class RetirementStore:
     def path_of(self, retirement_id: str) -> Path:
         try:
             check_id(retirement_id)
-        except WireError as exc:
-            raise RetirementError(str(exc)) from None
+        except WireError:
+            shown = repr(retirement_id[:80])
+            raise RetirementError.said("problem.retirement_id", id=shown) from None
         return self.directory / f"{retirement_id}{SUFFIX}"
 
     def save(self, retirement: Retirement) -> Path:
@@ -82,15 +84,13 @@ class RetirementStore:
         if server_key(retirement.server) != server_key(self.server) or (
             retirement.account != self.account
         ):
-            raise RetirementError(
-                f"retirement {retirement.id}: of another server or account, not saved here"
-            )
+            raise RetirementError.said("problem.retirement_elsewhere", id=retirement.id)
         path = self.path_of(retirement.id)
         body = json.dumps(retirement.to_json(), ensure_ascii=False, indent=1)
         try:
             private_files.write_atomic(path, body.encode("utf-8"), root=self.root.parent)
         except PrivateFileError as exc:
-            raise RetirementError(str(exc)) from None
+            raise RetirementError.of(exc) from None
         return path
 
     def load(self, retirement_id: str) -> Retirement:
@@ -101,27 +101,32 @@ class RetirementStore:
         try:
             size = os.lstat(path).st_size
             if size > MAX_BYTES:
-                raise RetirementError(f"{path}: larger than {MAX_BYTES} bytes; not read")
+                too_large = PrivateFileError.refused(path, "too_large", limit=MAX_BYTES)
+                raise RetirementError.of(too_large)
             raw = private_files.read_private(path)
         except FileNotFoundError:
-            raise RetirementError(f"{path}: no such retirement") from None
+            raise RetirementError.said("problem.retirement_missing", path=path) from None
         except OSError as exc:
-            raise RetirementError(str(private_files.failure(path, "read", exc))) from None
+            raise RetirementError.of(private_files.failure(path, "read", exc)) from None
         try:
             data = json.loads(raw.decode("utf-8"))
             retirement = Retirement.from_json(data)
         except UnicodeDecodeError:
-            raise RetirementError(f"{path}: not UTF-8 text") from None
+            raise RetirementError.of(PrivateFileError.refused(path, "not_utf8")) from None
         except json.JSONDecodeError as exc:
-            raise RetirementError(f"{path}: line {exc.lineno}: {exc.msg}") from None
+            raise RetirementError.said(
+                "problem.line", path=path, line=exc.lineno, detail=exc.msg
+            ) from None
         except (WireError, RecursionError) as exc:
-            raise RetirementError(f"{path}: {exc}") from None
+            raise RetirementError.said("problem.not_ours", path=path, detail=str(exc)) from None
         if retirement.id != path.name.removesuffix(SUFFIX):
-            raise RetirementError(f"{path}: holds retirement {retirement.id!r}, not its own")
+            raise RetirementError.said(
+                "problem.retirement_not_its_own", path=path, id=retirement.id
+            )
         if server_key(retirement.server) != server_key(self.server) or (
             retirement.account != self.account
         ):
-            raise RetirementError(f"{path}: a retirement of another server or account")
+            raise RetirementError.said("problem.retirement_elsewhere_file", path=path)
         return retirement
 
     def list(self) -> Listing:
@@ -136,10 +141,10 @@ class RetirementStore:
         except PrivateFileError as exc:
             if exc.errno == errno.ENOENT:
                 return Listing(found, problems)
-            return Listing(found, [RetirementError(f"{exc} (the retirements directory)")])
+            return Listing(found, [RetirementError.of(exc, "problem.retirements_dir")])
         except OSError as exc:
             failure = private_files.failure(self.directory, "list", exc)
-            return Listing(found, [RetirementError(str(failure))])
+            return Listing(found, [RetirementError.of(failure)])
         for path in names:
             try:
                 found.append(self._read(path))
@@ -165,7 +170,8 @@ def _update(store: RetirementStore, change: Callable[[Retirement], Retirement]) 
     try:
         listing = store.list()
     except (OSError, RetirementError) as exc:  # list() names its problems; this is the last net
-        return Folded(changed, [RetirementError(f"{store.directory}: {exc}")])
+        problem = RetirementError.said("problem.in_folder", path=store.directory, problem=exc)
+        return Folded(changed, [problem])
     problems.extend(listing.problems)
     for retirement in listing.retirements:
         try:
@@ -176,7 +182,8 @@ def _update(store: RetirementStore, change: Callable[[Retirement], Retirement]) 
         except RetirementError as exc:
             problems.append(exc)
         except (OSError, WireError, ValueError) as exc:
-            problems.append(RetirementError(f"retirement {retirement.id}: {exc}"))
+            said = RetirementError.said("problem.in_retirement", id=retirement.id, problem=exc)
+            problems.append(said)
     return Folded(changed, problems)
 
 

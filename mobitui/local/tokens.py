@@ -46,10 +46,10 @@ def origin_of(base_url: str) -> str:
         scheme = url.scheme.lower()
         host = url.hostname
         port = url.port
-    except ValueError as exc:
-        raise ConfigError(f"base_url {base_url!r}: {exc}") from None
+    except ValueError:
+        raise ConfigError.said("problem.base_url", url=repr(base_url)) from None
     if scheme not in _DEFAULT_PORTS or not host:
-        raise ConfigError(f"base_url {base_url!r}: an http:// or https:// address")
+        raise ConfigError.said("problem.base_url", url=repr(base_url))
     if ":" in host:
         host = f"[{host}]"
     return f"{scheme}://{host}:{port or _DEFAULT_PORTS[scheme]}"
@@ -81,7 +81,7 @@ def _token_dir_ready() -> Path:
     try:
         private_files.ensure_private_dir(directory, root=state_dir())
     except PrivateFileError as exc:
-        raise ConfigError(f"{exc} (the token cache; $MOBITUI_STATE_DIR sets it)") from None
+        raise ConfigError.of(exc, "problem.token_cache") from None
     return directory
 
 
@@ -89,7 +89,7 @@ def _discard(path: Path) -> None:
     try:
         path.unlink(missing_ok=True)
     except OSError as exc:
-        raise ConfigError(str(private_files.failure(path, "delete", exc))) from None
+        raise ConfigError.of(private_files.failure(path, "delete", exc)) from None
 
 
 def save_token(
@@ -104,7 +104,7 @@ def save_token(
     _token_dir_ready()
     path = _token_path(profile, origin, account)
     if not usable_token(token):
-        raise ConfigError(f"{path}: not cached: the server's token is not printable ASCII")
+        raise ConfigError.said("problem.token_unusable", path=path)
     body = json.dumps(
         {
             "origin": origin,
@@ -117,7 +117,7 @@ def save_token(
     try:
         private_files.write_atomic(path, body.encode("utf-8"), root=state_dir())
     except PrivateFileError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError.of(exc) from None
     return path
 
 

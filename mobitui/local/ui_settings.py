@@ -29,6 +29,7 @@ import tomli_w
 from mobitui.local import private_files
 from mobitui.local.paths import ConfigError, config_dir
 from mobitui.local.private_files import PrivateFileError
+from mobitui.local.problem import toml_problem
 
 SETTINGS_FILE = "settings.toml"
 #: One key of a binding: ``f2``, ``ctrl+q``, ``question_mark``, ``A`` (Textual's names).
@@ -44,7 +45,7 @@ class Notice:
     """Something in the file that was not used: which file, the catalogue key, its values."""
 
     key: str
-    values: dict[str, str] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -74,13 +75,13 @@ def _read(path: Path) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise ConfigError(str(private_files.failure(path, "read", exc))) from None
+        raise ConfigError.of(private_files.failure(path, "read", exc)) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise ConfigError("not UTF-8 text") from None
+        raise ConfigError.of(PrivateFileError.refused(path, "not_utf8")) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(exc)) from None
+        raise toml_problem(ConfigError, path, exc) from None
 
 
 def load_ui_settings(path: Path | None = None) -> UiSettings:
@@ -92,7 +93,7 @@ def load_ui_settings(path: Path | None = None) -> UiSettings:
     except ConfigError as exc:
         found.broken = True
         found.notices.append(
-            Notice("setup.settings_unreadable", {"path": str(path), "detail": str(exc)})
+            Notice("setup.settings_unreadable", {"path": str(path), "detail": exc})
         )
         return found
     theme = data.get("theme")
@@ -123,5 +124,5 @@ def save_theme(theme: str, path: Path | None = None) -> Path:
     try:
         private_files.write_atomic(path, tomli_w.dumps(data).encode("utf-8"))
     except PrivateFileError as exc:
-        raise ConfigError(str(exc)) from None
+        raise ConfigError.of(exc) from None
     return path

@@ -9,7 +9,10 @@ server (refused, timeout, TLS, DNS, proxy) are said in the admin's language too.
 
 from __future__ import annotations
 
+import errno
 import re
+from collections.abc import Mapping
+from pathlib import PurePath
 
 from mobitui.api.errors import (
     ApiError,
@@ -29,19 +32,76 @@ from mobitui.api.errors import (
     ValidationFailed,
 )
 from mobitui.api.runner import Overlap
+from mobitui.domain.csv_select import ColumnChoice
 from mobitui.domain.reconcile import named
+from mobitui.domain.said import Said
 from mobitui.domain.selection import NotChosen
 from mobitui.domain.text import visible
 from mobitui.i18n import MESSAGES, Catalogue
 from mobitui.local.journal import JournalBusy, JournalError
 from mobitui.local.paths import ConfigError
+from mobitui.local.private_files import PrivateFileError
 
 
-def config_text(t: Catalogue, error: ConfigError) -> str:
-    """A settings or file problem in ``t``'s language (one without a catalogue key as it was
-    written), made visible: it holds paths and the profiles file's own names. The CLI and the
-    TUI say it alike."""
-    return visible(str(error) if error.key is None else t(error.key, **error.values))
+def os_reason(t: Catalogue, error: OSError) -> str:
+    """Why the system (or mobitui's own check) refused a file, in ``t``'s language: by the
+    refusal's key, else by ``errno`` (``strerror`` is English on every host)."""
+    if isinstance(error, PrivateFileError) and error.key is not None:
+        return t(error.key, **error.values)
+    name = errno.errorcode.get(error.errno or 0)
+    if name is None:
+        return error.strerror or str(error) or type(error).__name__
+    if f"file.errno.{name}" in MESSAGES:
+        return t(f"file.errno.{name}")
+    return t("file.errno.other", name=name, text=error.strerror or name)
+
+
+def file_text(t: Catalogue, error: OSError, *, doing: bool = True) -> str:
+    """A file that cannot be used: its path, what was being done (unless not ``doing``: the
+    sentence around it says so already), and why (made visible: a path may hold anything)."""
+    why = os_reason(t, error)
+    action = error.action if isinstance(error, PrivateFileError) and doing else None
+    path = error.filename
+    if path is None:
+        return visible(why)
+    key = f"file.cannot.{action}"
+    if key not in MESSAGES:
+        key = "file.problem"
+    return t(key, path=visible(str(path)), why=visible(why))
+
+
+def problem_text(t: Catalogue, problem: BaseException) -> str:
+    """A problem of a file, a setting or an input in ``t``'s language: a :class:`Said` by its
+    key (a problem among its values said the same way), a file's by :func:`file_text`; any
+    other as it was written. Its values are made visible: paths, the files' own names."""
+    if isinstance(problem, ColumnChoice):
+        columns = ", ".join(
+            t("csv.problem.column", label=visible(c.label), count=c.matches)
+            for c in problem.columns
+        )
+        silent = ", ".join(
+            t("csv.problem.label", label=visible(c.label)) for c in problem.columns if not c.matches
+        )
+        return t(problem.key or "", columns=columns, silent=silent)
+    if isinstance(problem, Said) and problem.key is not None:
+        return said_text(t, problem.key, problem.values)
+    if isinstance(problem, OSError):
+        return file_text(t, problem)
+    return visible(str(problem))
+
+
+def said_text(t: Catalogue, key: str, values: Mapping[str, object]) -> str:
+    """Catalogue message ``key`` with ``values`` made visible, a problem among them said in
+    ``t``'s language too."""
+    return t(key, **{name: _value(t, value) for name, value in values.items()})
+
+
+def _value(t: Catalogue, value: object) -> object:
+    if isinstance(value, BaseException):
+        return problem_text(t, value)
+    if isinstance(value, str | PurePath):
+        return visible(str(value))
+    return value
 
 
 class StillLoading(Exception):
@@ -222,10 +282,9 @@ def error_text(t: Catalogue, error: BaseException) -> str:
     if isinstance(error, JournalBusy):
         return t("resume.busy")
     if isinstance(error, JournalError):
-        return t("error.journal", detail=str(error))
+        return t("error.journal", detail=problem_text(t, error))
     if isinstance(error, ConfigError):  # names the file or folder and what is wrong with it
-        return t("error.files", detail=config_text(t, error))
+        return t("error.files", detail=problem_text(t, error))
     if isinstance(error, OSError):
-        where = f"{error.filename}: " if error.filename else ""
-        return t("error.unexpected", kind=f"{where}{error.strerror or error}")
+        return t("error.unexpected", kind=file_text(t, error))
     return t("error.unexpected", kind=type(error).__name__)

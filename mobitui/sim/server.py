@@ -17,12 +17,14 @@ from types import TracebackType
 
 import uvicorn
 
+from mobitui.domain.said import Said
 from mobitui.sim.app import create_app
 from mobitui.sim.config import ServerConfig
 
 
-class UnsafeBindError(ValueError):
-    """Refusing to expose the demo accounts or the simulation controls beyond this machine."""
+class UnsafeBindError(Said, ValueError):
+    """Refusing to expose the demo accounts or the simulation controls beyond this machine
+    (``key``: the catalogue's sentence, for ``mobitui serve`` in the admin's language)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -66,12 +68,16 @@ def check_bind(config: ServerConfig, host: str) -> None:
     if config.uses_demo_accounts:
         raise UnsafeBindError(
             f"refusing to listen on {host!r} with the demo accounts (their passwords are "
-            "public); listen on 127.0.0.1, or give an accounts file (--accounts)"
+            "public); listen on 127.0.0.1, or give an accounts file (--accounts)",
+            key="serve.unsafe.demo_accounts",
+            values={"host": repr(host)},
         )
     if config.sim_controls:
         raise UnsafeBindError(
             f"refusing to listen on {host!r} with --sim-controls (the clock and audit "
-            "controls need no token); listen on 127.0.0.1, or leave --sim-controls out"
+            "controls need no token); listen on 127.0.0.1, or leave --sim-controls out",
+            key="serve.unsafe.sim_controls",
+            values={"host": repr(host)},
         )
 
 
@@ -89,9 +95,23 @@ def _uvicorn_config(config: ServerConfig, host: str, port: int, log_level: str) 
     )
 
 
+def check_port(host: str, port: int) -> None:
+    """``OSError`` (``EADDRINUSE`` …) when ``host:port`` cannot be listened on now.
+
+    uvicorn would log the failure in English and exit on its own; asked first (as uvicorn
+    binds: ``SO_REUSEADDR``), ``mobitui serve`` says it in one line, in the admin's language.
+    Another process may still take the port in between: then uvicorn says it.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+
+
 def run(config: ServerConfig, host: str = "127.0.0.1", port: int = 8765) -> None:
     """Serve until interrupted (Ctrl+C)."""
     check_bind(config, host)
+    check_port(host, port)
     uvicorn.Server(_uvicorn_config(config, host, port, "info")).run()
 
 

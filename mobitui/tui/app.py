@@ -46,7 +46,7 @@ from mobitui.fleet.cache import Fleet
 from mobitui.fleet.sync import FleetSync
 from mobitui.i18n import Catalogue, Lang, choose_lang
 from mobitui.local import crash_reports, paths, profiles
-from mobitui.present.errors import error_text
+from mobitui.present.errors import error_text, problem_text
 from mobitui.tui import preferences
 from mobitui.tui.bindings import localise
 from mobitui.tui.hangup import watch_hangup
@@ -673,7 +673,7 @@ class MobiApp(App[None]):
             return
         found, errors = self.operations.unfinished()
         for error in errors:
-            body = self.t("resume.unreadable", detail=str(error))
+            body = self.t("resume.unreadable", detail=problem_text(self.t, error))
             self.show_message(self.t("resume.title"), body)
         pending = list(found)
 
@@ -681,7 +681,7 @@ class MobiApp(App[None]):
             if pending:
                 loaded = pending.pop(0)
                 if loaded.torn is not None:  # its batch is simply still open: said, not hidden
-                    self.notify(loaded.torn, severity="warning", markup=False)
+                    self.notify(problem_text(self.t, loaded.torn), severity="warning", markup=False)
                 dialog = dialog_for(loaded.state.spec.kind)
                 screen = dialog(self.dialog_context(), resume=(loaded.state, loaded.path))
                 self.push_screen(screen, next_one)

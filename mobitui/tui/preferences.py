@@ -19,6 +19,7 @@ from textual.dom import DOMNode
 from mobitui.i18n import MESSAGES, Catalogue
 from mobitui.local.paths import ConfigError
 from mobitui.local.ui_settings import Notice, UiSettings, load_ui_settings, save_theme
+from mobitui.present.errors import said_text
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -75,7 +76,8 @@ def apply(app: App[Any], settings: UiSettings | None = None) -> UiSettings:
 def watch(app: App[Any], settings: UiSettings, t: Catalogue) -> None:
     """Show ``settings``' notices; from now on, save every theme chosen."""
     for notice in settings.notices:
-        app.notify(t(notice.key, **notice.values), severity="warning", timeout=15)
+        text = said_text(t, notice.key, notice.values)
+        app.notify(text, severity="warning", timeout=15, markup=False)
     settings.notices.clear()
     saved = [settings.theme or app.theme]
 

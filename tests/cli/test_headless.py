@@ -298,7 +298,7 @@ def test_schedule_and_cancel_a_request(server, monkeypatch, capsys) -> None:
         monkeypatch=monkeypatch,
         capsys=capsys,
     )
-    assert past.code == 2 and "in past" in past.err
+    assert past.code == 2 and "--schedule: The schedule is in the past" in past.err
     run = cli(
         server,
         "inactivate",

@@ -48,7 +48,8 @@ def test_a_damaged_file_is_named_and_never_overwritten(
     path = tmp_path / "checklists.json"
     path.write_text(content, "utf-8")
     store = ChecklistStore(path)
-    assert store.problem is not None and str(path) in store.problem and message in store.problem
+    problem = str(store.problem)
+    assert store.problem is not None and str(path) in problem and message in problem
     with pytest.raises(ConfigError, match=message):
         store.put("k", ChecklistProgress())
     assert path.read_text("utf-8") == content  # untouched

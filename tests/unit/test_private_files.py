@@ -107,7 +107,7 @@ def test_a_failed_append_cuts_its_own_bytes_back(tmp_path: Path) -> None:
 def test_split_lines_names_a_torn_tail_and_keeps_the_rest(tmp_path: Path) -> None:
     lines = private_files.split_lines(tmp_path / "j", b"one\ntwo\nthr")
     assert lines.lines == [b"one", b"two"] and lines.good_length == 8
-    assert lines.torn_note == f"{tmp_path / 'j'}: line 3: torn (no newline, 3 bytes): ignored"
+    assert str(lines.torn_note) == f"{tmp_path / 'j'}: line 3: torn (no newline, 3 bytes): ignored"
     assert private_files.split_lines(tmp_path / "j", b"one\n").torn_note is None
 
 

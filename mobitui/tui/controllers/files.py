@@ -26,6 +26,7 @@ from mobitui.domain.operation import OperationState
 from mobitui.domain.retirement import Retirement
 from mobitui.domain.text import visible
 from mobitui.local import private_files
+from mobitui.present.errors import file_text, problem_text
 from mobitui.present.retirement_report import report_csv, report_markdown
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import (
@@ -86,10 +87,15 @@ class Files:
                 return
             try:
                 written = export_sheets(jobs, choice.directory, choice.langs, choice.formats)
-            except (OSError, UnicodeError) as exc:
+            except OSError as exc:
                 # The folder and the error name paths: untrusted text (a shared folder's name)
-                detail = visible(f"{getattr(exc, 'filename', None) or choice.directory}: {exc}")
-                body = self.app.t("export.failed", detail=detail)
+                where = exc.filename or choice.directory
+                failure = private_files.failure(where, "write", exc)
+                body = self.app.t(
+                    "export.failed", detail=file_text(self.app.t, failure, doing=False)
+                )
+            except UnicodeError as exc:  # never from visible() text; said, not raised
+                body = self.app.t("export.failed", detail=visible(f"{choice.directory}: {exc}"))
             else:
                 directory = visible(str(choice.directory))
                 body = self.app.t("export.done", count=len(written), directory=directory)
@@ -119,8 +125,8 @@ class Files:
             try:
                 os.close(private_files.create_exclusive(path, data))
             except OSError as exc:
-                detail = visible(f"{path.absolute()}: {getattr(exc, 'strerror', None) or exc}")
-                body = t("retirement.export.failed", detail=detail)
+                failure = private_files.failure(path.absolute(), "create", exc)
+                body = t("retirement.export.failed", detail=file_text(t, failure, doing=False))
             else:
                 word = "retirement.export.audit_on" if audit is not None else None
                 body = t(
@@ -154,16 +160,22 @@ class Files:
                 with path.open("rb") as handle:
                     data = handle.read(MAX_BYTES + 1)
                 rows = load(data)
-            except (OSError, ValueError) as exc:
-                self._csv_failed(path, getattr(exc, "strerror", None) or str(exc))
+            except OSError as exc:
+                self._csv_failed(
+                    file_text(t, private_files.failure(path, "read", exc), doing=False)
+                )
+                return
+            except CsvProblem as exc:
+                self._csv_failed(f"{visible(str(path))}: {problem_text(t, exc)}")
                 return
             self._check_listed(path, rows, None)
 
         self.app.push_screen(AskPath(t, t("csv.import.title"), t("csv.import.hint")), chosen)
 
-    def _csv_failed(self, path: Path, why: str) -> None:
+    def _csv_failed(self, detail: str) -> None:
+        """``detail``: the file and why, said (and made visible: a file name and its cells are
+        untrusted text) by the caller."""
         t = self.app.t
-        detail = visible(f"{path}: {why}")  # a file name and its cells are untrusted text
         self.app.push_screen(
             MessageScreen(t, t("error.title"), t("csv.import.failed", detail=detail))
         )
@@ -183,7 +195,7 @@ class Files:
             self.app.push_screen(ChooseColumn(t, choice.columns, choice.doubt), answered)
             return
         except CsvProblem as exc:
-            self._csv_failed(path, str(exc))
+            self._csv_failed(f"{visible(str(path))}: {problem_text(t, exc)}")
             return
         fleet.check(picked.device_ids)
         self.app.main_screen.refresh_view()
@@ -224,9 +236,11 @@ class Files:
                 emit(rows, columns, "csv", out)
                 data = out.getvalue().encode("utf-8-sig")
                 private_files.write_atomic(path, data, private=False)
-            except (OSError, UnicodeError) as exc:
-                detail = visible(f"{path.absolute()}: {getattr(exc, 'strerror', None) or exc}")
-                body = t("csv.export.failed", detail=detail)
+            except OSError as exc:
+                failure = private_files.failure(path.absolute(), "write", exc)
+                body = t("csv.export.failed", detail=file_text(t, failure, doing=False))
+            except UnicodeError as exc:  # never from visible() text; said, not raised
+                body = t("csv.export.failed", detail=visible(f"{path.absolute()}: {exc}"))
             else:
                 body = t("csv.export.done", count=len(rows), path=visible(str(path.absolute())))
             self.app.push_screen(MessageScreen(t, t(t_key), body))

@@ -42,6 +42,7 @@ from mobitui.i18n import Catalogue, Lang
 from mobitui.local.checklists import ChecklistStore, progress_key
 from mobitui.local.paths import ConfigError
 from mobitui.local.retirements import RetirementStore, mark_c_done_in
+from mobitui.present.errors import problem_text
 from mobitui.present.sheets import SheetJob
 from mobitui.present.wrap import Wrapped
 from mobitui.tui.bindings import localise
@@ -164,7 +165,7 @@ class ChecklistScreen(Screen[None]):
         follow_fleet(self, self.fleet_changed)
         problem = self.actions.store.problem
         if problem:
-            self._status(self.t("checklist.unsaved", detail=problem))
+            self._status(self.t("checklist.unsaved", detail=problem_text(self.t, problem)))
         self._refresh_list()
         self._show_device()
 
