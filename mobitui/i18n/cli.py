@@ -560,38 +560,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: default_profile: プロファイル {name} はありません",
         "{path}: default_profile: no profile named {name}",
     ),
-    "cli.config.value.name": (
-        "{where}.name: 英数字と '.'、'_'、'-' で指定してください（64 文字まで）",
-        "{where}.name: letters, digits, '.', '_' or '-' (up to 64)",
-    ),
-    "cli.config.value.base_url": (
-        "{where}.base_url: http:// または https:// のアドレスで指定してください",
-        "{where}.base_url: an http:// or https:// address",
-    ),
-    "cli.config.value.account": (
-        "{where}.account: 指定が必要です",
-        "{where}.account: required",
-    ),
-    "cli.config.value.proxy": (
-        "{where}.proxy: http://、https:// または socks5:// のアドレスで指定してください",
-        "{where}.proxy: an http://, https:// or socks5:// address",
-    ),
-    "cli.config.value.lang": (
-        "{where}.lang: ja または en で指定してください",
-        "{where}.lang: ja or en",
-    ),
-    "cli.config.value.confirm_above": (
-        "{where}.confirm_above: 0 以上で指定してください",
-        "{where}.confirm_above: 0 or more",
-    ),
-    "cli.config.value.stall_after_minutes": (
-        "{where}.stall_after_minutes: 1 以上で指定してください",
-        "{where}.stall_after_minutes: 1 or more",
-    ),
-    "cli.config.value.trust": (
-        "{where}.trust: certifi または system で指定してください（{value} は使えません）",
-        "{where}.trust: certifi or system (not {value})",
-    ),
+    "cli.config.value": ("{where}.{reason}", "{where}.{reason}"),
     # why a device is left out (commands.common.stray_text)
     "cli.stray.outside_group": (
         "グループ {group} に所属しており、選択したグループの外です",

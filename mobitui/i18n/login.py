@@ -47,4 +47,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "profile.proxy.hint": ("http://proxy:8080", "http://proxy:8080"),
     "profile.lang": ("表示言語", "Language"),
     "profile.save": ("保存", "Save"),
+    # what is wrong with a profile (mobitui.local.profiles.validate_profile): the form says
+    # it as it is, the profiles file after the file and profile (cli.config.value)
+    "profile.problem.name": (
+        "name: 英数字と '.'、'_'、'-' で指定してください（64 文字まで）",
+        "name: letters, digits, '.', '_' or '-' (up to 64)",
+    ),
+    "profile.problem.base_url": (
+        "base_url: http:// または https:// のアドレスで指定してください",
+        "base_url: an http:// or https:// address",
+    ),
+    "profile.problem.account": ("account: 指定が必要です", "account: required"),
+    "profile.problem.proxy": (
+        "proxy: http://、https:// または socks5:// のアドレスで指定してください",
+        "proxy: an http://, https:// or socks5:// address",
+    ),
+    "profile.problem.lang": ("lang: ja または en で指定してください", "lang: ja or en"),
+    "profile.problem.confirm_above": (
+        "confirm_above: 0 以上で指定してください",
+        "confirm_above: 0 or more",
+    ),
+    "profile.problem.stall_after_minutes": (
+        "stall_after_minutes: 1 以上で指定してください",
+        "stall_after_minutes: 1 or more",
+    ),
+    "profile.problem.trust": (
+        "trust: certifi または system で指定してください（{value} は使えません）",
+        "trust: certifi or system (not {value})",
+    ),
 }

@@ -150,42 +150,33 @@ class Profiles:
         return None if name is None else self.profiles.get(name)
 
 
-def validate_profile(profile: Profile) -> list[str]:
-    """Problems with a profile, as ``key: reason`` strings (empty when it is usable)."""
-    problems: list[str] = []
+def validate_profile(profile: Profile) -> list[ConfigError]:
+    """Problems with a profile (empty when it is usable), each said as ``field: reason`` by
+    the catalogue's ``profile.problem.<field>``: the form shows them, the file loader names
+    the file and profile before them."""
+    problems: list[ConfigError] = []
     if not _NAME.match(profile.name):
-        problems.append("name: letters, digits, '.', '_' or '-' (up to 64)")
+        problems.append(ConfigError.said("profile.problem.name"))
     url = urlparse(profile.base_url)
     if url.scheme not in ("http", "https") or not url.netloc:
-        problems.append("base_url: an http:// or https:// address")
+        problems.append(ConfigError.said("profile.problem.base_url"))
     if not profile.account.strip():
-        problems.append("account: required")
+        problems.append(ConfigError.said("profile.problem.account"))
     if profile.proxy is not None:
         proxy = urlparse(profile.proxy)
         if proxy.scheme not in ("http", "https", "socks5") or not proxy.netloc:
-            problems.append("proxy: an http://, https:// or socks5:// address")
+            problems.append(ConfigError.said("profile.problem.proxy"))
     if profile.lang is not None and profile.lang not in LANGS:
-        problems.append("lang: ja or en")
+        problems.append(ConfigError.said("profile.problem.lang"))
     if profile.confirm_above is not None and profile.confirm_above < 0:
-        problems.append("confirm_above: 0 or more")
+        problems.append(ConfigError.said("profile.problem.confirm_above"))
     if profile.stall_after_minutes is not None and profile.stall_after_minutes < 1:
-        problems.append("stall_after_minutes: 1 or more")
+        problems.append(ConfigError.said("profile.problem.stall_after_minutes"))
     if profile.trust is not None and profile.trust not in TRUST_CHOICES:
-        problems.append(f"trust: {' or '.join(TRUST_CHOICES)} (not {profile.trust!r})")
+        problems.append(ConfigError.said("profile.problem.trust", value=repr(profile.trust)))
     return problems
 
 
-#: The catalogue's sentence for each problem :func:`validate_profile` finds, by its key.
-_VALUE_KEYS = {
-    "name": "cli.config.value.name",
-    "base_url": "cli.config.value.base_url",
-    "account": "cli.config.value.account",
-    "proxy": "cli.config.value.proxy",
-    "lang": "cli.config.value.lang",
-    "confirm_above": "cli.config.value.confirm_above",
-    "stall_after_minutes": "cli.config.value.stall_after_minutes",
-    "trust": "cli.config.value.trust",
-}
 _STRINGS = frozenset({"base_url", "account", "ca_bundle", "proxy", "lang", "trust"})
 _INTEGERS = frozenset({"confirm_above", "stall_after_minutes"})
 _BOOLEANS = frozenset({"read_only"})
@@ -247,12 +238,7 @@ def load_profiles(path: Path | None = None) -> Profiles:
         )
         problems = validate_profile(profile)
         if problems:
-            field_name = problems[0].split(":", 1)[0]
-            raise ConfigError(
-                f"{where}.{problems[0]}",
-                key=_VALUE_KEYS[field_name],
-                values={"where": where, "value": repr(profile.trust)},
-            )
+            raise ConfigError.said("cli.config.value", where=where, reason=problems[0])
         profiles[name] = profile
     if default is not None and default not in profiles:
         raise ConfigError.said("cli.config.default_missing", path=path, name=repr(default))

@@ -42,3 +42,28 @@ async def test_japanese_chosen_in_the_form_is_used_at_once(server) -> None:
         names = {b.description for _, b in app._bindings if b.id == "app.quit"}
         assert names and "quit" not in names
         assert app.launch.lang == "ja"
+
+
+async def test_the_form_s_problems_are_said_in_its_language() -> None:
+    """Before, the form said "base_url: an http:// or https:// address" in a Japanese form."""
+    from textual.widgets import Static
+
+    from tests.lang_check import english_sentences
+    from tests.tui.helpers import plain
+
+    app = MobiApp(None, lang="ja")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await shown(pilot, ProfileForm)
+        form = app.screen
+        form.query_one("#name").value = "a b"
+        form.query_one("#base_url").value = "ftp://lab"
+        form.query_one("#account").value = " "
+        form.query_one("#account").focus()
+        await pilot.press("enter")
+        problems = form.query_one("#problems", Static)
+        await until(pilot, lambda: "base_url" in plain(problems))
+        said = plain(problems)
+        assert "http:// または https:// のアドレスで指定してください" in said, said
+        assert "account: 指定が必要です" in said and "name: 英数字" in said, said
+        assert english_sentences(said, allow={"name", "account"}) == [], said
+        assert isinstance(app.screen, ProfileForm)  # nothing saved

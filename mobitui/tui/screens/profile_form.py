@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from mobitui.i18n import Catalogue, Lang
 from mobitui.local.profiles import Profile, validate_profile
+from mobitui.present.errors import problem_text
 
 _FIELDS = ("name", "base_url", "account", "ca_bundle", "proxy")
 
@@ -86,7 +87,8 @@ class ProfileForm(ModalScreen[Profile | None]):
         )
         problems = validate_profile(profile)
         if problems:
-            self.query_one("#problems", Static).update(Text("\n".join(problems)))
+            said = "\n".join(problem_text(self.t, problem) for problem in problems)
+            self.query_one("#problems", Static).update(Text(said))
             return
         self.dismiss(profile)
 
