@@ -670,7 +670,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         from mobitui.local import crash_reports
 
-        return crash_reports.report(exc)
+        lang: Lang = "en"
+        with contextlib.suppress(Exception):  # the last resort must not fail on its words
+            lang = argv_lang(sys.argv[1:] if argv is None else list(argv))
+        return crash_reports.report(exc, lang=lang)
 
 
 def _degrade_output() -> None:

@@ -123,6 +123,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "refusing to listen on {host} with --sim-controls (the clock and audit controls need "
         "no token); listen on 127.0.0.1, or leave --sim-controls out",
     ),
+    # an exception nothing handled (mobitui.local.crash_reports): the one line printed
+    "crash.written": (
+        "内部エラーが発生しました（{kind}）。詳しい情報: {path}",
+        "internal error ({kind}); details in {path}",
+    ),
+    "crash.unwritten": (
+        "内部エラーが発生しました（{kind}）。クラッシュレポートを書き込めませんでした",
+        "internal error ({kind}); no crash report could be written",
+    ),
     # where a problem was met, when the file alone does not say it
     "problem.file": ("{problem}", "{problem}"),
     "problem.state_dir": (

@@ -14,9 +14,9 @@ way in the TUI and in the headless commands:
   state directory cannot be used, the line says so and nothing else is shown;
 - the exit status is :attr:`ExitCode.INTERNAL` (70, ``EX_SOFTWARE`` of sysexits.h).
 
-Only the standard library, :mod:`mobitui.local.private_files` and :mod:`mobitui.exit_codes`
-(both themselves only the standard library), so the last resort works whatever else failed to
-import.
+Only the standard library, :mod:`mobitui.local.private_files` and :mod:`mobitui.exit_codes`,
+so the last resort works whatever else failed to import; the line is said in the run's
+language by the catalogue, or in English when even that cannot be imported.
 """
 
 from __future__ import annotations
@@ -28,9 +28,13 @@ import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mobitui.exit_codes import ExitCode
 from mobitui.local.private_files import ensure_private_dir, fsync_dir, write_all
+
+if TYPE_CHECKING:
+    from mobitui.domain.text import Lang
 
 PREFIX = "crash-"
 
@@ -101,19 +105,26 @@ def write_report(errors: list[BaseException], where: str) -> Path | None:
     return None
 
 
-def line(error: BaseException, path: Path | None) -> str:
-    """The one line for the terminal: the exception's type and where the details are."""
+def line(error: BaseException, path: Path | None, lang: Lang = "en") -> str:
+    """The one line for the terminal, in ``lang``: the exception's type and where the
+    details are (in English when the catalogue itself cannot be imported)."""
     kind = type(_unwrap(error)).__name__
-    if path is None:
-        return f"mobitui: internal error ({kind}); no crash report could be written"
-    return f"mobitui: internal error ({kind}); details in {path}"
+    key = "crash.unwritten" if path is None else "crash.written"
+    try:
+        from mobitui.i18n import Catalogue
+
+        return f"mobitui: {Catalogue(lang)(key, kind=kind, path=path)}"
+    except Exception:  # the last resort must not fail on its words
+        if path is None:
+            return f"mobitui: internal error ({kind}); no crash report could be written"
+        return f"mobitui: internal error ({kind}); details in {path}"
 
 
-def report(error: BaseException, where: str = "cli") -> int:
+def report(error: BaseException, where: str = "cli", lang: Lang = "en") -> int:
     """The headless last resort: write the report, print its line on stderr, return 70."""
     path = write_report([_unwrap(error)], where)
     with contextlib.suppress(OSError, ValueError):  # stderr gone: the exit status still tells
-        print(line(error, path), file=sys.stderr, flush=True)
+        print(line(error, path, lang), file=sys.stderr, flush=True)
     return ExitCode.INTERNAL
 
 
@@ -126,12 +137,13 @@ class CrashLog:
         self.count = 0
         self.path: Path | None = None
 
-    def add(self, error: BaseException) -> str | None:
-        """Record ``error``; the terminal line for the first one (None for the others)."""
+    def add(self, error: BaseException, lang: Lang = "en") -> str | None:
+        """Record ``error``; the terminal line for the first one, in ``lang`` (None for the
+        others)."""
         self.count += 1
         if self.count == 1:
             self.path = write_report([_unwrap(error)], self.where)
-            return line(error, self.path)
+            return line(error, self.path, lang)
         if self.path is not None:
             try:
                 fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC)

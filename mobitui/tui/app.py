@@ -468,7 +468,7 @@ class MobiApp(App[None]):
             # What Textual keeps for test frameworks: ``run_test`` raises it at the end.
             self._exception = error
             self._exception_event.set()
-        shown = self._crashes.add(error)
+        shown = self._crashes.add(error, self.t.lang)
         if shown is not None:
             # Printed by ``cli`` once the terminal is restored: Rich would wrap it at a space.
             self.crash_line = shown

@@ -127,3 +127,20 @@ def test_the_real_process_exits_70(server, tmp_path: Path) -> None:
     (report,) = sorted(state.glob("crash-*.txt"))
     assert found.group(1) == str(report) and stat.S_IMODE(report.stat().st_mode) == 0o600
     assert PLANTED not in report.read_text("utf-8")
+
+
+def test_the_crash_line_is_said_in_the_run_s_language(
+    server, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before, ``--lang ja`` still got "internal error (KeyError); details in …"."""
+    from tests.lang_check import english_sentences
+
+    broken_groups(monkeypatch)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    code = main([*command(server), "--lang", "ja"])
+    _out, err = capsys.readouterr()
+    assert code == ExitCode.INTERNAL
+    (line,) = err.splitlines()
+    (report,) = sorted(paths.state_dir().glob("crash-*.txt"))
+    assert line == f"mobitui: 内部エラーが発生しました（KeyError）。詳しい情報: {report}", line
+    assert english_sentences(line) == [] and PLANTED not in line
