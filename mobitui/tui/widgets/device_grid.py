@@ -9,17 +9,16 @@ The cursor follows a device, not a row number: when the view changes (a filter, 
 a new sort) the cursor stays on the same device if it is still shown, else on the row where it
 was, clamped (:func:`mobitui.fleet.view.follow`).
 
-The cursor is a bar in the ``device-grid--cursor`` style over the ``>`` marker (so it is found
-without colour too: NO_COLOR, TERM=linux), the check mark and the device's name with one cell
-after it, and no further. Over SSH every byte counts: a terminal cannot recolour a cell without
-its character being written again, so a move costs the cells whose look changes on the two rows,
-plus about 40 B of position and colour codes each. A whole highlighted row rewrites both lines
-(376 B per ↓ at 120×40, more than twice the bench goal of 155 B); a bar the full name column
-wide cost 144 B with English names and 155 B with Japanese ones (three bytes a character); the
-bar that ends with the name costs 128 B and about 146 B, and the two-cell marker alone 102 B.
-A move repaints only those two bars (``_refresh_bar``), each as one run of colour codes. Each
-line is handed to Textual with adjacent same-style segments joined, because every segment is
-written with its own colour codes: a page of rows then costs about half the bytes.
+The cursor highlights its whole row in the ``device-grid--cursor`` style (dimmer while the
+grid has not the focus, so the pane that has it shows), and a ``>`` marks it (so it is found
+without colour too: NO_COLOR, TERM=linux). Over SSH every byte counts: a terminal cannot
+recolour a cell without its character being written again, so a move rewrites the two rows.
+Each is one run of colour codes (the row under the cursor in the cursor's style alone, its
+state colours included), so a move costs about two rows of text and little else: a quarter of
+what a ``DataTable`` with a row cursor writes for the same move (the bench's baseline). A move
+repaints only those two rows (``_refresh_row``). Each line is handed to Textual with adjacent
+same-style segments joined, because every segment is written with its own colour codes: a page
+of rows then costs about half the bytes.
 """
 
 from __future__ import annotations
@@ -263,23 +262,21 @@ class DeviceGrid(ScrollView, can_focus=True):
         if cached is not None and cached[0] is device:
             return cached[1]
         segments: list[Segment] = []
-        # The cursor's bar: the marker, the check mark and the name in one style (one run of
-        # colour codes), all a move repaints (see the module's docstring).
         for column, cells in layout(width, self.hidden):
             if column.key == "check":
                 mark = (MARKER if at_cursor else " ") + (CHECK if checked else "·")
-                style = styles.cursor if at_cursor else styles.checked if checked else styles.base
+                style = styles.checked if checked else styles.base
                 segments.append(Segment(set_cell_size(mark, cells), style))
-                segments.append(Segment(" " * GAP, style if at_cursor else styles.base))
-                continue
-            cell = self._cell(column, device, cells, styles)
-            if at_cursor and column.key == "name":
-                lit = _lit(cell.text)
-                segments.append(Segment(cell.text[:lit], styles.cursor))
-                cell = Segment(cell.text[lit:], styles.base)
-            segments.append(cell)
+            else:
+                segments.append(self._cell(column, device, cells, styles))
             segments.append(Segment(" " * GAP, styles.base))
-        strip = Strip(Segment.simplify(segments)).adjust_cell_length(width, styles.base)
+        if at_cursor:
+            # The whole row in the cursor's style: one run of colour codes (the module's
+            # docstring), the check mark told by its character.
+            text = "".join(segment.text for segment in segments)
+            segments = [Segment(text, styles.cursor)]
+        fill = styles.cursor if at_cursor else styles.base
+        strip = Strip(Segment.simplify(segments)).adjust_cell_length(width, fill)
         if len(self._lines) >= LINE_CACHE:
             self._lines.clear()
         self._lines[key] = (device, strip)
@@ -326,8 +323,8 @@ class DeviceGrid(ScrollView, can_focus=True):
         if refresh_all:
             self.refresh()
         elif old != index:
-            self._refresh_bar(old)
-            self._refresh_bar(index)
+            self._refresh_row(old)
+            self._refresh_row(index)
         if old != index or refresh_all:
             self.post_message(self.CursorMoved(self.cursor_id))
 
@@ -376,18 +373,10 @@ class DeviceGrid(ScrollView, can_focus=True):
         """Repaint only the marker and check cells of row ``index`` (when on screen)."""
         self.refresh(Region(0, index + 1 - self.scroll_offset.y, GUTTER, 1))
 
-    def _refresh_bar(self, index: int) -> None:
-        """Repaint the cells of row ``index`` under the cursor's bar (when on screen): the
-        marker, the check mark and the name; the bar is as long as the row's name."""
-        if not 0 <= index < self.rows.available(index + 1):
-            return
-        device = self.fleet.devices.get(self.rows[index])
-        if device is None:
-            return  # drawn blank, nothing lit
-        (_check, gutter), (name, cells) = layout(self._width, self.hidden)[:2]
-        text = self._text(name, device, cells)
-        lit = gutter + GAP + cell_len(text[: _lit(text)])
-        self.refresh(Region(0, index + 1 - self.scroll_offset.y, lit, 1))
+    def _refresh_row(self, index: int) -> None:
+        """Repaint row ``index`` (when on screen): the cursor left it or came to it."""
+        if 0 <= index < self.rows.available(index + 1):
+            self.refresh(Region(0, index + 1 - self.scroll_offset.y, self._width, 1))
 
     def action_toggle_check(self) -> None:
         device_id = self.cursor_id
@@ -480,11 +469,6 @@ class _Styles:
             inactive=base + inactive,
             pending=base + pending,
         )
-
-
-def _lit(text: str) -> int:
-    """Characters of a name cell under the cursor's bar: the name and one space after it."""
-    return min(len(text), len(text.rstrip(" ")) + 1)
 
 
 class SortRequested(Message):
