@@ -58,6 +58,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The file to write (UTF-8 with a BOM, so Excel opens it as it is)",
     ),
     "csv.export.done": ("{count} 行を書き出しました: {path}", "Wrote {count} row(s) to {path}"),
+    # a path typed into a file question that names no file (mobitui.tui.screens.ask_path)
+    "path.refused.nul": (
+        "パスに使用できない文字（NUL）が含まれています",
+        "The path holds a character no path can have (NUL)",
+    ),
+    "path.refused.home": (
+        "「~」の後のユーザー名がこのコンピューターにありません: {path}",
+        "No user of this computer has the name after 「~」: {path}",
+    ),
     "csv.export.failed": ("書き出せません: {detail}", "Cannot write: {detail}"),
     "key.main.import_csv": ("CSVから選択", "check from CSV"),
     "key.main.export_csv": ("CSVに書き出す", "export CSV"),

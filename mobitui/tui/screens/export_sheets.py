@@ -20,6 +20,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue
 from mobitui.present.sheets import Format, Lang
+from mobitui.tui.screens.ask_path import typed_path
 from mobitui.tui.widgets.step_checkbox import MarkedCheckbox
 
 
@@ -76,7 +77,11 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         if not langs or not formats or not directory:
             self.query_one("#export-error", Static).update(Text(self.t("export.nothing")))
             return
-        self.dismiss(ExportChoice(Path(directory).expanduser(), langs, formats))  # type: ignore[arg-type]
+        folder = typed_path(self.t, directory)
+        if isinstance(folder, str):  # a folder no path can name: said, the screen stays
+            self.query_one("#export-error", Static).update(Text(folder))
+            return
+        self.dismiss(ExportChoice(folder, langs, formats))  # type: ignore[arg-type]
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
