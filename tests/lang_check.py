@@ -24,6 +24,7 @@ ALLOWED_TERMS = (
     "Apple MDM",
     "Hybrid MDM",
     "Device Owner",
+    "Profile Service",
     "DEP",
     "iOS",
     "iPadOS",

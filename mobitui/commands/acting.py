@@ -74,7 +74,7 @@ from mobitui.local.audit_log import FILE_NAME, AuditLog
 from mobitui.local.journal import Journal
 from mobitui.local.profiles import ConnectionSettings
 from mobitui.local.retirements import RetirementStore, fold_operation
-from mobitui.present.errors import problem_text
+from mobitui.present.errors import column_label, problem_text
 from mobitui.present.preflight import summary
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import RESULT_COLUMNS, emit, result_rows
@@ -172,7 +172,13 @@ async def choose(
             header = visible(", ".join(picked.header))
             say(t("cli.csv.header", path=shown, header=header))
         if picked.column is not None:
-            say(t("cli.csv.column", path=shown, column=repr(visible(picked.column.label))))
+            say(
+                t(
+                    "cli.csv.column",
+                    path=shown,
+                    column=t("csv.problem.label", label=column_label(t, picked.column)),
+                )
+            )
         keep([everything[i] for i in picked.device_ids])
         left_out += len(picked.ambiguous) + (1 if picked.guessed_header else 0)
         for value in picked.unmatched:

@@ -151,7 +151,8 @@ class ColumnMatch:
 
     #: 0-based position in the row.
     index: int
-    #: The header cell, or ``column N`` (1-based) when the file has no header row.
+    #: The header cell ("" when the file has no header row, or that cell is blank: the column
+    #: is then named by its number, in the admin's language: ``present.errors.column_label``).
     label: str
     #: Distinct values in it that name at least one device (by serial number or id).
     matches: int
@@ -169,6 +170,10 @@ class Doubt(StrEnum):
     NAMED_MATCHES_NOTHING = "named_matches_nothing"
 
 
+def _english(column: ColumnMatch) -> str:
+    return column.label or f"column {column.index + 1}"
+
+
 class ColumnChoice(CsvProblem):
     """The file leaves in doubt which column lists the devices: the admin must say which.
 
@@ -181,9 +186,9 @@ class ColumnChoice(CsvProblem):
     def __init__(self, columns: tuple[ColumnMatch, ...], doubt: Doubt = Doubt.DISAGREE) -> None:
         self.columns = columns
         self.doubt = doubt
-        listed = ", ".join(f"{c.label!r} ({c.matches} matched)" for c in columns)
+        listed = ", ".join(f"{_english(c)!r} ({c.matches} matched)" for c in columns)
         if doubt is Doubt.NAMED_MATCHES_NOTHING:
-            silent = ", ".join(repr(c.label) for c in columns if not c.matches)
+            silent = ", ".join(repr(_english(c)) for c in columns if not c.matches)
             super().__init__(
                 f"the header names {silent} as the device column but it matches no device, "
                 f"while another column does: {listed}",
@@ -350,7 +355,7 @@ def select(
 
     def label(index: int) -> str:
         cell = _cell(header, index) if header is not None else ""
-        return cell or f"column {index + 1}"
+        return cell
 
     values = _columns(body, width)
     counts = [

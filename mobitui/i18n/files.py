@@ -116,6 +116,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "csv.problem.column": ("「{label}」（{count} 件一致）", "'{label}' ({count} matched)"),
     "csv.problem.label": ("「{label}」", "'{label}'"),
+    "csv.column.numbered": ("{number} 列目", "column {number}"),
     "csv.problem.disagree": (
         "複数の列が端末に一致し、その内容が食い違っています: {columns}",
         "more than one column names devices: {columns}",

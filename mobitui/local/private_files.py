@@ -117,6 +117,14 @@ def failure(path: Path | str, action: str, exc: OSError) -> PrivateFileError:
     return PrivateFileError(path, _reason(exc), exc.errno, action=action)
 
 
+def _tmp_failure(tmp: Path, path: Path, exc: OSError) -> PrivateFileError:
+    """A temporary file that could not be made, named as the admin knows it: the file being
+    written, unless something was planted at the temporary name (that one is named)."""
+    if exc.errno in (errno.EEXIST, errno.ELOOP):
+        return failure(tmp, "create", exc)
+    return failure(path, "write", exc)
+
+
 def _who(mode: int) -> str:
     """Who besides the owner may write: the key of the refusal that says so."""
     if mode & stat.S_IWGRP and mode & stat.S_IWOTH:
@@ -264,7 +272,7 @@ def write_atomic(
     try:
         fd = os.open(tmp, flags, PRIVATE_FILE if private else 0o666)
     except OSError as exc:
-        raise failure(tmp, "create", exc) from None
+        raise _tmp_failure(tmp, path, exc) from None
     try:
         try:
             if private:
@@ -392,7 +400,7 @@ def create_exclusive(path: Path, data: bytes) -> int:
     try:
         fd = os.open(tmp, flags, PRIVATE_FILE)
     except OSError as exc:
-        raise failure(tmp, "create", exc) from None
+        raise _tmp_failure(tmp, path, exc) from None
     try:
         os.fchmod(fd, PRIVATE_FILE)
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

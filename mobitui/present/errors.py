@@ -32,7 +32,7 @@ from mobitui.api.errors import (
     ValidationFailed,
 )
 from mobitui.api.runner import Overlap
-from mobitui.domain.csv_select import ColumnChoice
+from mobitui.domain.csv_select import ColumnChoice, ColumnMatch
 from mobitui.domain.reconcile import named
 from mobitui.domain.said import Said
 from mobitui.domain.selection import NotChosen
@@ -70,17 +70,26 @@ def file_text(t: Catalogue, error: OSError, *, doing: bool = True) -> str:
     return t(key, path=visible(str(path)), why=visible(why))
 
 
+def column_label(t: Catalogue, column: ColumnMatch) -> str:
+    """A CSV column as the admin knows it: its header cell (made visible), else its number."""
+    return (
+        visible(column.label) if column.label else t("csv.column.numbered", number=column.index + 1)
+    )
+
+
 def problem_text(t: Catalogue, problem: BaseException) -> str:
     """A problem of a file, a setting or an input in ``t``'s language: a :class:`Said` by its
     key (a problem among its values said the same way), a file's by :func:`file_text`; any
     other as it was written. Its values are made visible: paths, the files' own names."""
     if isinstance(problem, ColumnChoice):
         columns = ", ".join(
-            t("csv.problem.column", label=visible(c.label), count=c.matches)
+            t("csv.problem.column", label=column_label(t, c), count=c.matches)
             for c in problem.columns
         )
         silent = ", ".join(
-            t("csv.problem.label", label=visible(c.label)) for c in problem.columns if not c.matches
+            t("csv.problem.label", label=column_label(t, c))
+            for c in problem.columns
+            if not c.matches
         )
         return t(problem.key or "", columns=columns, silent=silent)
     if isinstance(problem, Said) and problem.key is not None:

@@ -26,7 +26,7 @@ from mobitui.domain.operation import OperationState
 from mobitui.domain.retirement import Retirement
 from mobitui.domain.text import visible
 from mobitui.local import private_files
-from mobitui.present.errors import file_text, problem_text
+from mobitui.present.errors import column_label, file_text, problem_text
 from mobitui.present.retirement_report import report_csv, report_markdown
 from mobitui.present.sheets import SheetJob, export_sheets
 from mobitui.present.tables import (
@@ -201,7 +201,7 @@ class Files:
         self.app.main_screen.refresh_view()
         lines = [t("csv.import.done", count=len(picked.device_ids))]
         if picked.column is not None:
-            lines.append(t("csv.import.column_used", label=visible(picked.column.label)))
+            lines.append(t("csv.import.column_used", label=column_label(t, picked.column)))
         if picked.header is not None:
             # A header only guessed may be a mistyped value: said as such, never in passing.
             key = "csv.import.guessed_header" if picked.guessed_header else "csv.import.header"

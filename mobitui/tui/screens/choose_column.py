@@ -19,8 +19,8 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from mobitui.domain.csv_select import ColumnMatch, Doubt
-from mobitui.domain.text import visible
 from mobitui.i18n import Catalogue
+from mobitui.present.errors import column_label
 
 
 class ChooseColumn(ModalScreen[int | None]):
@@ -44,7 +44,7 @@ class ChooseColumn(ModalScreen[int | None]):
         t = self.t
         options = [
             Option(
-                Text(t("csv.import.column", label=visible(c.label), count=c.matches)),
+                Text(t("csv.import.column", label=column_label(t, c), count=c.matches)),
                 id=str(c.index),
             )
             for c in self.columns
