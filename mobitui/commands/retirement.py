@@ -218,9 +218,7 @@ async def rename_retirement(args: argparse.Namespace, settings: ConnectionSettin
         try:
             _store(settings).save(renamed)  # whole or not at all, 0600
         except RetirementError as exc:
-            raise CommandError.said(
-                ExitCode.USAGE, "cli.not_renamed", why=visible(str(exc))
-            ) from None
+            raise CommandError.said(ExitCode.USAGE, "cli.not_renamed", why=exc) from None
     say(t("retirement.rename.done", id=visible(renamed.id), name=visible(renamed.name)))
     return ExitCode.OK
 

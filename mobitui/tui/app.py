@@ -602,13 +602,14 @@ class MobiApp(App[None]):
             try:  # stored from the start: every operation on its devices is folded into it
                 store.save(record)
             except RetirementError as error:
-                self.notify(self.t("retirement.view.save_failed", detail=str(error)))
+                said = self.t("retirement.view.save_failed", detail=problem_text(self.t, error))
+                self.notify(said, markup=False)
 
         def save(updated: domain.Retirement) -> str | None:
             try:
                 store.save(updated)
             except RetirementError as error:
-                return self.t("retirement.view.save_failed", detail=str(error))
+                return self.t("retirement.view.save_failed", detail=problem_text(self.t, error))
             return None
 
         def opener(kind: ActionKind) -> Callable[[RetirementScreen, list[Device]], None]:

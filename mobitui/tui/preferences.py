@@ -19,7 +19,7 @@ from textual.dom import DOMNode
 from mobitui.i18n import MESSAGES, Catalogue
 from mobitui.local.paths import ConfigError
 from mobitui.local.ui_settings import Notice, UiSettings, load_ui_settings, save_theme
-from mobitui.present.errors import said_text
+from mobitui.present.errors import problem_text, said_text
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -87,7 +87,8 @@ def watch(app: App[Any], settings: UiSettings, t: Catalogue) -> None:
         try:
             save_theme(theme.name, settings.path)
         except ConfigError as exc:
-            app.notify(t("setup.theme_not_saved", detail=str(exc)), severity="warning")
+            text = t("setup.theme_not_saved", detail=problem_text(t, exc))
+            app.notify(text, severity="warning", markup=False)
             return
         saved[0] = theme.name
 

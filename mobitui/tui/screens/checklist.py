@@ -190,7 +190,7 @@ class ChecklistScreen(Screen[None]):
         try:
             self.actions.store.put(self._key(device_id), progress)
         except (ConfigError, OSError) as exc:
-            self._status(self.t("checklist.unsaved", detail=str(exc)))
+            self._status(self.t("checklist.unsaved", detail=problem_text(self.t, exc)))
 
     # ------------------------------------------------------------------ drawing
 
@@ -346,7 +346,8 @@ class ChecklistScreen(Screen[None]):
         store = RetirementStore(self.actions.server, self.actions.account)
         folded = mark_c_done_in(store, [device_id], self.actions.now())
         if folded.problems:
-            self._status(self.t("retirement.view.save_failed", detail=str(folded.problems[0])))
+            problem = problem_text(self.t, folded.problems[0])
+            self._status(self.t("retirement.view.save_failed", detail=problem))
 
     def action_restart(self) -> None:
         if self.current is None:

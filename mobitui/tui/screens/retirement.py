@@ -42,6 +42,7 @@ from mobitui.domain.text import visible
 from mobitui.fleet.cache import Delta, Fleet
 from mobitui.i18n import Catalogue
 from mobitui.local.retirements import Folded, RetirementError, RetirementStore
+from mobitui.present.errors import problem_text
 from mobitui.present.sheets import SheetJob
 from mobitui.tui.bindings import localise
 from mobitui.tui.messages import RequestsLoaded, RequestsNotice, follow_fleet
@@ -212,7 +213,8 @@ class RetirementScreen(Screen[None]):
                 if self.is_mounted:
                     self._repaint()
         for problem in folded.problems:
-            self._status(self.t("retirement.view.save_failed", detail=str(problem)))
+            said = problem_text(self.t, problem)
+            self._status(self.t("retirement.view.save_failed", detail=said))
 
     def _repaint(self) -> None:
         now = self.view.now()
