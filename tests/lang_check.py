@@ -67,6 +67,20 @@ _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _RUN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?(?:[ ,;:]+[A-Za-z]+(?:'[A-Za-z]+)?)+")
 
 
+def data_words(texts: Iterable[object]) -> set[str]:
+    """Every Latin word of the fleet's own data (device and group fields are the tenant's),
+    and each part of it of three letters or more: a cell cut to its column, or a row cut by a
+    dialog's edge. (Two-letter parts allowed "no", "on", "is" wherever a name began or ended
+    with them: "Later on" passed, "Johnson" vouching for "on".)"""
+    words: set[str] = set()
+    for text in texts:
+        if isinstance(text, str):
+            for word in _WORD.findall(text):
+                cut = range(3, len(word) + 1)
+                words.update({word, *(word[:n] for n in cut), *(word[-n:] for n in cut)})
+    return words
+
+
 def english_sentences(text: str, allow: Iterable[str] = ()) -> list[str]:
     """Every English sentence in ``text`` (as defined above), in order."""
     allowed = {w.lower() for w in allow}

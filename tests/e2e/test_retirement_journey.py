@@ -31,6 +31,8 @@ import pytest
 from mobitui.sim.server import BackgroundServer
 from tests.contract.faults import Sim, acted_on
 from tests.e2e.test_tmux import DEMO_PASSWORD, MOBITUI, Tmux
+from tests.lang_check import data_words, english_sentences
+from tests.tui.test_japanese_everywhere import KEY_NAMES
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux not installed")
 
@@ -50,6 +52,14 @@ class CountingTmux(Tmux):
         self.size = size
         self.count = 0
         self.pressed: list[str] = []
+        #: Every screen read on the way, in order (each different one once).
+        self.seen: list[str] = []
+
+    def screen(self) -> str:
+        text = super().screen()
+        if not self.seen or self.seen[-1] != text:
+            self.seen.append(text)
+        return text
 
     def press(self, *keys: str) -> None:
         self.count += len(keys)
@@ -149,6 +159,24 @@ def _department_ids(server: BackgroundServer) -> set[str]:
             cursor = page.get("next_cursor")
             if not cursor:
                 return ids
+
+
+def _fleet_words(server: BackgroundServer) -> set[str]:
+    """The Latin words of every device's and group's fields (the tenant's data)."""
+    import httpx
+
+    with httpx.Client(base_url=server.api_url) as http:
+        login = http.post("/auth/login", json={"account": "admin", "password": DEMO_PASSWORD})
+        headers = {"Authorization": f"Bearer {login.json()['token']}"}
+        records = list(http.get("/groups", headers=headers).json()["items"])
+        cursor = None
+        while True:
+            params = {"limit": 500} | ({"cursor": cursor} if cursor else {})
+            page = http.get("/devices", params=params, headers=headers).json()
+            records += page["items"]
+            if not (cursor := page.get("next_cursor")):
+                break
+    return data_words(str(v) for record in records for v in record.values()) | {"admin"}
 
 
 def _advance(server: BackgroundServer, seconds: float) -> None:
@@ -289,6 +317,11 @@ def test_a_department_from_active_to_deleted_by_keyboard(
     while tmux.alive() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert not tmux.alive(), "q did not quit"
+
+    # Issue 16: every screen of the whole job in Japanese (the fleet's own data aside).
+    allowed = _fleet_words(server) | KEY_NAMES
+    english = {line for seen in tmux.seen for line in english_sentences(seen, allow=allowed)}
+    assert english == set(), (english, len(tmux.seen))
 
     budget = BUDGET[tmux.size]
     print(f"\n{tmux.size}: {tmux.count} keys plus 5 passwords: {' '.join(tmux.pressed)}")

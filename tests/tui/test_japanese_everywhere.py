@@ -15,7 +15,6 @@ footer, help; the dialogs' wrapping) are marked ``xfail`` with the item named, n
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import fields
 
@@ -27,7 +26,7 @@ from mobitui.domain.models import DeviceState
 from mobitui.tui.app import MobiApp
 from mobitui.tui.screens.login import LoginScreen
 from mobitui.tui.screens.profile_form import ProfileForm
-from tests.lang_check import english_sentences
+from tests.lang_check import data_words, english_sentences
 from tests.tui.helpers import (
     confirm,
     finished,
@@ -56,15 +55,8 @@ def screen_text(app: MobiApp) -> str:
     return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
-_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
-
-
 def fleet_words(app: MobiApp) -> set[str]:
-    """Every Latin word of the fleet's own data (device and group fields are the tenant's),
-    and each part of it of three letters or more: a cell cut to its column, or a row cut by a
-    dialog's edge. (Two-letter parts allowed "no", "on", "is" wherever a name began or ended
-    with them: "Later on" passed, "Johnson" vouching for "on".)"""
-    words: set[str] = set()
+    """The Latin words of the fleet's own data (:func:`tests.lang_check.data_words`)."""
     texts = [
         getattr(record, field.name)
         for record in [*app.fleet.devices.values(), *app.fleet.groups.values()]
@@ -72,12 +64,7 @@ def fleet_words(app: MobiApp) -> set[str]:
     ]
     if app.account is not None:
         texts.append(app.account.name)
-    for text in texts:
-        if isinstance(text, str):
-            for word in _WORD.findall(text):
-                cut = range(3, len(word) + 1)
-                words.update({word, *(word[:n] for n in cut), *(word[-n:] for n in cut)})
-    return words
+    return data_words(texts)
 
 
 def english(app: MobiApp, extra: set[str] = frozenset()) -> list[str]:
