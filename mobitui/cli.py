@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import platformdirs
 
@@ -108,6 +108,16 @@ def argparse_words(lang: Lang) -> Iterator[None]:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose errors quote the command line made visible: a mistyped
+    argument holding an escape sequence (pasted) must not reach the terminal as one."""
+
+    def error(self, message: str) -> NoReturn:
+        from mobitui.domain.text import visible
+
+        super().error(visible(message))
+
+
 def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     """Every command and option; the help texts in ``lang`` (argparse's own words too, when
     it is built and used inside :func:`argparse_words`)."""
@@ -122,7 +132,7 @@ def _build_parser(t: Catalogue) -> argparse.ArgumentParser:
     count = partial(_positive_int, t)
     speed = partial(_positive_float, t)
     number = partial(_any_int, t)
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mobitui",
         description=t("cli.help.description"),
         add_help=False,

@@ -129,8 +129,9 @@ def client_for(settings: ConnectionSettings) -> MobiClient:
             proxy=settings.proxy,
             trust=settings.trust,
         )
-    except ValueError as exc:
-        raise CommandError(ExitCode.USAGE, visible(str(exc))) from None
+    except ValueError:  # the one the admin can cause: the server's address
+        shown = visible(repr(settings.base_url))
+        raise CommandError.said(ExitCode.USAGE, "problem.base_url", url=shown) from None
 
 
 async def connect(settings: ConnectionSettings, secret: Secret) -> MobiClient:

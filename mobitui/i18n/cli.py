@@ -601,7 +601,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: the first row matched no device and was read as a header (left out, if it "
         "is a value): {header}",
     ),
-    "cli.csv.column": ("{path}: 端末の列として {column} を読みました", "{path}: read column {column}"),
+    "cli.csv.column": (
+        "{path}: 端末の列として {column} を読みました",
+        "{path}: read column {column}",
+    ),
     "cli.csv.ambiguous": (
         "{path}: 複数の端末に一致します（対象外）: {devices}",
         "{path}: names more than one device (left out): {devices}",

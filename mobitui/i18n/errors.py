@@ -168,6 +168,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "CA証明書ファイル {path} を読み込めません: {text}",
         "cannot load the CA bundle {path}: {text}",
     ),
+    # {text} is the ssl module's own English: for the English run only
+    "error.cause.ca_bundle.not_pem": (
+        "PEM 形式の CA 証明書として読めません",
+        "{text}",
+    ),
     "error.cause.socks": (
         "socks5:// のプロキシには socksio パッケージが必要です（pip install 'httpx[socks]'）",
         "a socks5:// proxy needs the 'socksio' package (pip install 'httpx[socks]')",

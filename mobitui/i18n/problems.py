@@ -132,6 +132,58 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "内部エラーが発生しました（{kind}）。クラッシュレポートを書き込めませんでした",
         "internal error ({kind}); no crash report could be written",
     ),
+    # the reference server's accounts file (mobitui.sim.accounts.load_accounts_file)
+    "serve.accounts.unreadable": (
+        "アカウントのファイル {path} を読めません: {problem}",
+        "cannot read accounts file {path}: {problem}",
+    ),
+    "serve.accounts.not_utf8": ("{path}: UTF-8 のテキストではありません", "{path}: not UTF-8 text"),
+    # {detail} is tomllib's own English: for the English run only
+    "serve.accounts.not_toml": (
+        "アカウントのファイル {path} を TOML として読めません",
+        "cannot read accounts file {path}: {detail}",
+    ),
+    "serve.accounts.empty": (
+        "{path}: [[account]] の表が一つもありません",
+        "{path}: expected at least one [[account]] table",
+    ),
+    "serve.accounts.twice": (
+        "{path}: アカウント {name} が2回あります",
+        "{path}: account {name} appears twice",
+    ),
+    "serve.accounts.unknown_keys": (
+        "{where}: 知らないキーがあります: {keys}",
+        "{where}: unknown keys {keys}",
+    ),
+    "serve.accounts.bad_hash": (
+        "{where}: password_hash が正しくありません（mobitui hash-password で作ってください）",
+        "{where}: bad 'password_hash' (make one with mobitui hash-password)",
+    ),
+    "serve.accounts.field.table": ("{where}: 表ではありません", "{where}: not a table"),
+    "serve.accounts.field.name": (
+        "{where}: name は空でない文字列で指定してください",
+        "{where}: 'name' must be a non-empty string",
+    ),
+    "serve.accounts.field.role": (
+        "{where}: role は admin または operator で指定してください",
+        "{where}: 'role' must be 'admin' or 'operator'",
+    ),
+    "serve.accounts.field.group_scope": (
+        "{where}: group_scope はグループ ID のリストで指定してください",
+        "{where}: 'group_scope' must be a list of group ids",
+    ),
+    "serve.accounts.field.can_delete_devices": (
+        "{where}: can_delete_devices は true または false で指定してください",
+        "{where}: 'can_delete_devices' must be true or false",
+    ),
+    "serve.accounts.field.password_hash": (
+        "{where}: password_hash が必要です（mobitui hash-password で作ってください）",
+        "{where}: 'password_hash' is required (see hash_password)",
+    ),
+    "serve.accounts.field.id": (
+        "{where}: id は空でない文字列で指定してください",
+        "{where}: 'id' must be a non-empty string",
+    ),
     # where a problem was met, when the file alone does not say it
     "problem.file": ("{problem}", "{problem}"),
     "problem.state_dir": (
@@ -190,7 +242,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "problem.base_url": (
         "サーバーのアドレス {url} は使えません: "
         "http:// または https:// のアドレスで指定してください",
-        "base_url {url}: an http:// or https:// address",
+        "not an http(s) server address: {url}",
     ),
     "problem.token_unusable": (
         "{path}: 保存していません: サーバーのトークンに印字できない文字が含まれています",

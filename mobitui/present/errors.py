@@ -10,6 +10,7 @@ server (refused, timeout, TLS, DNS, proxy) are said in the admin's language too.
 from __future__ import annotations
 
 import errno
+import os
 import re
 from collections.abc import Mapping
 from pathlib import PurePath
@@ -194,11 +195,29 @@ def cause_text(t: Catalogue, cause: str) -> str:
         if match is None:
             continue
         values = {k: v for k, v in match.groupdict().items() if k != "proxy"}
+        if key == "error.cause.ca_bundle":
+            values["text"] = _bundle_reason(t, values["text"])
         if "proxy" in pattern.groupindex:
             proxy = match.group("proxy")
             values["via"] = t("error.cause.via", proxy=proxy) if proxy else ""
         return t(key, **values)
     return cause
+
+
+#: The system's reasons by their English words (``strerror``), for the causes that carry only
+#: those words: a CA bundle that cannot be read.
+_BY_STRERROR = {os.strerror(code): name for code, name in errno.errorcode.items()}
+
+
+def _bundle_reason(t: Catalogue, text: str) -> str:
+    """Why a CA bundle could not be loaded, in ``t``'s language: the system's reason, or
+    (an ``ssl`` error: ``[X509: NO_CERTIFICATE_OR_CRL_FOUND] …``) not certificates at all."""
+    name = _BY_STRERROR.get(text)
+    if name is not None and f"file.errno.{name}" in MESSAGES:
+        return t(f"file.errno.{name}")
+    if text.startswith("[") or text.startswith("SSL"):
+        return t("error.cause.ca_bundle.not_pem", text=text)
+    return text
 
 
 def wait_seconds(error: BaseException) -> int | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from mobitui.domain.models import Account, Role
+from mobitui.domain.said import Said
 from mobitui.sim.demo_accounts import DEMO_PASSWORDS
 from mobitui.sim.fleet import BRANCH_GROUP
 
@@ -92,29 +93,56 @@ def demo_accounts() -> tuple[AccountRecord, ...]:
     )
 
 
+class AccountsFileError(Said, ValueError):
+    """The accounts file cannot be used; the message names the file and the entry (``key``:
+    the catalogue's ``serve.accounts.*``, for ``mobitui serve`` in the admin's language)."""
+
+    def __init__(self, message: str, key: str, /, **values: object) -> None:
+        super().__init__(message, key=f"serve.accounts.{key}", values=values)
+
+
 def load_accounts_file(path: Path) -> tuple[AccountRecord, ...]:
-    """Read ``[[account]]`` tables; raises ``ValueError`` naming the faulty entry."""
+    """Read ``[[account]]`` tables; raises :class:`AccountsFileError` naming the faulty
+    entry."""
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ValueError(f"cannot read accounts file {path}: {exc}") from exc
+    except OSError as exc:
+        raise AccountsFileError(
+            f"cannot read accounts file {path}: {exc}", "unreadable", path=path, problem=exc
+        ) from exc
+    except UnicodeDecodeError as exc:
+        raise AccountsFileError(f"{path}: not UTF-8 text", "not_utf8", path=path) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise AccountsFileError(
+            f"cannot read accounts file {path}: {exc}", "not_toml", path=path, detail=str(exc)
+        ) from exc
     entries = data.get("account")
     if not isinstance(entries, list) or not entries:
-        raise ValueError(f"{path}: expected at least one [[account]] table")
+        raise AccountsFileError(
+            f"{path}: expected at least one [[account]] table", "empty", path=path
+        )
     records: list[AccountRecord] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries, start=1):
-        records.append(_record(entry, f"{path}: account #{index}"))
+        records.append(_record(entry, f"{path}: [[account]] #{index}"))
         name = records[-1].account.name
         if name in seen:
-            raise ValueError(f"{path}: account {name!r} appears twice")
+            raise AccountsFileError(
+                f"{path}: account {name!r} appears twice", "twice", path=path, name=repr(name)
+            )
         seen.add(name)
     return tuple(records)
 
 
+def _refused(where: str, field: str, english: str) -> AccountsFileError:
+    """An entry's ``field`` refused: ``english`` for the log, the catalogue's sentence for the
+    admin (``serve.accounts.<field>``, ``field.name`` …)."""
+    return AccountsFileError(f"{where}: {english}", field, where=where)
+
+
 def _record(entry: Any, where: str) -> AccountRecord:
     if not isinstance(entry, dict):
-        raise ValueError(f"{where}: not a table")
+        raise _refused(where, "field.table", "not a table")
     unknown = set(entry) - {
         "id",
         "name",
@@ -124,32 +152,41 @@ def _record(entry: Any, where: str) -> AccountRecord:
         "password_hash",
     }
     if unknown:
-        raise ValueError(f"{where}: unknown keys {sorted(unknown)}")
+        keys = sorted(unknown)
+        raise AccountsFileError(
+            f"{where}: unknown keys {keys}", "unknown_keys", where=where, keys=", ".join(keys)
+        )
     name = entry.get("name")
     if not isinstance(name, str) or not name:
-        raise ValueError(f"{where}: 'name' must be a non-empty string")
+        raise _refused(where, "field.name", "'name' must be a non-empty string")
     try:
         role = Role(entry.get("role", ""))
     except ValueError:
-        raise ValueError(f"{where}: 'role' must be 'admin' or 'operator'") from None
+        raise _refused(where, "field.role", "'role' must be 'admin' or 'operator'") from None
     scope = entry.get("group_scope")
     if scope is not None and (
         not isinstance(scope, list) or not all(isinstance(g, str) for g in scope)
     ):
-        raise ValueError(f"{where}: 'group_scope' must be a list of group ids")
+        raise _refused(where, "field.group_scope", "'group_scope' must be a list of group ids")
     can_delete = entry.get("can_delete_devices", False)
     if not isinstance(can_delete, bool):
-        raise ValueError(f"{where}: 'can_delete_devices' must be true or false")
+        raise _refused(
+            where, "field.can_delete_devices", "'can_delete_devices' must be true or false"
+        )
     password_hash = entry.get("password_hash")
     if not isinstance(password_hash, str):
-        raise ValueError(f"{where}: 'password_hash' is required (see hash_password)")
+        raise _refused(
+            where, "field.password_hash", "'password_hash' is required (see hash_password)"
+        )
     try:
         _parse_hash(password_hash)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"{where}: bad 'password_hash': {exc}") from None
+        raise AccountsFileError(
+            f"{where}: bad 'password_hash': {exc}", "bad_hash", where=where
+        ) from None
     account_id = entry.get("id", name)
     if not isinstance(account_id, str) or not account_id:
-        raise ValueError(f"{where}: 'id' must be a non-empty string")
+        raise _refused(where, "field.id", "'id' must be a non-empty string")
     return AccountRecord(Account(account_id, name, role, scope, can_delete), password_hash)
 
 

@@ -292,3 +292,61 @@ def test_serve_on_a_port_in_use_is_said_in_japanese(monkeypatch, capsys, tmp_pat
         argv = ["serve", "--port", port, "--fleet", "5", "--db", str(tmp_path / "s.db")]
         err_ja, _ = said_in_both(monkeypatch, capsys, argv)
     assert "すでに使われています" in err_ja, err_ja
+
+
+def test_a_mistyped_argument_s_escapes_never_reach_the_terminal(capsys) -> None:
+    """argparse quoted an unknown argument raw: an escape sequence pasted into it reached the
+    terminal (found by an adversarial review)."""
+    code, _out, err = run(
+        pytest.MonkeyPatch(), capsys, "devices", "--csv", "/tmp/\x1b[31mx\x1b]0;pwned\x07.csv"
+    )
+    assert code == 2
+    assert "\x1b" not in err and "\x07" not in err and "␛" in err, repr(err)
+
+
+def test_a_one_off_server_that_is_not_http_is_refused_in_japanese(monkeypatch, capsys) -> None:
+    argv = ["devices", "--server", "ftp://x", "--account", "a", "--password-stdin"]
+    err_ja, err_en = said_in_both(monkeypatch, capsys, argv)
+    assert "'ftp://x'" in err_ja and "http:// または https://" in err_ja, err_ja
+    assert "not an http(s) server address" in err_en
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"), [(None, "ファイルまたはフォルダーがありません"), ("junk", "PEM 形式")]
+)
+def test_a_ca_bundle_that_cannot_be_loaded_is_said_in_japanese(
+    monkeypatch, capsys, tmp_path, content, shown
+) -> None:
+    bundle = tmp_path / "corp.pem"
+    if content is not None:
+        bundle.write_text(content)
+    write_profiles(
+        f'[profiles.lab]\nbase_url = "https://127.0.0.1:9"\naccount = "admin"\n'
+        f'ca_bundle = "{bundle}"\n'
+    )
+    argv = ["devices", "--profile", "lab", "--password-stdin"]
+    _code, _out, err = run(monkeypatch, capsys, *argv)
+    assert str(bundle) in err and shown in err, err
+    assert english_sentences(err, allow={"lab", "admin"}) == [], err
+
+
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        (None, "ファイルまたはフォルダーがありません"),
+        ("account = [", "TOML として読めません"),
+        ("x = 1\n", "[[account]] の表が一つもありません"),
+        ('[[account]]\nname = "a"\nrole = "boss"\n', "role は admin または operator"),
+        ('[[account]]\nname = "a"\ncolour = 1\n', "知らないキーがあります: colour"),
+    ],
+    ids=["missing", "not toml", "empty", "role", "unknown key"],
+)
+def test_serve_s_accounts_file_problems_are_japanese(
+    monkeypatch, capsys, tmp_path, content, shown
+) -> None:
+    accounts = tmp_path / "accounts.toml"
+    if content is not None:
+        accounts.write_text(content, "utf-8")
+    argv = ["serve", "--accounts", str(accounts), "--port", "0", "--db", str(tmp_path / "s.db")]
+    err_ja, _ = said_in_both(monkeypatch, capsys, argv)
+    assert str(accounts) in err_ja and shown in err_ja, err_ja

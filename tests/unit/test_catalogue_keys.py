@@ -84,6 +84,7 @@ OPEN_FAMILIES: set[Family] = {
     ("file.cannot.", ""),  # what was being done with a file: failure(path, "read", exc)
     ("file.reason.", ""),  # mobitui's own refusal: PrivateFileError.refused(path, "symlink")
     ("csv.problem.", ""),  # CsvProblem(message, "too_large", ...)
+    ("serve.accounts.", ""),  # AccountsFileError(message, "empty", ...), _refused(w, "field.id")
 }
 
 #: Families built from values outside the package: optional keys (a system reason without
@@ -97,6 +98,8 @@ OUTSIDE_FAMILIES: dict[Family, Collection[str]] = {
 ENGLISH_ONLY: dict[str, set[str]] = {
     "problem.line": {"detail"},
     "problem.not_ours": {"detail"},
+    "serve.accounts.not_toml": {"detail"},
+    "error.cause.ca_bundle.not_pem": {"text"},
     "csv.problem.syntax": {"detail"},
     "file.errno.other": {"text"},
     "toml.at": {"detail"},

@@ -280,8 +280,10 @@ def test_a_file_that_cannot_be_written_is_named_not_its_temporary_name(tmp_path:
     """Before, a grid export into a read-only folder named ``.grid.csv.<random>.tmp``."""
     from tests.disk_limits import tiny_tmpfs
 
-    with tiny_tmpfs(tmp_path / "locked", "64k", read_only=True) as locked:
-        with pytest.raises(PrivateFileError) as info:
-            private_files.write_atomic(locked / "grid.csv", b"a,b\n", private=False)
+    with (
+        tiny_tmpfs(tmp_path / "locked", "64k", read_only=True) as locked,
+        pytest.raises(PrivateFileError) as info,
+    ):
+        private_files.write_atomic(locked / "grid.csv", b"a,b\n", private=False)
     assert info.value.filename == str(locked / "grid.csv"), str(info.value)
     assert ".tmp" not in str(info.value)
