@@ -19,9 +19,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "デバッグログ: {path}（パスワードとトークンは記録しません）",
         "Debug log: {path} (no passwords or tokens are written to it)",
     ),
+    # {detail} names the file (the settings file's problem)
     "setup.settings_unreadable": (
-        "{path}: 読めないため既定の設定で起動しました: {detail}",
-        "{path}: not used (started with the defaults): {detail}",
+        "{detail}（この設定ファイルは使わず、既定の設定で起動しました）",
+        "{detail} (not used: started with the defaults)",
     ),
     "setup.theme_unknown": (
         "{path}: テーマ「{name}」はありません（無視しました）",

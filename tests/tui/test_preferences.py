@@ -58,3 +58,18 @@ async def test_a_remapped_key_opens_the_menu_and_the_old_one_no_longer_does(make
         assert not isinstance(app.screen, ActionMenu)
         await pilot.press("f2")
         await shown(pilot, ActionMenu)
+
+
+async def test_a_settings_file_that_is_not_toml_is_named_once_in_japanese(make_server) -> None:
+    """Before, the toast named the file twice, the TOML error in English after it."""
+    from tests.lang_check import english_sentences
+
+    write_settings('theme = "nord\n')
+    app = make_app(make_server(fleet=30, seed=2, speed=0.0), lang="ja")
+    async with app.run_test() as pilot:
+        await loaded(pilot)
+        shown_texts = [str(n.message) for n in app._notifications]
+    path = str(config_dir() / "settings.toml")
+    (said,) = [text for text in shown_texts if path in text]
+    assert said.count(path) == 1 and "1 行目" in said and "既定の設定で起動しました" in said, said
+    assert english_sentences(said) == [], said
