@@ -48,7 +48,7 @@ def os_reason(t: Catalogue, error: OSError) -> str:
     """Why the system (or mobitui's own check) refused a file, in ``t``'s language: by the
     refusal's key, else by ``errno`` (``strerror`` is English on every host)."""
     if isinstance(error, PrivateFileError) and error.key is not None:
-        return t(error.key, **error.values)
+        return said_text(t, error.key, error.values)
     name = errno.errorcode.get(error.errno or 0)
     if name is None:
         return error.strerror or str(error) or type(error).__name__
